@@ -1,0 +1,21 @@
+/**
+ * bulkflow's activities, built by a factory with their dependencies injected.
+ *
+ * @example
+ * const activities = createBulkActivities({ salesforce: createSalesforceClient(opts), staging: stagingStoreFromEnv() });
+ * await Worker.create({ activities, workflowsPath, taskQueue: 'bulkflow', connection });
+ */
+import { withFailureMapping } from './failures.js';
+import { createIngestActivities, type IngestActivityDeps } from './ingest-activities.js';
+
+export type BulkActivityDeps = IngestActivityDeps;
+
+export function createBulkActivities(deps: BulkActivityDeps) {
+  return withFailureMapping(createIngestActivities(deps));
+}
+
+export type BulkActivities = ReturnType<typeof createBulkActivities>;
+
+export { FAILURE_TYPE_PREFIX, toApplicationFailure, withFailureMapping } from './failures.js';
+export { FileStagingStore, stagingStoreFromEnv, type StagingStore } from './staging.js';
+export type * from './types.js';

@@ -1,0 +1,57 @@
+/**
+ * Inputs and outputs of bulkflow's activities. Workflows import these as types only.
+ * Everything here travels through workflow history: references, counts and checksums, no records.
+ */
+import type { Bulk2JobState, IngestOperation } from '../salesforce/bulk2-types.js';
+
+export interface StagedUnit {
+  index: number;
+  url: string;
+  rows: number;
+  bytes: number;
+  sha256: string;
+}
+
+export interface StagedInput {
+  columns: string[];
+  totalRows: number;
+  units: StagedUnit[];
+}
+
+export interface StageIngestInputRequest {
+  sourceUrl: string;
+  /** Staging key prefix for this workflow, e.g. `<workflowId>/<firstRunId>`. */
+  stagingPrefix: string;
+}
+
+export interface CreateIngestJobParams {
+  object: string;
+  operation: IngestOperation;
+  externalIdFieldName?: string;
+}
+
+export interface IngestJobStatus {
+  jobId: string;
+  state: Bulk2JobState;
+  recordsProcessed: number;
+  recordsFailed: number;
+  errorMessage?: string;
+}
+
+export interface ResultFileRef {
+  url: string;
+  rows: number;
+}
+
+export interface IngestJobResults {
+  successful: ResultFileRef;
+  failed: ResultFileRef;
+  unprocessed: ResultFileRef;
+}
+
+export interface DownloadIngestResultsRequest {
+  jobId: string;
+  stagingPrefix: string;
+  /** Rows uploaded to the job; the three result sets must add up to it. */
+  expectedRows: number;
+}

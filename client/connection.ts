@@ -1,0 +1,16 @@
+import { Client, Connection } from '@temporalio/client';
+
+export interface TemporalTarget {
+  address: string;
+  namespace: string;
+}
+
+/** `TEMPORAL_ADDRESS` (default `localhost:7233`) and `TEMPORAL_NAMESPACE` (default `default`). */
+export function temporalTargetFromEnv(env: NodeJS.ProcessEnv = process.env): TemporalTarget {
+  return { address: env.TEMPORAL_ADDRESS ?? 'localhost:7233', namespace: env.TEMPORAL_NAMESPACE ?? 'default' };
+}
+
+export async function connectClient(target: TemporalTarget): Promise<Client> {
+  const connection = await Connection.connect({ address: target.address });
+  return new Client({ connection, namespace: target.namespace });
+}

@@ -1,0 +1,24 @@
+/**
+ * For services: typed starters and handles for bulkflow's workflows.
+ *
+ * @example
+ * import { startBulkIngest } from 'bulkflow/client';
+ * const handle = await startBulkIngest(client, { object: 'Contact', operation: 'insert', source: { url } });
+ */
+export { connectClient, temporalTargetFromEnv, type TemporalTarget } from './connection.js';
+export { getProgress, requestAbort, startBulkIngest, type BulkIngestHandle, type StartOptions } from './starters.js';
+export { startDevServer, BULKFLOW_SEARCH_ATTRIBUTES, type DevServer, type DevServerOptions } from './dev/dev-server.js';
+export { resolveTemporalCli, resolveTemporalTestServer, requireTemporalCli } from './dev/temporal-binaries.js';
+export { startLocalStack, type LocalStack, type LocalStackOptions } from './dev/local-stack.js';
+export {
+  abortSignal,
+  BulkflowState,
+  DEFAULT_TASK_QUEUE,
+  progressQuery,
+  WorkflowType,
+  type AbortRequest,
+  type BulkIngestInput,
+  type BulkIngestResult,
+  type BulkJobProgress,
+  type BulkProgress,
+} from '../workflows/contract.js';

@@ -1,0 +1,148 @@
+/**
+ * Every error the Salesforce client throws is a `SalesforceError` with a stable `code`.
+ * The activity boundary maps them to Temporal failures with `isRetryable()`; nothing else
+ * decides what is retried (see STYLE habit 8: retries have one owner).
+ *
+ * Messages and bodies are redacted: no token, session id or password is ever part of an error.
+ */
+import { excerpt, redact } from './redact.js';
+
+export const SalesforceErrorCode = {
+  Http: 'SF_HTTP',
+  Auth: 'SF_AUTH',
+  InvalidSession: 'SF_INVALID_SESSION',
+  RequestLimit: 'SF_REQUEST_LIMIT',
+  Network: 'SF_NETWORK',
+  InvalidInput: 'SF_INVALID_INPUT',
+  JobFailed: 'SF_JOB_FAILED',
+  ResultMismatch: 'SF_RESULT_MISMATCH',
+} as const;
+export type SalesforceErrorCode = (typeof SalesforceErrorCode)[keyof typeof SalesforceErrorCode];
+
+export interface SalesforceErrorOptions {
+  cause?: unknown;
+  statusCode?: number;
+  /** Salesforce's own error code, e.g. `INVALID_FIELD`, `InvalidBatch`, `invalid_grant`. */
+  errorCode?: string;
+  /** A truncated, redacted excerpt of the response body. */
+  body?: string;
+  /** Milliseconds Salesforce asked us to wait before retrying (`Retry-After`). */
+  retryAfterMs?: number;
+}
+
+export class SalesforceError extends Error {
+  readonly code: SalesforceErrorCode;
+  readonly statusCode: number | undefined;
+  readonly errorCode: string | undefined;
+  readonly body: string | undefined;
+  readonly retryAfterMs: number | undefined;
+
+  constructor(code: SalesforceErrorCode, message: string, options: SalesforceErrorOptions = {}) {
+    super(redact(message), options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'SalesforceError';
+    this.code = code;
+    this.statusCode = options.statusCode;
+    this.errorCode = options.errorCode;
+    this.body = options.body === undefined ? undefined : excerpt(options.body);
+    this.retryAfterMs = options.retryAfterMs;
+  }
+}
+
+/** A non-2xx answer from Salesforce that is not about the session. */
+export class SalesforceHttpError extends SalesforceError {
+  constructor(message: string, options: SalesforceErrorOptions & { statusCode: number }) {
+    super(
+      options.errorCode === 'REQUEST_LIMIT_EXCEEDED' || options.statusCode === 429
+        ? SalesforceErrorCode.RequestLimit
+        : SalesforceErrorCode.Http,
+      message,
+      options,
+    );
+    this.name = 'SalesforceHttpError';
+  }
+}
+
+/** Login or token request refused (bad credentials, unknown client, locked user). */
+export class SalesforceAuthError extends SalesforceError {
+  constructor(message: string, options: SalesforceErrorOptions = {}) {
+    super(SalesforceErrorCode.Auth, message, options);
+    this.name = 'SalesforceAuthError';
+  }
+}
+
+/** The session expired or was revoked and could not be renewed within this request. */
+export class SalesforceSessionError extends SalesforceError {
+  constructor(message: string, options: SalesforceErrorOptions = {}) {
+    super(SalesforceErrorCode.InvalidSession, message, options);
+    this.name = 'SalesforceSessionError';
+  }
+}
+
+/** The connection failed before Salesforce answered (reset, refused, timed out). */
+export class SalesforceNetworkError extends SalesforceError {
+  constructor(message: string, options: SalesforceErrorOptions = {}) {
+    super(SalesforceErrorCode.Network, message, options);
+    this.name = 'SalesforceNetworkError';
+  }
+}
+
+/** The caller's input cannot be sent as it is (bad CSV, unknown column, empty file). */
+export class SalesforceInputError extends SalesforceError {
+  constructor(message: string, options: SalesforceErrorOptions = {}) {
+    super(SalesforceErrorCode.InvalidInput, message, options);
+    this.name = 'SalesforceInputError';
+  }
+}
+
+/** Salesforce finished a job as `Failed` (e.g. `InvalidBatch : Field name not found : X`). */
+export class SalesforceJobFailedError extends SalesforceError {
+  constructor(message: string, options: SalesforceErrorOptions = {}) {
+    super(SalesforceErrorCode.JobFailed, message, options);
+    this.name = 'SalesforceJobFailedError';
+  }
+}
+
+/** The results do not account for every input row: a bug or data loss we refuse to hide. */
+export class SalesforceResultMismatchError extends SalesforceError {
+  constructor(message: string, options: SalesforceErrorOptions = {}) {
+    super(SalesforceErrorCode.ResultMismatch, message, options);
+    this.name = 'SalesforceResultMismatchError';
+  }
+}
+
+export function isSalesforceError(err: unknown): err is SalesforceError {
+  return err instanceof SalesforceError;
+}
+
+/** Salesforce error codes that say "try again later", whatever the HTTP status. */
+const RETRYABLE_SF_CODES = new Set([
+  'REQUEST_LIMIT_EXCEEDED',
+  'UNABLE_TO_LOCK_ROW',
+  'SERVER_UNAVAILABLE',
+  'TooManyLockFailure',
+  'Timeout',
+  'InternalServerError',
+  'INVALID_SESSION_ID',
+  'InvalidSessionId',
+]);
+
+/**
+ * The retry table. Retryable: 5xx, 429 and `REQUEST_LIMIT_EXCEEDED`, lock contention,
+ * connection failures, expired sessions. Everything else (bad field, bad SOQL, bad login,
+ * invalid batch, API disabled, 4xx) fails fast.
+ */
+export function isRetryable(err: unknown): boolean {
+  if (!(err instanceof SalesforceError)) return false;
+  switch (err.code) {
+    case SalesforceErrorCode.Network:
+    case SalesforceErrorCode.InvalidSession:
+    case SalesforceErrorCode.RequestLimit:
+      return true;
+    case SalesforceErrorCode.Http:
+      if (err.statusCode !== undefined && (err.statusCode >= 500 || err.statusCode === 429 || err.statusCode === 408))
+        return true;
+      return err.errorCode !== undefined && RETRYABLE_SF_CODES.has(err.errorCode);
+    default:
+      return false;
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * The first slice through every layer and real process boundary: the `bulkflow ingest` command
+ * (its own process) → Temporal dev server (its own process) → `bulkflow worker` (its own process)
+ * → Salesforce client → emulator. Checks the org row by row.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { createSalesforceEmulator, type SalesforceEmulator } from '../../emulator/index.js';
+import { contactRows, writeCsv } from '../helpers/data.js';
+import { orgRecords, readCsvFile } from '../helpers/org.js';
+import { runCli, startWorkerProcess, workerEnv, type WorkerProcess } from '../helpers/processes.js';
+import { startKillableServer, type KillableServer } from '../helpers/temporal.js';
+
+let server: KillableServer;
+let emulator: SalesforceEmulator;
+let worker: WorkerProcess;
+let env: NodeJS.ProcessEnv;
+const dir = mkdtempSync(path.join(tmpdir(), 'bulkflow-e2e-'));
+
+before(async () => {
+  server = await startKillableServer();
+  emulator = await createSalesforceEmulator();
+  env = workerEnv({
+    temporalAddress: server.current.address,
+    taskQueue: `e2e-${Date.now()}`,
+    emulatorUrl: emulator.url,
+    stagingDir: path.join(dir, 'staging'),
+  });
+  worker = await startWorkerProcess(env);
+});
+
+after(async () => {
+  await worker?.stop();
+  await emulator?.close();
+  await server?.stop();
+});
+
+test('bulkflow ingest inserts 10,000 Contacts exactly, field by field', async () => {
+  const rows = contactRows(10_000);
+  const file = path.join(dir, 'contacts.csv');
+  writeCsv(file, rows as unknown as Record<string, string>[]);
+
+  const cli = await runCli(
+    ['ingest', '--object', 'Contact', '--operation', 'insert', '--file', file, '--json', '--task-queue', env.BULKFLOW_TASK_QUEUE ?? ''],
+    env,
+  );
+  assert.equal(cli.code, 0, `bulkflow ingest failed:\n${cli.stderr}\n${cli.stdout}\nworker:\n${worker.output()}`);
+  const result = JSON.parse(cli.stdout) as {
+    state: string;
+    records: { total: number; successful: number; failed: number; unprocessed: number };
+    jobs: Array<{ id: string; state: string }>;
+    results: { successful: Array<{ url: string; rows: number }> };
+  };
+  assert.equal(result.state, 'Completed');
+  assert.deepEqual(result.records, { total: 10_000, successful: 10_000, failed: 0, unprocessed: 0 });
+  assert.equal(result.jobs.length, 1);
+  assert.equal(result.jobs[0]?.state, 'JobComplete');
+
+  const records = await orgRecords(emulator.url, 'Contact');
+  assert.equal(records.length, 10_000);
+  const byEmail = new Map(records.map((r) => [r.Email, r]));
+  assert.equal(byEmail.size, 10_000, 'every Contact is there once');
+  for (const row of rows) {
+    const rec = byEmail.get(row.Email);
+    assert.ok(rec, `missing ${row.Email}`);
+    for (const field of ['FirstName', 'LastName', 'Title', 'Description'] as const) {
+      assert.equal(rec[field], row[field], `${row.Email}.${field}`);
+    }
+  }
+
+  const successful = result.results.successful.flatMap((ref) => readCsvFile(ref.url));
+  assert.equal(successful.length, 10_000);
+  const ids = new Set(records.map((r) => r.Id));
+  for (const s of successful) {
+    assert.ok(ids.has(s.sf__Id ?? ''), `result Id ${s.sf__Id} is not in the org`);
+    assert.equal(s.sf__Created, 'true');
+    assert.equal(byEmail.get(s.Email ?? '')?.Id, s.sf__Id, 'result row matches its input row');
+  }
+});

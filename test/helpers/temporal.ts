@@ -1,0 +1,71 @@
+/**
+ * Real Temporal servers for tests, from the binary `npm run setup:temporal` installs.
+ * (a) `createLocalEnv`: the SDK's TestWorkflowEnvironment on a dev server it starts and stops.
+ * (b) `startKillableServer`: `temporal server start-dev --db-filename …` as a process a test can
+ *     kill and start again on the same file.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, DefaultLogger, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { BULKFLOW_SEARCH_ATTRIBUTES, startDevServer, type DevServer } from '../../client/dev/dev-server.js';
+import { requireTemporalCli } from '../../client/dev/temporal-binaries.js';
+import { workflowsPath } from '../../worker/paths.js';
+
+// Workers in tests log warnings and errors only; state changes would drown the test output.
+Runtime.install({ logger: new DefaultLogger('WARN') });
+
+const TYPE_BY_NAME: Record<string, SearchAttributeType> = {
+  Keyword: SearchAttributeType.KEYWORD,
+  KeywordList: SearchAttributeType.KEYWORD_LIST,
+};
+
+export async function createLocalEnv(): Promise<TestWorkflowEnvironment> {
+  return TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: requireTemporalCli().path },
+      searchAttributes: Object.entries(BULKFLOW_SEARCH_ATTRIBUTES).map(([name, type]) =>
+        defineSearchAttributeKey(name, TYPE_BY_NAME[type] ?? SearchAttributeType.KEYWORD),
+      ),
+    },
+  });
+}
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+/** The workflow bundle, built once per test file. */
+export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  bundle ??= bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: quietLogger });
+  return bundle;
+}
+
+const noop = () => undefined;
+const quietLogger = { trace: noop, debug: noop, info: noop, warn: noop, error: console.error, log: noop };
+
+export interface KillableServer {
+  current: DevServer;
+  dbFilename: string;
+  /** SIGKILL the server process. */
+  kill(): Promise<void>;
+  /** Start it again on the same port and SQLite file. */
+  restart(): Promise<DevServer>;
+  stop(): Promise<void>;
+}
+
+export async function startKillableServer(): Promise<KillableServer> {
+  const binary = requireTemporalCli().path;
+  const dbFilename = path.join(mkdtempSync(path.join(tmpdir(), 'bulkflow-temporal-')), 'temporal.db');
+  const first = await startDevServer({ binary, dbFilename });
+  const server: KillableServer = {
+    current: first,
+    dbFilename,
+    kill: () => server.current.kill(),
+    restart: async () => {
+      server.current = await startDevServer({ binary, dbFilename, port: first.port });
+      return server.current;
+    },
+    stop: () => server.current.stop(),
+  };
+  return server;
+}

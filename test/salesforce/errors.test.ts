@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ApplicationFailure } from '@temporalio/common';
+import { toApplicationFailure } from '../../activities/failures.js';
+import {
+  isRetryable,
+  redact,
+  registerSecret,
+  SalesforceAuthError,
+  SalesforceHttpError,
+  SalesforceInputError,
+  SalesforceJobFailedError,
+  SalesforceNetworkError,
+  SalesforceSessionError,
+  type SalesforceError,
+} from '../../salesforce/index.js';
+
+const table: Array<[string, SalesforceError, boolean]> = [
+  ['500', new SalesforceHttpError('x', { statusCode: 500 }), true],
+  ['503', new SalesforceHttpError('x', { statusCode: 503 }), true],
+  ['429', new SalesforceHttpError('x', { statusCode: 429 }), true],
+  ['REQUEST_LIMIT_EXCEEDED 403', new SalesforceHttpError('x', { statusCode: 403, errorCode: 'REQUEST_LIMIT_EXCEEDED' }), true],
+  ['UNABLE_TO_LOCK_ROW 400', new SalesforceHttpError('x', { statusCode: 400, errorCode: 'UNABLE_TO_LOCK_ROW' }), true],
+  ['connection reset', new SalesforceNetworkError('ECONNRESET'), true],
+  ['expired session', new SalesforceSessionError('expired'), true],
+  ['INVALID_FIELD 400', new SalesforceHttpError('x', { statusCode: 400, errorCode: 'INVALID_FIELD' }), false],
+  ['MALFORMED_QUERY 400', new SalesforceHttpError('x', { statusCode: 400, errorCode: 'MALFORMED_QUERY' }), false],
+  ['InvalidBatch 400', new SalesforceHttpError('x', { statusCode: 400, errorCode: 'InvalidBatch' }), false],
+  ['API_DISABLED_FOR_ORG 403', new SalesforceHttpError('x', { statusCode: 403, errorCode: 'API_DISABLED_FOR_ORG' }), false],
+  ['NOT_FOUND 404', new SalesforceHttpError('x', { statusCode: 404, errorCode: 'NOT_FOUND' }), false],
+  ['INVALID_LOGIN', new SalesforceAuthError('bad login', { errorCode: 'INVALID_LOGIN' }), false],
+  ['bad CSV', new SalesforceInputError('ragged row'), false],
+  ['job failed', new SalesforceJobFailedError('InvalidBatch'), false],
+];
+
+for (const [name, err, retryable] of table) {
+  test(`retry table: ${name} is ${retryable ? 'retryable' : 'not retryable'}`, () => {
+    assert.equal(isRetryable(err), retryable);
+    const failure = toApplicationFailure(err);
+    assert.ok(failure instanceof ApplicationFailure);
+    assert.equal(failure.nonRetryable, !retryable);
+    assert.equal(failure.type, `bulkflow.${err.code}`);
+  });
+}
+
+test('Retry-After becomes the next retry delay', () => {
+  const err = new SalesforceHttpError('slow down', { statusCode: 429, retryAfterMs: 7000 });
+  const failure = toApplicationFailure(err) as ApplicationFailure;
+  assert.equal(failure.nextRetryDelay, 7000);
+});
+
+test('redaction removes session ids, bearer tokens, form and JSON secrets and registered values', () => {
+  registerSecret('hunter2-password');
+  const cases: Array<[string, string]> = [
+    ['Authorization: Bearer 00D5g000000abcd!AQ8AQJ.xyz_SECRET_TOKEN_VALUE', 'Authorization: Bearer [REDACTED]'],
+    ['session 00D5g000000abcdEAA!AQ8AQJxxxxxxxxxxxxxxxxxxxxxxxxx expired', 'session [REDACTED] expired'],
+    ['grant_type=password&password=abc123&client_secret=s3cr3t', 'grant_type=password&password=[REDACTED]&client_secret=[REDACTED]'],
+    ['{"access_token":"tok","instance_url":"https://x"}', '{"access_token":"[REDACTED]","instance_url":"https://x"}'],
+    ['<sessionId>abc</sessionId>', '<sessionId>[REDACTED]</sessionId>'],
+    ['login as bob with hunter2-password failed', 'login as bob with [REDACTED] failed'],
+  ];
+  for (const [input, expected] of cases) assert.equal(redact(input), expected);
+});
+
+test('error messages and bodies are redacted and truncated', () => {
+  const body = `{"access_token":"leak-me"} ${'x'.repeat(2000)}`;
+  const err = new SalesforceHttpError('failed with Bearer abc.def.ghi', { statusCode: 500, body });
+  assert.ok(!err.message.includes('abc.def.ghi'));
+  assert.ok(!err.body?.includes('leak-me'));
+  assert.ok((err.body?.length ?? 0) < 600);
+});

@@ -1,0 +1,90 @@
+/**
+ * The public contract of bulkflow's workflows: names, signal, query, inputs and results.
+ * Services, schedules and operators' tools depend on these names; change them only on purpose.
+ */
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { ResultFileRef } from '../activities/types.js';
+import type { IngestOperation } from '../salesforce/bulk2-types.js';
+
+/** The task queue bulkflow's workers poll unless told otherwise. */
+export const DEFAULT_TASK_QUEUE = 'bulkflow';
+
+export const WorkflowType = {
+  BulkIngest: 'bulkIngestWorkflow',
+  BulkQuery: 'bulkQueryWorkflow',
+} as const;
+export type WorkflowType = (typeof WorkflowType)[keyof typeof WorkflowType];
+
+/** Where a bulk workflow is in its lifecycle. */
+export const BulkflowState = {
+  Preparing: 'Preparing',
+  Uploading: 'Uploading',
+  Processing: 'Processing',
+  Downloading: 'Downloading',
+  Completed: 'Completed',
+  Failed: 'Failed',
+  Aborted: 'Aborted',
+} as const;
+export type BulkflowState = (typeof BulkflowState)[keyof typeof BulkflowState];
+
+export interface AbortRequest {
+  reason: string;
+}
+
+/** Operators' abort: aborts the Salesforce job(s), stops further uploads, still reports results. */
+export const abortSignal = defineSignal<[AbortRequest]>('abort');
+
+export interface BulkJobProgress {
+  /** Salesforce job id. */
+  id: string;
+  api: '2.0' | '1.0';
+  /** Salesforce's own job state, e.g. `InProgress`. */
+  state: string;
+  recordsProcessed: number;
+  recordsFailed: number;
+  errorMessage?: string;
+}
+
+export interface BulkProgress {
+  state: BulkflowState;
+  jobs: BulkJobProgress[];
+  records: { total: number; processed: number; failed: number };
+  abortReason?: string;
+}
+
+export const progressQuery = defineQuery<BulkProgress>('progress');
+
+/** How the workflow polls a Salesforce job: start fast, grow by `factor`, never above `maxMs`. */
+export interface PollPolicy {
+  /** @default 1000 */
+  initialMs?: number;
+  /** @default 1.5 */
+  factor?: number;
+  /** @default 30000 */
+  maxMs?: number;
+}
+
+export interface BulkIngestInput {
+  object: string;
+  operation: IngestOperation;
+  /** Where the CSV input is: `file://…`. */
+  source: { url: string };
+  /** Required for upsert. */
+  externalIdFieldName?: string;
+  /** Bulk API version. Only `2.0` for now. @default '2.0' */
+  api?: '2.0';
+  pollPolicy?: PollPolicy;
+}
+
+export interface BulkIngestResult {
+  /** `Completed` when every job ended (rows may still have failed individually). */
+  state: typeof BulkflowState.Completed | typeof BulkflowState.Failed | typeof BulkflowState.Aborted;
+  object: string;
+  operation: IngestOperation;
+  jobs: BulkJobProgress[];
+  records: { total: number; successful: number; failed: number; unprocessed: number };
+  results: { successful: ResultFileRef[]; failed: ResultFileRef[]; unprocessed: ResultFileRef[] };
+  abortReason?: string;
+  /** Why the workflow ended `Failed`, e.g. Salesforce's `errorMessage` for a failed job. */
+  failureMessage?: string;
+}

@@ -1,0 +1,18 @@
+/**
+ * Workflow-safe entry point: the workflows a worker registers, and the contract clients use.
+ * Nothing here may import Node built-ins or I/O libraries (the workflow sandbox forbids them).
+ */
+export { bulkIngestWorkflow } from './bulk-ingest-workflow.js';
+export {
+  abortSignal,
+  BulkflowState,
+  DEFAULT_TASK_QUEUE,
+  progressQuery,
+  WorkflowType,
+  type AbortRequest,
+  type BulkIngestInput,
+  type BulkIngestResult,
+  type BulkJobProgress,
+  type BulkProgress,
+  type PollPolicy,
+} from './contract.js';
