@@ -16,7 +16,15 @@ export default tseslint.config(
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
     rules: {
-      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        // node:test's test()/describe() return promises the runner itself awaits.
+        {
+          allowForKnownSafeCalls: [
+            { from: 'package', package: 'node:test', name: ['test', 'describe', 'it', 'suite'] },
+          ],
+        },
+      ],
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
@@ -34,7 +42,10 @@ export default tseslint.config(
         'error',
         {
           paths: [
-            ...nodeBuiltins.map((name) => ({ name, message: 'Node built-ins are not available in the workflow sandbox.' })),
+            ...nodeBuiltins.map((name) => ({
+              name,
+              message: 'Node built-ins are not available in the workflow sandbox.',
+            })),
             { name: 'undici', message: 'Do I/O in activities, not workflows.' },
             { name: 'papaparse', message: 'Do I/O in activities, not workflows.' },
             { name: 'fast-xml-parser', message: 'Do I/O in activities, not workflows.' },
@@ -43,7 +54,11 @@ export default tseslint.config(
             { name: '@temporalio/worker', message: 'Use @temporalio/workflow in workflows.' },
           ],
           patterns: [
-            { group: ['../activities/*', '../activities', '../salesforce/*', '../salesforce'], allowTypeImports: true, message: 'Import activities and the Salesforce client as types only.' },
+            {
+              group: ['../activities/*', '../activities', '../salesforce/*', '../salesforce'],
+              allowTypeImports: true,
+              message: 'Import activities and the Salesforce client as types only.',
+            },
           ],
         },
       ],

@@ -33,7 +33,11 @@ export interface IngestActivityDeps {
   uploadLimits?: UploadLimits;
 }
 
-export function createIngestActivities({ salesforce, staging, uploadLimits = BULK2_UPLOAD_LIMITS }: IngestActivityDeps) {
+export function createIngestActivities({
+  salesforce,
+  staging,
+  uploadLimits = BULK2_UPLOAD_LIMITS,
+}: IngestActivityDeps) {
   const ingest = salesforce.bulk2Ingest;
 
   return {

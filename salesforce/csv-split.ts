@@ -85,7 +85,9 @@ export async function splitCsv(input: Readable, options: SplitOptions): Promise<
     const line = formatCsvRow(row);
     const bytes = Buffer.byteLength(line);
     if (headerBytes + bytes > limits.maxBytes) {
-      throw new SalesforceInputError(`CSV row ${totalRows + 1} alone exceeds the upload limit of ${limits.maxBytes} bytes.`);
+      throw new SalesforceInputError(
+        `CSV row ${totalRows + 1} alone exceeds the upload limit of ${limits.maxBytes} bytes.`,
+      );
     }
     if (current && (current.rows >= limits.maxRows || current.bytes + bytes > limits.maxBytes)) {
       await finish(current);

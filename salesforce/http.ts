@@ -61,11 +61,14 @@ export class SalesforceHttp {
       if (isExpiredSession(req.api, res.statusCode, text)) {
         this.sessions.invalidate(session.accessToken);
         if (attempt === 0 && this.sessions.canRenew) continue;
-        throw new SalesforceSessionError(`Salesforce session expired or invalid (${req.method} ${pathOnly(req.path)})`, {
-          statusCode: res.statusCode,
-          errorCode: req.api === 'rest' ? 'INVALID_SESSION_ID' : 'InvalidSessionId',
-          body: text,
-        });
+        throw new SalesforceSessionError(
+          `Salesforce session expired or invalid (${req.method} ${pathOnly(req.path)})`,
+          {
+            statusCode: res.statusCode,
+            errorCode: req.api === 'rest' ? 'INVALID_SESSION_ID' : 'InvalidSessionId',
+            body: text,
+          },
+        );
       }
       throw toHttpError(req, res, text);
     }

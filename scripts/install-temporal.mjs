@@ -43,7 +43,11 @@ function alreadyInstalled() {
 }
 
 if (alreadyInstalled()) {
-  log(`already installed in ${path.relative(process.cwd(), toolsDir) || '.'} (${Object.entries(PINS).map(([k, v]) => `${k}==${v}`).join(', ')})`);
+  log(
+    `already installed in ${path.relative(process.cwd(), toolsDir) || '.'} (${Object.entries(PINS)
+      .map(([k, v]) => `${k}==${v}`)
+      .join(', ')})`,
+  );
   process.exit(0);
 }
 
@@ -55,7 +59,18 @@ const specs = Object.entries(PINS).map(([name, version]) => `${name}==${version}
 log(`installing ${specs.join(', ')} with ${python} -m pip into ${toolsDir}`);
 const pip = spawnSync(
   python,
-  ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-deps', '--only-binary=:all:', '--target', toolsDir, ...specs],
+  [
+    '-m',
+    'pip',
+    'install',
+    '--quiet',
+    '--disable-pip-version-check',
+    '--no-deps',
+    '--only-binary=:all:',
+    '--target',
+    toolsDir,
+    ...specs,
+  ],
   { stdio: 'inherit' },
 );
 if (pip.error || pip.status !== 0) {

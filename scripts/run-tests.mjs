@@ -21,6 +21,14 @@ if (files.length === 0) {
   console.error('run-tests: no *.test.ts files found');
   process.exit(1);
 }
-const args = ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-timeout=600000', '--test-reporter=spec', ...files];
+const args = [
+  '--import',
+  'tsx',
+  '--test',
+  '--test-concurrency=1',
+  '--test-timeout=600000',
+  '--test-reporter=spec',
+  ...files,
+];
 const result = spawnSync(process.execPath, args, { stdio: 'inherit' });
 process.exit(result.status ?? 1);

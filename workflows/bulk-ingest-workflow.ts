@@ -162,7 +162,13 @@ class IngestRun {
   }
 
   private track(status: IngestJobStatus): BulkJobProgress {
-    const job: BulkJobProgress = { id: status.jobId, api: '2.0', state: status.state, recordsProcessed: 0, recordsFailed: 0 };
+    const job: BulkJobProgress = {
+      id: status.jobId,
+      api: '2.0',
+      state: status.state,
+      recordsProcessed: 0,
+      recordsFailed: 0,
+    };
     this.jobs.push(job);
     return job;
   }
@@ -177,13 +183,14 @@ class IngestRun {
   private finish(): BulkIngestResult {
     const sum = (refs: ResultFileRef[]) => refs.reduce((n, r) => n + r.rows, 0);
     const failedJob = this.jobs.find((j) => j.state === 'Failed');
-    this.state = this.abortReason
+    const final: BulkIngestResult['state'] = this.abortReason
       ? BulkflowState.Aborted
       : failedJob
         ? BulkflowState.Failed
         : BulkflowState.Completed;
+    this.state = final;
     return {
-      state: this.state as BulkIngestResult['state'],
+      state: final,
       object: this.input.object,
       operation: this.input.operation,
       jobs: this.jobs.map((j) => ({ ...j })),

@@ -22,7 +22,10 @@ export async function waitWithProgress(
       } catch {
         // The workflow may not have run its first task yet, or may have just closed.
       }
-      await Promise.race([settled.catch(() => undefined), new Promise((r) => setTimeout(r, options.intervalMs ?? 500))]);
+      await Promise.race([
+        settled.catch(() => undefined),
+        new Promise((r) => setTimeout(r, options.intervalMs ?? 500)),
+      ]);
     }
     return await result;
   } finally {

@@ -22,7 +22,18 @@ export interface DemoOptions {
 }
 
 const FIRST = ['Ada', 'Grace', 'Linus', 'Zoë', 'José', 'Björn', 'Amélie', 'Chidi', 'Mei', 'Søren'];
-const LAST = ['Lovelace', 'Hopper', 'Torvalds', "O'Brien", 'Nuñez', 'Müller', 'Dubois', 'Okafor', 'Chen', 'Kierkegaard'];
+const LAST = [
+  'Lovelace',
+  'Hopper',
+  'Torvalds',
+  "O'Brien",
+  'Nuñez',
+  'Müller',
+  'Dubois',
+  'Okafor',
+  'Chen',
+  'Kierkegaard',
+];
 
 /** Writes `rows` Contacts with the awkward data real files have: quotes, commas, newlines, accents. */
 export async function writeDemoContacts(file: string, rows: number): Promise<void> {
@@ -57,7 +68,9 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     ...(options.recordsPerSecond ? { recordsPerSecond: options.recordsPerSecond } : {}),
   });
   try {
-    say(`Temporal dev server at ${stack.temporal.address}; Salesforce emulator at ${stack.emulator.url}; worker on "${stack.taskQueue}"`);
+    say(
+      `Temporal dev server at ${stack.temporal.address}; Salesforce emulator at ${stack.emulator.url}; worker on "${stack.taskQueue}"`,
+    );
     const handle = await startBulkIngest(
       stack.client,
       { object: 'Contact', operation: 'insert', source: { url: pathToFileURL(file).href } },

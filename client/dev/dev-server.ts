@@ -57,9 +57,10 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'warn'];
   args.push(...(options.uiPort ? ['--ui-port', String(options.uiPort)] : ['--headless']));
   if (options.dbFilename) args.push('--db-filename', options.dbFilename);
-  for (const [name, type] of Object.entries(BULKFLOW_SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${name}=${type}`);
+  for (const [name, type] of Object.entries(BULKFLOW_SEARCH_ATTRIBUTES))
+    args.push('--search-attribute', `${name}=${type}`);
   const child = spawn(options.binary, args, { stdio: options.stdio ?? 'ignore' });
-  const exited = once(child, 'exit').then(([code, signal]) => ({ code: code as number | null, signal }));
+  const exited = once(child, 'exit').then(([code, signal]: unknown[]) => ({ code: code as number | null, signal }));
   const address = `127.0.0.1:${port}`;
   try {
     await waitForFrontend(address, options.startTimeoutMs ?? 30_000, exited);
@@ -83,14 +84,17 @@ async function waitForFrontend(
   let gone: { code: number | null; signal: unknown } | undefined;
   void exited.then((e) => (gone = e));
   for (;;) {
-    if (gone) throw new Error(`temporal server exited during start-up (code ${gone.code}, signal ${String(gone.signal)})`);
+    if (gone)
+      throw new Error(`temporal server exited during start-up (code ${gone.code}, signal ${String(gone.signal)})`);
     try {
       const connection = await Connection.connect({ address, connectTimeout: 1000 });
       await connection.workflowService.getSystemInfo({});
       await connection.close();
       return;
     } catch (err) {
-      if (Date.now() > deadline) throw new Error(`temporal server at ${address} did not answer within ${timeoutMs} ms: ${String(err)}`);
+      if (Date.now() > deadline) {
+        throw new Error(`temporal server at ${address} did not answer within ${timeoutMs} ms`, { cause: err });
+      }
       await new Promise((r) => setTimeout(r, 200));
     }
   }

@@ -44,7 +44,18 @@ test('bulkflow ingest inserts 10,000 Contacts exactly, field by field', async ()
   writeCsv(file, rows as unknown as Record<string, string>[]);
 
   const cli = await runCli(
-    ['ingest', '--object', 'Contact', '--operation', 'insert', '--file', file, '--json', '--task-queue', env.BULKFLOW_TASK_QUEUE ?? ''],
+    [
+      'ingest',
+      '--object',
+      'Contact',
+      '--operation',
+      'insert',
+      '--file',
+      file,
+      '--json',
+      '--task-queue',
+      env.BULKFLOW_TASK_QUEUE ?? '',
+    ],
     env,
   );
   assert.equal(cli.code, 0, `bulkflow ingest failed:\n${cli.stderr}\n${cli.stdout}\nworker:\n${worker.output()}`);

@@ -46,7 +46,10 @@ export async function startWorkerProcess(env: NodeJS.ProcessEnv, timeoutMs = 60_
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));
   const exited = once(child, 'exit');
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`worker did not start within ${timeoutMs} ms:\n${output}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`worker did not start within ${timeoutMs} ms:\n${output}`)),
+      timeoutMs,
+    );
     const check = () => {
       if (output.includes('bulkflow worker polling')) {
         clearTimeout(timer);

@@ -94,7 +94,7 @@ test('malformed input fails fast with a typed error, before any Salesforce job e
   );
   assert.ok(err instanceof WorkflowFailedError);
   const cause = err.cause?.cause ?? err.cause;
-  assert.ok(cause instanceof ApplicationFailure, `expected an ApplicationFailure, got ${String(cause)}`);
+  assert.ok(cause instanceof ApplicationFailure, `expected an ApplicationFailure, got ${String(err.cause?.name)}`);
   assert.equal(cause.type, 'bulkflow.SF_INVALID_INPUT');
   assert.equal(cause.nonRetryable, true);
   assert.match(cause.message, /row 2 has 3 fields but the header has 2/);
