@@ -1,0 +1,133 @@
+/**
+ * Bulk 2.0 ingest jobs and their state machine. Clients move a job from Open to UploadComplete or Aborted;
+ * the processor moves it on to InProgress and then JobComplete or Failed. Any other move is refused.
+ * @see https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/how_requests_are_processed.htm
+ */
+import type { IdFactory } from '../org/ids.js';
+import { KeyPrefix } from '../org/ids.js';
+import type { DmlOperation } from '../org/org.js';
+import type { ColumnDelimiter, LineEnding, ParsedUpload } from './csv.js';
+
+/** Ingest job states, as on the wire. */
+export const IngestJobState = {
+  Open: 'Open',
+  UploadComplete: 'UploadComplete',
+  InProgress: 'InProgress',
+  JobComplete: 'JobComplete',
+  Failed: 'Failed',
+  Aborted: 'Aborted',
+} as const;
+export type IngestJobState = (typeof IngestJobState)[keyof typeof IngestJobState];
+
+const TRANSITIONS: Readonly<Record<IngestJobState, readonly IngestJobState[]>> = {
+  Open: [IngestJobState.UploadComplete, IngestJobState.Aborted],
+  UploadComplete: [IngestJobState.InProgress, IngestJobState.Failed, IngestJobState.Aborted],
+  InProgress: [IngestJobState.JobComplete, IngestJobState.Failed, IngestJobState.Aborted],
+  JobComplete: [],
+  Failed: [],
+  Aborted: [],
+};
+
+/** States in which a job's results are final and the job may be deleted (with UploadComplete). */
+export const TERMINAL_STATES: readonly IngestJobState[] = [
+  IngestJobState.JobComplete,
+  IngestJobState.Failed,
+  IngestJobState.Aborted,
+];
+
+/** The outcome of one processed row, by its position in the upload. */
+export type RowOutcome =
+  { success: true; id: string; created: boolean } | { success: false; id: string; error: string };
+
+/** One ingest job. */
+export interface IngestJob {
+  id: string;
+  object: string;
+  operation: DmlOperation;
+  externalIdFieldName?: string;
+  columnDelimiter: ColumnDelimiter;
+  lineEnding: LineEnding;
+  /** The API version of the request that created the job, e.g. `62.0`. */
+  apiVersion: string;
+  createdById: string;
+  createdDate: Date;
+  systemModstamp: Date;
+  state: IngestJobState;
+  errorMessage?: string;
+  /** The raw upload, kept until the processor parses it. */
+  data?: Buffer;
+  uploaded: boolean;
+  upload?: ParsedUpload;
+  /** Outcomes by row index; a row without one was not processed. */
+  outcomes: (RowOutcome | undefined)[];
+  numberRecordsProcessed: number;
+  numberRecordsFailed: number;
+  processingStartedAt?: number;
+  totalProcessingTime: number;
+}
+
+/** Raised for a move the state machine does not allow. */
+export class InvalidStateTransitionError extends Error {
+  constructor(
+    readonly from: IngestJobState,
+    readonly to: IngestJobState,
+  ) {
+    super(`Cannot move job from ${from} to ${to}`);
+    this.name = 'InvalidStateTransitionError';
+  }
+}
+
+/** Moves a job to a new state, or throws {@link InvalidStateTransitionError}. */
+export function transition(job: IngestJob, to: IngestJobState): void {
+  if (!TRANSITIONS[job.state].includes(to)) throw new InvalidStateTransitionError(job.state, to);
+  job.state = to;
+  job.systemModstamp = new Date();
+}
+
+/** What a new job is made of. */
+export type NewIngestJob = Pick<
+  IngestJob,
+  'object' | 'operation' | 'externalIdFieldName' | 'columnDelimiter' | 'lineEnding' | 'apiVersion' | 'createdById'
+>;
+
+/** The jobs of the org, in creation order. */
+export class IngestJobStore {
+  readonly #jobs = new Map<string, IngestJob>();
+
+  constructor(readonly ids: IdFactory) {}
+
+  create(fields: NewIngestJob): IngestJob {
+    const now = new Date();
+    const job: IngestJob = {
+      ...fields,
+      id: this.ids.next(KeyPrefix.BulkJob),
+      createdDate: now,
+      systemModstamp: now,
+      state: IngestJobState.Open,
+      uploaded: false,
+      outcomes: [],
+      numberRecordsProcessed: 0,
+      numberRecordsFailed: 0,
+      totalProcessingTime: 0,
+    };
+    this.#jobs.set(job.id, job);
+    return job;
+  }
+
+  /** A job by its 18- or 15-character id. */
+  get(id: string): IngestJob | undefined {
+    return this.#jobs.get(id) ?? [...this.#jobs.values()].find((job) => job.id.slice(0, 15) === id);
+  }
+
+  delete(id: string): void {
+    this.#jobs.delete(id);
+  }
+
+  list(): IngestJob[] {
+    return [...this.#jobs.values()];
+  }
+
+  clear(): void {
+    this.#jobs.clear();
+  }
+}

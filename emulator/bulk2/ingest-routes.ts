@@ -1,0 +1,168 @@
+/**
+ * Bulk API 2.0 ingest endpoints under `/services/data/vXX.X/jobs/ingest`.
+ * @see https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/bulk_api_2_0.htm
+ */
+import type { SessionStore } from '../auth/sessions.js';
+import { requireRestSession } from '../auth/sessions.js';
+import {
+  BodyTooLargeError,
+  readBody,
+  readJson,
+  restError,
+  sendCsv,
+  sendEmpty,
+  sendJson,
+} from '../http/http-helpers.js';
+import type { RouteContext, Router } from '../http/router.js';
+import type { Org } from '../org/org.js';
+import { parseCreateJobRequest } from './create-job-request.js';
+import { parseUpload } from './csv.js';
+import { IngestJobState, InvalidStateTransitionError, TERMINAL_STATES, transition } from './ingest-jobs.js';
+import type { IngestJob, IngestJobStore } from './ingest-jobs.js';
+import type { IngestProcessor } from './ingest-processor.js';
+import { createdJobInfo, fullJobInfo, listedJobInfo, patchedJobInfo } from './job-info.js';
+import { ResultKind, resultCsv } from './job-results.js';
+
+/** What the ingest endpoints work on. */
+export interface IngestDependencies {
+  org: Org;
+  sessions: SessionStore;
+  jobs: IngestJobStore;
+  processor: IngestProcessor;
+  /** The org's newest API version, e.g. `62.0`; later versions do not exist for it. */
+  latestApiVersion: string;
+}
+
+/** Bulk API 2.0 ingest arrived in API version 41.0. */
+const FIRST_INGEST_VERSION = 41;
+
+/** Bulk 2.0 accepts up to 150 MB per upload (the limit is on base64-encoded size; raw CSV is counted here). */
+export const MAX_UPLOAD_BYTES = 150 * 1024 * 1024;
+const PAGE_SIZE = 1000;
+const BASE = '/services/data/{version}/jobs/ingest';
+
+function findJob(deps: IngestDependencies, { params }: RouteContext): IngestJob {
+  const job = deps.jobs.get(params['jobId'] ?? '');
+  if (!job) throw restError(404, 'NOT_FOUND', 'The requested resource does not exist');
+  return job;
+}
+
+function invalidState(job: IngestJob, requested: string) {
+  return restError(
+    400,
+    'INVALIDJOBSTATE',
+    `Job ${job.id} is in state ${job.state} and cannot be moved to ${requested}`,
+  );
+}
+
+async function upload(deps: IngestDependencies, context: RouteContext): Promise<void> {
+  const job = findJob(deps, context);
+  if (job.uploaded) {
+    const message =
+      `Found multipe contents for job: <${job.id.slice(0, 15)}>, please 'Close' / 'Abort' / 'Delete' the current Job ` +
+      "then create a new Job and make sure you only do 'PUT' once on a given Job.";
+    throw restError(400, 'BULK_API_ERROR', message);
+  }
+  if (job.state !== IngestJobState.Open) throw invalidState(job, 'receive data');
+  try {
+    job.data = await readBody(context.req, MAX_UPLOAD_BYTES);
+  } catch (error) {
+    if (!(error instanceof BodyTooLargeError)) throw error;
+    throw restError(400, 'EXCEEDED_QUOTA', `Exceeded max size limit of ${MAX_UPLOAD_BYTES} bytes for the upload`);
+  }
+  job.uploaded = true;
+  sendEmpty(context.res, 201);
+}
+
+async function changeState(deps: IngestDependencies, context: RouteContext): Promise<void> {
+  const job = findJob(deps, context);
+  const body = await readJson(context.req);
+  const state = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)['state'] : undefined;
+  try {
+    if (state === IngestJobState.UploadComplete) {
+      transition(job, IngestJobState.UploadComplete);
+      deps.processor.start(job);
+    } else if (state === IngestJobState.Aborted) {
+      transition(job, IngestJobState.Aborted);
+      stopProcessing(deps, job);
+    } else {
+      throw invalidState(job, String(state));
+    }
+  } catch (error) {
+    if (error instanceof InvalidStateTransitionError) throw invalidState(job, error.to);
+    throw error;
+  }
+  sendJson(context.res, 200, patchedJobInfo(job));
+}
+
+/** Stops background work; an upload never parsed is parsed now so its rows show as unprocessed. */
+function stopProcessing(deps: IngestDependencies, job: IngestJob): void {
+  deps.processor.cancel(job.id);
+  if (job.upload === undefined && job.data !== undefined) {
+    job.upload = parseUpload(job.data, job.columnDelimiter, job.lineEnding).upload;
+    job.data = undefined;
+  }
+}
+
+function deleteJob(deps: IngestDependencies, context: RouteContext): void {
+  const job = findJob(deps, context);
+  if (job.state !== IngestJobState.UploadComplete && !TERMINAL_STATES.includes(job.state)) {
+    throw invalidState(job, 'Deleted');
+  }
+  deps.processor.cancel(job.id);
+  deps.jobs.delete(job.id);
+  sendEmpty(context.res, 204);
+}
+
+function listJobs(deps: IngestDependencies, { url, res, params }: RouteContext): void {
+  const offset = Math.max(0, Number.parseInt(url.searchParams.get('queryLocator') ?? '0', 10) || 0);
+  const jobs = deps.jobs.list();
+  const page = jobs.slice(offset, offset + PAGE_SIZE);
+  const done = offset + PAGE_SIZE >= jobs.length;
+  const next = `/services/data/v${params['version'] ?? ''}/jobs/ingest?queryLocator=${offset + PAGE_SIZE}`;
+  sendJson(res, 200, { done, records: page.map(listedJobInfo), nextRecordsUrl: done ? null : next });
+}
+
+/** Registers the ingest endpoints; every one requires a session. */
+export function addIngestRoutes(router: Router, deps: IngestDependencies): void {
+  const authed =
+    (handler: (deps: IngestDependencies, context: RouteContext) => void | Promise<void>) => (context: RouteContext) => {
+      const version = Number(context.params['version']);
+      // As in a real org, a version outside the supported range is simply not there.
+      if (version < FIRST_INGEST_VERSION || version > Number(deps.latestApiVersion)) {
+        throw restError(404, 'NOT_FOUND', 'The requested resource does not exist');
+      }
+      requireRestSession(context.req, deps.sessions);
+      return handler(deps, context);
+    };
+  router.add(
+    'POST',
+    BASE,
+    authed(async (_, context) => {
+      const session = requireRestSession(context.req, deps.sessions);
+      const request = parseCreateJobRequest(
+        await readJson(context.req),
+        deps.org,
+        context.params['version'] ?? '',
+        session.userId,
+      );
+      sendJson(context.res, 200, createdJobInfo(deps.jobs.create(request)));
+    }),
+  );
+  router.add('GET', BASE, authed(listJobs));
+  router.add(
+    'GET',
+    `${BASE}/{jobId}`,
+    authed((_, context) => sendJson(context.res, 200, fullJobInfo(findJob(deps, context)))),
+  );
+  router.add('PATCH', `${BASE}/{jobId}`, authed(changeState));
+  router.add('DELETE', `${BASE}/{jobId}`, authed(deleteJob));
+  router.add('PUT', `${BASE}/{jobId}/batches`, authed(upload));
+  const results = (kind: ResultKind) =>
+    authed((_, context) => sendCsv(context.res, resultCsv(findJob(deps, context), kind)));
+  router.add('GET', `${BASE}/{jobId}/successfulResults`, results(ResultKind.Successful));
+  router.add('GET', `${BASE}/{jobId}/failedResults`, results(ResultKind.Failed));
+  // The docs spell it in lower case; simple-salesforce asks for `unprocessedRecords`.
+  router.add('GET', `${BASE}/{jobId}/unprocessedrecords`, results(ResultKind.Unprocessed));
+  router.add('GET', `${BASE}/{jobId}/unprocessedRecords`, results(ResultKind.Unprocessed));
+}

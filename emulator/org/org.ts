@@ -1,0 +1,246 @@
+/**
+ * The emulated org: sObject schemas, stored records, and DML one row at a time with the validation and errors
+ * Salesforce applies. Deleted records stay stored with IsDeleted = true (the recycle bin); hard delete removes
+ * them.
+ */
+import { normalizeId } from './ids.js';
+import type { IdFactory } from './ids.js';
+import { resolveColumns } from './columns.js';
+import type { ColumnRef, ColumnResolution } from './columns.js';
+import { FieldType, SchemaRegistry } from './schemas.js';
+import type { FieldSchema, SObjectSchema } from './schemas.js';
+import { ObjectTable } from './object-table.js';
+import type { StoredRecord } from './object-table.js';
+import { WriteMode, collectChanges, missingRequired } from './record-changes.js';
+import type { ReferenceResolver } from './record-changes.js';
+import { createReferenceResolver } from './references.js';
+import { formatDateTime } from './field-values.js';
+import type { FieldValue } from './field-values.js';
+import { StatusCode, recordError } from './record-errors.js';
+import type { RecordError } from './record-errors.js';
+
+/** DML operations, spelled as on the wire. */
+export const DmlOperation = {
+  Insert: 'insert',
+  Update: 'update',
+  Upsert: 'upsert',
+  Delete: 'delete',
+  HardDelete: 'hardDelete',
+} as const;
+export type DmlOperation = (typeof DmlOperation)[keyof typeof DmlOperation];
+
+/** One row to write: cells in the order of the resolved columns. */
+export interface RowRequest {
+  object: SObjectSchema;
+  operation: DmlOperation;
+  columns: readonly ColumnRef[];
+  cells: readonly string[];
+  /** The field upserts match on (`Id` or an external id field). */
+  externalIdField?: FieldSchema;
+  /** The user the write is done as: owner, creator and last modifier. */
+  userId: string;
+}
+
+/** The outcome of one row. `id` is empty when no record was identified, as on a failed insert. */
+export type RowResult =
+  { success: true; id: string; created: boolean } | { success: false; id: string; error: RecordError };
+
+/** How to build an org. */
+export interface OrgOptions {
+  ids: IdFactory;
+  /** Ids of the org's users, valid targets of OwnerId. */
+  userIds: readonly string[];
+  objects: readonly SObjectSchema[];
+}
+
+/** Options of {@link Org.getRecords}. */
+export interface GetRecordsOptions {
+  /** Also return records in the recycle bin. @default false */
+  includeDeleted?: boolean;
+}
+
+type Located = { success: true; record: StoredRecord } | { success: false; id: string; error: RecordError };
+
+/** Records and DML of the emulated org. */
+export class Org {
+  readonly schemas = new SchemaRegistry();
+  readonly #tables = new Map<string, ObjectTable>();
+  readonly #ids: IdFactory;
+  readonly #users: ReadonlySet<string>;
+  readonly #resolver: ReferenceResolver;
+
+  constructor(options: OrgOptions) {
+    this.#ids = options.ids;
+    this.#users = new Set(options.userIds);
+    for (const schema of options.objects) this.defineObject(schema);
+    this.#resolver = createReferenceResolver({
+      schemas: this.schemas,
+      table: (name) => this.#tables.get(name.toLowerCase()),
+      isUser: (id) => this.#users.has(id),
+    });
+  }
+
+  /** Adds an sObject (standard or custom) to the org. */
+  defineObject(schema: SObjectSchema): void {
+    this.schemas.define(schema);
+    this.#tables.set(schema.name.toLowerCase(), new ObjectTable(schema));
+  }
+
+  /** Copies of the stored records of an object, in creation order. Throws for an unknown object. */
+  getRecords(objectName: string, options: GetRecordsOptions = {}): Record<string, FieldValue>[] {
+    const table = this.#table(objectName);
+    const records = [...table.all()].filter((r) => options.includeDeleted === true || r['IsDeleted'] !== true);
+    return records.map((r) => ({ ...r }));
+  }
+
+  /** Maps an upload header to the object's fields. */
+  resolveColumns(schema: SObjectSchema, header: readonly string[]): ColumnResolution {
+    return resolveColumns(this.schemas, schema, header);
+  }
+
+  /** Writes one row and reports its outcome; never throws for bad data. */
+  applyRow(request: RowRequest): RowResult {
+    const table = this.#table(request.object.name);
+    switch (request.operation) {
+      case DmlOperation.Insert:
+        return this.#insert(table, request);
+      case DmlOperation.Update:
+        return this.#updateById(table, request);
+      case DmlOperation.Upsert:
+        return this.#upsert(table, request);
+      case DmlOperation.Delete:
+      case DmlOperation.HardDelete:
+        return this.#delete(table, request);
+    }
+  }
+
+  /** Removes every record; schemas stay. */
+  reset(): void {
+    for (const table of this.#tables.values()) table.clear();
+  }
+
+  #table(objectName: string): ObjectTable {
+    const table = this.#tables.get(objectName.toLowerCase());
+    if (!table) throw new Error(`Unknown sObject: ${objectName}`);
+    return table;
+  }
+
+  #insert(table: ObjectTable, request: RowRequest): RowResult {
+    const collected = collectChanges(request.columns, request.cells, WriteMode.Create, this.#resolver);
+    if (!collected.ok) return { success: false, id: '', error: collected.error };
+    const now = formatDateTime(new Date());
+    const record: StoredRecord = {};
+    for (const field of table.schema.fields) record[field.name] = field.type === FieldType.Boolean ? false : null;
+    Object.assign(record, {
+      OwnerId: request.userId,
+      ...collected.changes,
+      Id: this.#ids.next(table.schema.keyPrefix),
+      IsDeleted: false,
+      CreatedDate: now,
+      CreatedById: request.userId,
+      LastModifiedDate: now,
+      LastModifiedById: request.userId,
+      SystemModstamp: now,
+    });
+    const error = this.#validate(table, record);
+    if (error) return { success: false, id: '', error };
+    table.put(record);
+    return { success: true, id: String(record['Id']), created: true };
+  }
+
+  #update(table: ObjectTable, request: RowRequest, existing: StoredRecord): RowResult {
+    const id = String(existing['Id']);
+    const collected = collectChanges(request.columns, request.cells, WriteMode.Update, this.#resolver);
+    if (!collected.ok) return { success: false, id, error: collected.error };
+    const now = formatDateTime(new Date());
+    const record: StoredRecord = { ...existing, ...collected.changes };
+    Object.assign(record, { LastModifiedDate: now, LastModifiedById: request.userId, SystemModstamp: now });
+    const error = this.#validate(table, record);
+    if (error) return { success: false, id, error };
+    table.put(record);
+    return { success: true, id, created: false };
+  }
+
+  #updateById(table: ObjectTable, request: RowRequest): RowResult {
+    const located = this.#locate(table, request, 'update');
+    return located.success ? this.#update(table, request, located.record) : located;
+  }
+
+  #upsert(table: ObjectTable, request: RowRequest): RowResult {
+    const matchField = request.externalIdField;
+    if (!matchField || matchField.name === 'Id') {
+      return this.#cell(request, 'Id') === '' ? this.#insert(table, request) : this.#updateById(table, request);
+    }
+    const value = this.#cell(request, matchField.name);
+    if (value === '' || value === '#N/A') {
+      const error = recordError(StatusCode.MissingArgument, `${matchField.name} not specified`);
+      return { success: false, id: '', error };
+    }
+    const existing = table.findByUnique(matchField.name, value);
+    return existing ? this.#update(table, request, existing) : this.#insert(table, request);
+  }
+
+  #delete(table: ObjectTable, request: RowRequest): RowResult {
+    const located = this.#locate(table, request, 'delete');
+    if (!located.success) return located;
+    const id = String(located.record['Id']);
+    if (request.operation === DmlOperation.HardDelete) {
+      table.remove(id);
+    } else {
+      const now = formatDateTime(new Date());
+      table.put({ ...located.record, IsDeleted: true, LastModifiedDate: now, SystemModstamp: now });
+    }
+    return { success: true, id, created: false };
+  }
+
+  /** Finds the live record named by the row's Id cell. */
+  #locate(table: ObjectTable, request: RowRequest, call: string): Located {
+    const raw = this.#cell(request, 'Id');
+    if (raw === '') {
+      return {
+        success: false,
+        id: '',
+        error: recordError(StatusCode.MissingArgument, `Id not specified in an ${call} call`),
+      };
+    }
+    const id = normalizeId(raw);
+    if (id === undefined || id.slice(0, 3) !== table.schema.keyPrefix) {
+      const message = `${table.schema.label} ID: id value of incorrect type: ${raw}`;
+      return { success: false, id: '', error: recordError(StatusCode.MalformedId, message, ['Id']) };
+    }
+    const record = table.get(id);
+    if (!record) {
+      return {
+        success: false,
+        id,
+        error: recordError(StatusCode.InvalidCrossReferenceKey, 'invalid cross reference id'),
+      };
+    }
+    if (record['IsDeleted'] === true) {
+      return { success: false, id, error: recordError(StatusCode.EntityIsDeleted, 'entity is deleted') };
+    }
+    return { success: true, record };
+  }
+
+  /** The row's cell for a field column, or empty when the header lacks it. */
+  #cell(request: RowRequest, fieldName: string): string {
+    const index = request.columns.findIndex((c) => c.kind === 'field' && c.field.name === fieldName);
+    return index < 0 ? '' : (request.cells[index] ?? '');
+  }
+
+  /** Derived fields, then required fields, then uniqueness; returns the first error. */
+  #validate(table: ObjectTable, record: StoredRecord): RecordError | undefined {
+    if (table.schema.derive) Object.assign(record, table.schema.derive(record));
+    const missing = missingRequired(table.schema.fields, record);
+    if (missing) return missing;
+    for (const field of table.schema.fields) {
+      if (field.unique !== true && field.externalId !== true) continue;
+      const other = table.findByUnique(field.name, record[field.name] ?? null);
+      if (other && other['Id'] !== record['Id']) {
+        const message = `duplicate value found: ${field.name} duplicates value on record with id: ${String(other['Id'])}`;
+        return recordError(StatusCode.DuplicateValue, message);
+      }
+    }
+    return undefined;
+  }
+}
