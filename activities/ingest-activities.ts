@@ -4,11 +4,12 @@
  */
 import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { heartbeat, log } from '@temporalio/activity';
+import { activityInfo, heartbeat, log } from '@temporalio/activity';
 import {
   BULK2_UPLOAD_LIMITS,
   countCsvRecords,
   IngestResultKind,
+  isSalesforceError,
   SalesforceResultMismatchError,
   splitCsv,
   type SalesforceClient,
@@ -58,21 +59,50 @@ export function createIngestActivities({
       };
     },
 
+    /**
+     * Creates the job, or adopts the one an earlier attempt of this activity created: the job id is
+     * heartbeated the moment Salesforce answers, so a retry after a crash finds it in the heartbeat
+     * details instead of creating a second job.
+     */
     async createIngestJob(params: CreateIngestJobParams): Promise<IngestJobStatus> {
+      const earlier = (activityInfo().heartbeatDetails as { jobId?: string } | undefined)?.jobId;
+      if (earlier) {
+        log.info('adopting the Salesforce job an earlier attempt created', { jobId: earlier });
+        return toStatus(await ingest.getJob(earlier));
+      }
       const job = await ingest.createJob({
         object: params.object,
         operation: params.operation,
         ...(params.externalIdFieldName ? { externalIdFieldName: params.externalIdFieldName } : {}),
       });
+      heartbeat({ jobId: job.id });
       log.info('created Salesforce ingest job', { jobId: job.id });
-      return { jobId: job.id, state: job.state, recordsProcessed: 0, recordsFailed: 0 };
+      return toStatus(job);
     },
 
+    /**
+     * Uploads the unit. Bulk 2.0 takes one upload per job and answers a second one with
+     * BULK_API_ERROR "Found multipe contents": after a crash mid-activity, that answer means the
+     * earlier attempt's upload arrived, so it counts as done.
+     */
     async uploadIngestData({ jobId, unitUrl }: { jobId: string; unitUrl: string }): Promise<void> {
-      await ingest.upload(jobId, () => staging.openRead(unitUrl));
+      try {
+        await ingest.upload(jobId, () =>
+          withHeartbeats(staging.openRead(unitUrl), (bytes) => ({ jobId, uploadedBytes: bytes })),
+        );
+      } catch (err) {
+        if (isSalesforceError(err) && err.errorCode === 'BULK_API_ERROR' && /multip\w* contents/i.test(err.message)) {
+          log.info('the upload of an earlier attempt had arrived; not uploading again', { jobId });
+          return;
+        }
+        throw err;
+      }
     },
 
+    /** Marks the upload complete; a job an earlier attempt already closed is left as it is. */
     async closeIngestJob({ jobId }: { jobId: string }): Promise<IngestJobStatus> {
+      const current = await ingest.getJob(jobId);
+      if (current.state !== 'Open') return toStatus(current);
       return toStatus(await ingest.closeJob(jobId));
     },
 
@@ -90,17 +120,26 @@ export function createIngestActivities({
       return toStatus(await ingest.getJob(jobId));
     },
 
-    /** Streams the three result sets to staging and checks that they account for every row. */
+    /**
+     * Streams the three result sets to staging and checks that they account for every row. Each
+     * finished file is heartbeated, so a retry after a crash fetches only what is missing.
+     */
     async downloadIngestResults(req: DownloadIngestResultsRequest): Promise<IngestJobResults> {
-      const fetchOne = async (kind: IngestResultKind): Promise<ResultFileRef> => {
-        const key = `${req.stagingPrefix}/results/${req.jobId}/${kind}.csv`;
-        const rows = await saveAndCount(await ingest.openResults(req.jobId, kind), staging.openWrite(key));
-        heartbeat({ kind, rows });
-        return { url: staging.urlFor(key), rows };
+      const done: Partial<Record<IngestResultKind, ResultFileRef>> = {
+        ...(activityInfo().heartbeatDetails as Partial<Record<IngestResultKind, ResultFileRef>> | undefined),
       };
-      const successful = await fetchOne(IngestResultKind.Successful);
-      const failed = await fetchOne(IngestResultKind.Failed);
-      const unprocessed = await fetchOne(IngestResultKind.Unprocessed);
+      for (const kind of Object.values(IngestResultKind)) {
+        if (done[kind] && (await staging.exists(done[kind].url))) continue;
+        const key = `${req.stagingPrefix}/results/${req.jobId}/${kind}.csv`;
+        // Heartbeats while streaming carry only the files already finished, which a retry may skip.
+        const body = withHeartbeats(await ingest.openResults(req.jobId, kind), () => ({ ...done }));
+        const rows = await saveAndCount(body, staging.openWrite(key));
+        done[kind] = { url: staging.urlFor(key), rows };
+        heartbeat(done);
+      }
+      const successful = done.successfulResults as ResultFileRef;
+      const failed = done.failedResults as ResultFileRef;
+      const unprocessed = done.unprocessedrecords as ResultFileRef;
       const total = successful.rows + failed.rows + unprocessed.rows;
       if (total !== req.expectedRows) {
         throw new SalesforceResultMismatchError(
@@ -129,6 +168,22 @@ function toStatus(job: {
     recordsFailed: job.numberRecordsFailed ?? 0,
     ...(job.errorMessage ? { errorMessage: job.errorMessage } : {}),
   };
+}
+
+/**
+ * Passes a stream through, heartbeating `details()` as bytes flow, so that a long upload or
+ * download is not mistaken for a dead worker (the SDK throttles the heartbeats it actually sends).
+ */
+function withHeartbeats(source: Readable, details: (bytesSoFar: number) => unknown): Readable {
+  let bytes = 0;
+  const out = new PassThrough();
+  source.on('data', (chunk: Buffer) => {
+    bytes += chunk.length;
+    heartbeat(details(bytes));
+  });
+  source.on('error', (err) => out.destroy(err));
+  source.pipe(out);
+  return out;
 }
 
 /** Writes a stream to `sink` while counting its CSV records, in one pass. */

@@ -17,6 +17,7 @@ import {
   abortSignal,
   BulkflowState,
   progressQuery,
+  type ActivityTimeouts,
   type BulkIngestInput,
   type BulkIngestResult,
   type BulkJobProgress,
@@ -27,12 +28,16 @@ import {
 /** Retries for Salesforce calls: transient errors back off; typed non-retryable ones fail fast. */
 const RETRY = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 20 };
 
-const calls = proxyActivities<BulkActivities>({ startToCloseTimeout: '2 minutes', retry: RETRY });
-const streams = proxyActivities<BulkActivities>({
-  startToCloseTimeout: '4 hours',
-  heartbeatTimeout: '1 minute',
-  retry: RETRY,
-});
+function activityProxies(timeouts: ActivityTimeouts = {}) {
+  return {
+    calls: proxyActivities<BulkActivities>({ startToCloseTimeout: timeouts.callMs ?? 60_000, retry: RETRY }),
+    streams: proxyActivities<BulkActivities>({
+      startToCloseTimeout: '12 hours',
+      heartbeatTimeout: timeouts.heartbeatMs ?? 60_000,
+      retry: RETRY,
+    }),
+  };
+}
 
 const TERMINAL = new Set(['JobComplete', 'Failed', 'Aborted']);
 const DEFAULT_POLL: Required<PollPolicy> = { initialMs: 1000, factor: 1.5, maxMs: 30_000 };
@@ -64,9 +69,12 @@ class IngestRun {
   };
   private readonly poll: Required<PollPolicy>;
   private readonly stagingPrefix: string;
+  private readonly calls: ReturnType<typeof activityProxies>['calls'];
+  private readonly streams: ReturnType<typeof activityProxies>['streams'];
 
   constructor(private readonly input: BulkIngestInput) {
     this.poll = { ...DEFAULT_POLL, ...input.pollPolicy };
+    ({ calls: this.calls, streams: this.streams } = activityProxies(input.activityTimeouts));
     const info = workflowInfo();
     this.stagingPrefix = `${encodeURIComponent(info.workflowId)}/${info.firstExecutionRunId}`;
   }
@@ -89,7 +97,7 @@ class IngestRun {
   }
 
   async execute(): Promise<BulkIngestResult> {
-    const staged = await streams.stageIngestInput({
+    const staged = await this.streams.stageIngestInput({
       sourceUrl: this.input.source.url,
       stagingPrefix: this.stagingPrefix,
     });
@@ -102,22 +110,22 @@ class IngestRun {
     if (this.abortReason) return this.skip(unit);
     this.state = BulkflowState.Uploading;
     const job = this.track(
-      await calls.createIngestJob({
+      await this.streams.createIngestJob({
         object: this.input.object,
         operation: this.input.operation,
         ...(this.input.externalIdFieldName ? { externalIdFieldName: this.input.externalIdFieldName } : {}),
       }),
     );
-    if (!this.abortReason) await streams.uploadIngestData({ jobId: job.id, unitUrl: unit.url });
+    if (!this.abortReason) await this.streams.uploadIngestData({ jobId: job.id, unitUrl: unit.url });
     if (this.abortReason) {
-      this.update(job, await calls.abortIngestJob({ jobId: job.id }));
+      this.update(job, await this.calls.abortIngestJob({ jobId: job.id }));
       return this.skip(unit);
     }
-    this.update(job, await calls.closeIngestJob({ jobId: job.id }));
+    this.update(job, await this.calls.closeIngestJob({ jobId: job.id }));
     this.state = BulkflowState.Processing;
     await this.waitForJob(job);
     this.state = BulkflowState.Downloading;
-    const res = await streams.downloadIngestResults({
+    const res = await this.streams.downloadIngestResults({
       jobId: job.id,
       stagingPrefix: this.stagingPrefix,
       expectedRows: unit.rows,
@@ -132,11 +140,11 @@ class IngestRun {
     let delay = this.poll.initialMs;
     let abortSent = false;
     for (;;) {
-      this.update(job, await calls.getIngestJobStatus({ jobId: job.id }));
+      this.update(job, await this.calls.getIngestJobStatus({ jobId: job.id }));
       if (TERMINAL.has(job.state)) return;
       if (this.abortReason && !abortSent) {
         abortSent = true;
-        this.update(job, await calls.abortIngestJob({ jobId: job.id }));
+        this.update(job, await this.calls.abortIngestJob({ jobId: job.id }));
         continue;
       }
       await condition(() => this.abortReason !== undefined && !abortSent, delay);
@@ -154,7 +162,7 @@ class IngestRun {
     for (const job of this.jobs) {
       if (TERMINAL.has(job.state)) continue;
       try {
-        this.update(job, await calls.abortIngestJob({ jobId: job.id }));
+        this.update(job, await this.calls.abortIngestJob({ jobId: job.id }));
       } catch (err) {
         log.warn('could not abort Salesforce job during cancellation', { jobId: job.id, error: String(err) });
       }

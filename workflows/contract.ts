@@ -64,6 +64,14 @@ export interface PollPolicy {
   maxMs?: number;
 }
 
+/** How long activities may take before Temporal retries them, e.g. on another worker after a crash. */
+export interface ActivityTimeouts {
+  /** Start-to-close limit of one Salesforce call (create, close, status, abort). @default 60000 */
+  callMs?: number;
+  /** Heartbeat timeout of streaming steps (staging, upload, download): how soon a crashed worker's step is retried. @default 60000 */
+  heartbeatMs?: number;
+}
+
 export interface BulkIngestInput {
   object: string;
   operation: IngestOperation;
@@ -74,6 +82,7 @@ export interface BulkIngestInput {
   /** Bulk API version. Only `2.0` for now. @default '2.0' */
   api?: '2.0';
   pollPolicy?: PollPolicy;
+  activityTimeouts?: ActivityTimeouts;
 }
 
 export interface BulkIngestResult {

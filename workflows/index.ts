@@ -9,6 +9,7 @@ export {
   DEFAULT_TASK_QUEUE,
   progressQuery,
   WorkflowType,
+  type ActivityTimeouts,
   type AbortRequest,
   type BulkIngestInput,
   type BulkIngestResult,
