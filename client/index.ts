@@ -7,7 +7,7 @@
  */
 export { connectClient, temporalTargetFromEnv, type TemporalTarget } from './connection.js';
 export { getProgress, requestAbort, startBulkIngest, type BulkIngestHandle, type StartOptions } from './starters.js';
-export { startDevServer, BULKFLOW_SEARCH_ATTRIBUTES, type DevServer, type DevServerOptions } from './dev/dev-server.js';
+export { startDevServer, type DevServer, type DevServerOptions } from './dev/dev-server.js';
 export { resolveTemporalCli, resolveTemporalTestServer, requireTemporalCli } from './dev/temporal-binaries.js';
 export { startLocalStack, type LocalStack, type LocalStackOptions } from './dev/local-stack.js';
 export {
@@ -15,6 +15,7 @@ export {
   BulkflowState,
   DEFAULT_TASK_QUEUE,
   progressQuery,
+  SearchAttributes,
   WorkflowType,
   type AbortRequest,
   type BulkIngestInput,

@@ -7,3 +7,4 @@
 export { createBulkflowWorker, type BulkflowWorkerOptions } from './create-worker.js';
 export { workflowsPath } from './paths.js';
 export { runWorkerFromEnv, workerConfigFromEnv, type WorkerEnvConfig } from './run-worker.js';
+export { ensureSearchAttributes, searchAttributeFlags } from './search-attributes.js';

@@ -6,6 +6,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { createSalesforceClient, salesforceOptionsFromEnv } from '../salesforce/index.js';
 import { DEFAULT_TASK_QUEUE } from '../workflows/contract.js';
 import { createBulkflowWorker } from './create-worker.js';
+import { ensureSearchAttributes } from './search-attributes.js';
 
 export interface WorkerEnvConfig {
   address: string;
@@ -27,6 +28,7 @@ export async function runWorkerFromEnv(env: NodeJS.ProcessEnv = process.env): Pr
   const salesforce = createSalesforceClient(salesforceOptionsFromEnv(env));
   const connection = await NativeConnection.connect({ address: config.address });
   try {
+    await ensureSearchAttributes(connection, config.namespace);
     const worker = await createBulkflowWorker({
       connection,
       salesforce,

@@ -10,6 +10,7 @@ import {
   log,
   proxyActivities,
   setHandler,
+  upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { BulkActivities, IngestJobStatus, ResultFileRef, StagedUnit } from '../activities/index.js';
@@ -17,6 +18,7 @@ import {
   abortSignal,
   BulkflowState,
   progressQuery,
+  SearchAttributes,
   type ActivityTimeouts,
   type BulkIngestInput,
   type BulkIngestResult,
@@ -79,6 +81,13 @@ class IngestRun {
     this.stagingPrefix = `${encodeURIComponent(info.workflowId)}/${info.firstExecutionRunId}`;
   }
 
+  /** Moves to `state` and tells Temporal's visibility, so operators can list jobs by state. */
+  private enter(state: BulkflowState): void {
+    if (this.state === state) return;
+    this.state = state;
+    upsertSearchAttributes([{ key: SearchAttributes.state, value: state }]);
+  }
+
   requestAbort(reason: string): void {
     this.abortReason ??= reason || 'aborted';
   }
@@ -97,6 +106,11 @@ class IngestRun {
   }
 
   async execute(): Promise<BulkIngestResult> {
+    upsertSearchAttributes([
+      { key: SearchAttributes.object, value: this.input.object },
+      { key: SearchAttributes.operation, value: this.input.operation },
+      { key: SearchAttributes.state, value: this.state },
+    ]);
     const staged = await this.streams.stageIngestInput({
       sourceUrl: this.input.source.url,
       stagingPrefix: this.stagingPrefix,
@@ -108,7 +122,7 @@ class IngestRun {
 
   private async runUnit(unit: StagedUnit): Promise<void> {
     if (this.abortReason) return this.skip(unit);
-    this.state = BulkflowState.Uploading;
+    this.enter(BulkflowState.Uploading);
     const job = this.track(
       await this.streams.createIngestJob({
         object: this.input.object,
@@ -122,9 +136,9 @@ class IngestRun {
       return this.skip(unit);
     }
     this.update(job, await this.calls.closeIngestJob({ jobId: job.id }));
-    this.state = BulkflowState.Processing;
+    this.enter(BulkflowState.Processing);
     await this.waitForJob(job);
-    this.state = BulkflowState.Downloading;
+    this.enter(BulkflowState.Downloading);
     const res = await this.streams.downloadIngestResults({
       jobId: job.id,
       stagingPrefix: this.stagingPrefix,
@@ -178,6 +192,7 @@ class IngestRun {
       recordsFailed: 0,
     };
     this.jobs.push(job);
+    upsertSearchAttributes([{ key: SearchAttributes.jobIds, value: this.jobs.map((j) => j.id) }]);
     return job;
   }
 
@@ -196,7 +211,7 @@ class IngestRun {
       : failedJob
         ? BulkflowState.Failed
         : BulkflowState.Completed;
-    this.state = final;
+    this.enter(final);
     return {
       state: final,
       object: this.input.object,

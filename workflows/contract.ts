@@ -2,6 +2,7 @@
  * The public contract of bulkflow's workflows: names, signal, query, inputs and results.
  * Services, schedules and operators' tools depend on these names; change them only on purpose.
  */
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { ResultFileRef } from '../activities/types.js';
 import type { IngestOperation } from '../salesforce/bulk2-types.js';
@@ -26,6 +27,18 @@ export const BulkflowState = {
   Aborted: 'Aborted',
 } as const;
 export type BulkflowState = (typeof BulkflowState)[keyof typeof BulkflowState];
+
+/**
+ * Search attributes bulk workflows keep up to date, so operators can list bulk jobs in Temporal's UI
+ * and CLI (`temporal workflow list --query 'BulkflowState="Processing"'`). They must be registered on
+ * the server; the worker checks at start-up.
+ */
+export const SearchAttributes = {
+  object: defineSearchAttributeKey('BulkflowObject', SearchAttributeType.KEYWORD),
+  operation: defineSearchAttributeKey('BulkflowOperation', SearchAttributeType.KEYWORD),
+  state: defineSearchAttributeKey('BulkflowState', SearchAttributeType.KEYWORD),
+  jobIds: defineSearchAttributeKey('BulkflowJobIds', SearchAttributeType.KEYWORD_LIST),
+} as const;
 
 export interface AbortRequest {
   reason: string;

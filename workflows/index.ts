@@ -8,6 +8,7 @@ export {
   BulkflowState,
   DEFAULT_TASK_QUEUE,
   progressQuery,
+  SearchAttributes,
   WorkflowType,
   type ActivityTimeouts,
   type AbortRequest,

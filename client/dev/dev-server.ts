@@ -6,14 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { Connection } from '@temporalio/client';
-
-/** Search attributes bulkflow registers on the servers it starts. */
-export const BULKFLOW_SEARCH_ATTRIBUTES: Record<string, string> = {
-  BulkflowObject: 'Keyword',
-  BulkflowOperation: 'Keyword',
-  BulkflowState: 'Keyword',
-  BulkflowJobIds: 'KeywordList',
-};
+import { searchAttributeFlags } from '../../worker/search-attributes.js';
 
 export interface DevServerOptions {
   /** Path of the `temporal` CLI. */
@@ -26,6 +19,8 @@ export interface DevServerOptions {
   uiPort?: number;
   /** How long to wait for the frontend to answer. @default 30000 */
   startTimeoutMs?: number;
+  /** Register bulkflow's search attributes at start. @default true */
+  searchAttributes?: boolean;
   /** Where the server's own output goes. @default 'ignore' */
   stdio?: 'ignore' | 'inherit';
 }
@@ -57,8 +52,9 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'warn'];
   args.push(...(options.uiPort ? ['--ui-port', String(options.uiPort)] : ['--headless']));
   if (options.dbFilename) args.push('--db-filename', options.dbFilename);
-  for (const [name, type] of Object.entries(BULKFLOW_SEARCH_ATTRIBUTES))
-    args.push('--search-attribute', `${name}=${type}`);
+  if (options.searchAttributes ?? true) {
+    for (const flag of searchAttributeFlags()) args.push('--search-attribute', flag);
+  }
   const child = spawn(options.binary, args, { stdio: options.stdio ?? 'ignore' });
   const exited = once(child, 'exit').then(([code, signal]: unknown[]) => ({ code: code as number | null, signal }));
   const address = `127.0.0.1:${port}`;

@@ -8,6 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+import { Client, Connection } from '@temporalio/client';
 import { createSalesforceEmulator, type SalesforceEmulator } from '../../emulator/index.js';
 import { contactRows, writeCsv } from '../helpers/data.js';
 import { orgRecords, readCsvFile } from '../helpers/org.js';
@@ -80,6 +81,23 @@ test('bulkflow ingest inserts 10,000 Contacts exactly, field by field', async ()
     for (const field of ['FirstName', 'LastName', 'Title', 'Description'] as const) {
       assert.equal(rec[field], row[field], `${row.Email}.${field}`);
     }
+  }
+
+  // Operators find the job in Temporal's visibility by its Salesforce job id and state.
+  const jobId = result.jobs[0]?.id ?? '';
+  const client = new Client({ connection: await Connection.connect({ address: server.current.address }) });
+  try {
+    const query = `BulkflowJobIds = '${jobId}' AND BulkflowState = 'Completed' AND BulkflowObject = 'Contact'`;
+    // Visibility is eventually consistent: ask until the job shows up, for at most 10 s.
+    const deadline = Date.now() + 10_000;
+    const found: string[] = [];
+    while (found.length === 0 && Date.now() < deadline) {
+      for await (const wf of client.workflow.list({ query })) found.push(wf.workflowId);
+      if (found.length === 0) await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.equal(found.length, 1, `one workflow matches ${query}`);
+  } finally {
+    await client.connection.close();
   }
 
   const successful = result.results.successful.flatMap((ref) => readCsvFile(ref.url));

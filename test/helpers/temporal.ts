@@ -7,28 +7,21 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { BULKFLOW_SEARCH_ATTRIBUTES, startDevServer, type DevServer } from '../../client/dev/dev-server.js';
+import { startDevServer, type DevServer } from '../../client/dev/dev-server.js';
 import { requireTemporalCli } from '../../client/dev/temporal-binaries.js';
 import { workflowsPath } from '../../worker/paths.js';
+import { SearchAttributes } from '../../workflows/contract.js';
 
 // Workers in tests log warnings and errors only; state changes would drown the test output.
 Runtime.install({ logger: new DefaultLogger('WARN') });
-
-const TYPE_BY_NAME: Record<string, SearchAttributeType> = {
-  Keyword: SearchAttributeType.KEYWORD,
-  KeywordList: SearchAttributeType.KEYWORD_LIST,
-};
 
 export async function createLocalEnv(): Promise<TestWorkflowEnvironment> {
   return TestWorkflowEnvironment.createLocal({
     server: {
       executable: { type: 'existing-path', path: requireTemporalCli().path },
-      searchAttributes: Object.entries(BULKFLOW_SEARCH_ATTRIBUTES).map(([name, type]) =>
-        defineSearchAttributeKey(name, TYPE_BY_NAME[type] ?? SearchAttributeType.KEYWORD),
-      ),
+      searchAttributes: Object.values(SearchAttributes),
     },
   });
 }
