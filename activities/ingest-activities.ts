@@ -15,7 +15,7 @@ import {
   type SalesforceClient,
   type UploadLimits,
 } from '../salesforce/index.js';
-import { openSource } from './sources.js';
+import { inlineRecordsAsCsv, openSource } from './sources.js';
 import type { StagingStore } from './staging.js';
 import type {
   CreateIngestJobParams,
@@ -43,8 +43,8 @@ export function createIngestActivities({
 
   return {
     /** Reads the input once, checks its shape, and writes upload units to the staging store. */
-    async stageIngestInput({ sourceUrl, stagingPrefix }: StageIngestInputRequest): Promise<StagedInput> {
-      const source = await openSource(sourceUrl);
+    async stageIngestInput({ source: input, stagingPrefix }: StageIngestInputRequest): Promise<StagedInput> {
+      const source = 'url' in input ? await openSource(input.url) : inlineRecordsAsCsv(input.records);
       const unitKey = (i: number) => `${stagingPrefix}/input/unit-${String(i + 1).padStart(4, '0')}.csv`;
       const split = await splitCsv(source, {
         limits: uploadLimits,

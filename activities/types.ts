@@ -18,8 +18,11 @@ export interface StagedInput {
   units: StagedUnit[];
 }
 
+export type InlineValue = string | number | boolean | null;
+
 export interface StageIngestInputRequest {
-  sourceUrl: string;
+  /** A CSV file by URL, or inline records. */
+  source: { url: string } | { records: Array<Record<string, InlineValue>> };
   /** Staging key prefix for this workflow, e.g. `<workflowId>/<firstRunId>`. */
   stagingPrefix: string;
 }

@@ -1,4 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
+import { dataConverterFromEnv } from './encryption-codec.js';
 
 export interface TemporalTarget {
   address: string;
@@ -10,7 +11,8 @@ export function temporalTargetFromEnv(env: NodeJS.ProcessEnv = process.env): Tem
   return { address: env.TEMPORAL_ADDRESS ?? 'localhost:7233', namespace: env.TEMPORAL_NAMESPACE ?? 'default' };
 }
 
-export async function connectClient(target: TemporalTarget): Promise<Client> {
+/** A client for `target`; payloads are encrypted when `BULKFLOW_ENCRYPTION_KEY` is set. */
+export async function connectClient(target: TemporalTarget, env: NodeJS.ProcessEnv = process.env): Promise<Client> {
   const connection = await Connection.connect({ address: target.address });
-  return new Client({ connection, namespace: target.namespace });
+  return new Client({ connection, namespace: target.namespace, dataConverter: dataConverterFromEnv(env) });
 }

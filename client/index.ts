@@ -6,7 +6,20 @@
  * const handle = await startBulkIngest(client, { object: 'Contact', operation: 'insert', source: { url } });
  */
 export { connectClient, temporalTargetFromEnv, type TemporalTarget } from './connection.js';
-export { getProgress, requestAbort, startBulkIngest, type BulkIngestHandle, type StartOptions } from './starters.js';
+export {
+  dataConverterFromEnv,
+  EncryptionCodec,
+  encryptionCodecFromEnv,
+  type EncryptionKey,
+} from './encryption-codec.js';
+export {
+  getProgress,
+  InlineRecordsTooLargeError,
+  requestAbort,
+  startBulkIngest,
+  type BulkIngestHandle,
+  type StartOptions,
+} from './starters.js';
 export { startDevServer, type DevServer, type DevServerOptions } from './dev/dev-server.js';
 export { resolveTemporalCli, resolveTemporalTestServer, requireTemporalCli } from './dev/temporal-binaries.js';
 export { startLocalStack, type LocalStack, type LocalStackOptions } from './dev/local-stack.js';

@@ -14,6 +14,7 @@ import type { bulkIngestWorkflow } from '../workflows/bulk-ingest-workflow.js';
 import {
   abortSignal,
   DEFAULT_TASK_QUEUE,
+  MAX_INLINE_BYTES,
   progressQuery,
   WorkflowType,
   type BulkIngestInput,
@@ -29,11 +30,25 @@ export interface StartOptions {
 
 export type BulkIngestHandle = WorkflowHandleWithFirstExecutionRunId<typeof bulkIngestWorkflow>;
 
+/** Thrown before anything starts when inline records are too large for workflow history. */
+export class InlineRecordsTooLargeError extends Error {
+  constructor(readonly bytes: number) {
+    super(
+      `Inline records are ${bytes} bytes as JSON; above ${MAX_INLINE_BYTES} bytes, write them to a file and pass its URL`,
+    );
+    this.name = 'InlineRecordsTooLargeError';
+  }
+}
+
 export async function startBulkIngest(
   client: Client,
   input: BulkIngestInput,
   options: StartOptions = {},
 ): Promise<BulkIngestHandle> {
+  if ('records' in input.source) {
+    const bytes = Buffer.byteLength(JSON.stringify(input.source.records));
+    if (bytes > MAX_INLINE_BYTES) throw new InlineRecordsTooLargeError(bytes);
+  }
   return client.workflow.start<typeof bulkIngestWorkflow>(WorkflowType.BulkIngest, {
     args: [input],
     taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,

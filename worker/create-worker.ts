@@ -25,6 +25,8 @@ export interface BulkflowWorkerOptions {
   uploadLimits?: UploadLimits;
   /** A prebuilt workflow bundle, to skip bundling (tests bundle once per file). */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Payload codecs, e.g. `[new EncryptionCodec(key)]`; clients must use the same. @default none */
+  dataConverter?: WorkerOptions['dataConverter'];
   /** Extra Worker options (shutdown grace time, concurrency, interceptors). */
   workerOptions?: Partial<WorkerOptions>;
 }
@@ -40,6 +42,7 @@ export async function createBulkflowWorker(options: BulkflowWorkerOptions): Prom
     namespace: options.namespace ?? 'default',
     taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
     activities,
+    ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: workflowsPath() }),
     ...options.workerOptions,
   });

@@ -3,6 +3,7 @@
  * in-flight activities finish for a grace period before it stops.
  */
 import { NativeConnection } from '@temporalio/worker';
+import { dataConverterFromEnv } from '../client/encryption-codec.js';
 import { createSalesforceClient, salesforceOptionsFromEnv } from '../salesforce/index.js';
 import { DEFAULT_TASK_QUEUE } from '../workflows/contract.js';
 import { createBulkflowWorker } from './create-worker.js';
@@ -34,6 +35,7 @@ export async function runWorkerFromEnv(env: NodeJS.ProcessEnv = process.env): Pr
       salesforce,
       namespace: config.namespace,
       taskQueue: config.taskQueue,
+      dataConverter: dataConverterFromEnv(env),
       workerOptions: { shutdownGraceTime: '10 seconds' },
     });
     process.stdout.write(

@@ -112,7 +112,7 @@ class IngestRun {
       { key: SearchAttributes.state, value: this.state },
     ]);
     const staged = await this.streams.stageIngestInput({
-      sourceUrl: this.input.source.url,
+      source: this.input.source,
       stagingPrefix: this.stagingPrefix,
     });
     this.totalRows = staged.totalRows;

@@ -85,11 +85,22 @@ export interface ActivityTimeouts {
   heartbeatMs?: number;
 }
 
+/** A field value in inline records; `null` clears the field (sent as `#N/A`). */
+export type InlineValue = string | number | boolean | null;
+
+/**
+ * The input: a CSV file by URL, or records inline for small jobs from services that already hold
+ * them (at most {@link MAX_INLINE_BYTES} as JSON; they travel through history, so encrypt it).
+ */
+export type IngestSource = { url: string } | { records: Array<Record<string, InlineValue>> };
+
+/** Inline records above this size must be staged as a file instead. */
+export const MAX_INLINE_BYTES = 256 * 1024;
+
 export interface BulkIngestInput {
   object: string;
   operation: IngestOperation;
-  /** Where the CSV input is: `file://…`. */
-  source: { url: string };
+  source: IngestSource;
   /** Required for upsert. */
   externalIdFieldName?: string;
   /** Bulk API version. Only `2.0` for now. @default '2.0' */
