@@ -107,6 +107,10 @@ export interface BulkIngestInput {
   api?: '2.0';
   pollPolicy?: PollPolicy;
   activityTimeouts?: ActivityTimeouts;
+  /** Salesforce jobs (upload units of ≤100 MB) run at once. @default 4 */
+  maxConcurrentJobs?: number;
+  /** A job's child workflow continues as new when its history reaches this many events. @default 2000 */
+  historyEventLimit?: number;
 }
 
 export interface BulkIngestResult {

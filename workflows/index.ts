@@ -3,6 +3,7 @@
  * Nothing here may import Node built-ins or I/O libraries (the workflow sandbox forbids them).
  */
 export { bulkIngestWorkflow } from './bulk-ingest-workflow.js';
+export { bulkIngestJobWorkflow } from './ingest-job-workflow.js';
 export {
   abortSignal,
   BulkflowState,

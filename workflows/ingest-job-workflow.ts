@@ -1,0 +1,163 @@
+/**
+ * `bulkIngestJobWorkflow`: one Salesforce Bulk 2.0 ingest job for one staged upload unit, as a
+ * child of `bulkIngestWorkflow`. Create (or adopt) → upload → close → poll on durable timers →
+ * download results. Continues as new while polling once its history grows, so a job that runs for
+ * days keeps a short history.
+ */
+import {
+  CancellationScope,
+  condition,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  isCancellation,
+  log,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { IngestJobStatus } from '../activities/types.js';
+import { activityProxies, type ActivityProxies } from './activity-proxies.js';
+import { abortSignal, progressQuery, type BulkJobProgress, type PollPolicy } from './contract.js';
+import { jobProgressSignal, type IngestJobOutcome, type IngestJobWorkflowInput } from './ingest-job-contract.js';
+
+const TERMINAL = new Set(['JobComplete', 'Failed', 'Aborted']);
+const DEFAULT_POLL: Required<PollPolicy> = { initialMs: 1000, factor: 1.5, maxMs: 30_000 };
+/** Progress reports to the parent: on every state change, else at most this often. */
+const REPORT_INTERVAL_MS = 30_000;
+
+export async function bulkIngestJobWorkflow(input: IngestJobWorkflowInput): Promise<IngestJobOutcome> {
+  const run = new IngestJobRun(input);
+  setHandler(abortSignal, ({ reason }) => run.requestAbort(reason));
+  setHandler(progressQuery, () => run.progress());
+  try {
+    return await run.execute();
+  } catch (err) {
+    if (isCancellation(err)) {
+      await CancellationScope.nonCancellable(() => run.abortJob());
+    }
+    throw err;
+  }
+}
+
+class IngestJobRun {
+  private job: BulkJobProgress | undefined;
+  private abortReason: string | undefined;
+  private readonly poll: Required<PollPolicy>;
+  private readonly act: ActivityProxies;
+  private lastReport = { state: '', at: -Infinity };
+
+  constructor(private readonly input: IngestJobWorkflowInput) {
+    this.poll = { ...DEFAULT_POLL, ...input.pollPolicy };
+    this.act = activityProxies(input.activityTimeouts);
+    this.job = input.resume?.job;
+  }
+
+  requestAbort(reason: string): void {
+    this.abortReason ??= reason || 'aborted';
+  }
+
+  progress() {
+    const job = this.job;
+    return {
+      state: job ? 'Processing' : 'Preparing',
+      jobs: job ? [{ ...job }] : [],
+      records: { total: this.input.unit.rows, processed: job?.recordsProcessed ?? 0, failed: job?.recordsFailed ?? 0 },
+      ...(this.abortReason ? { abortReason: this.abortReason } : {}),
+    } as const;
+  }
+
+  async execute(): Promise<IngestJobOutcome> {
+    const { unit } = this.input;
+    const skipped: IngestJobOutcome = {
+      unitIndex: unit.index,
+      results: { unprocessed: { url: unit.url, rows: unit.rows } },
+    };
+    if (!this.job) {
+      if (this.abortReason) return skipped;
+      this.job = this.track(await this.act.streams.createIngestJob(this.jobParams()));
+      if (!this.abortReason) await this.act.streams.uploadIngestData({ jobId: this.job.id, unitUrl: unit.url });
+      if (this.abortReason) {
+        await this.abortJob();
+        return { ...skipped, job: { ...this.job } };
+      }
+      this.update(await this.act.calls.closeIngestJob({ jobId: this.job.id }));
+    }
+    await this.waitForJob(this.job, this.input.resume?.delayMs ?? this.poll.initialMs);
+    const results = await this.act.streams.downloadIngestResults({
+      jobId: this.job.id,
+      stagingPrefix: this.input.stagingPrefix,
+      expectedRows: unit.rows,
+    });
+    return { unitIndex: unit.index, job: { ...this.job }, results };
+  }
+
+  /** Polls with backoff on durable timers; an abort wakes it at once; long waits continue as new. */
+  private async waitForJob(job: BulkJobProgress, firstDelay: number): Promise<void> {
+    let delay = firstDelay;
+    let abortSent = false;
+    for (;;) {
+      this.update(await this.act.calls.getIngestJobStatus({ jobId: job.id }));
+      if (TERMINAL.has(job.state)) return;
+      if (this.abortReason && !abortSent) {
+        abortSent = true;
+        await this.abortJob();
+        continue;
+      }
+      if (!this.abortReason && this.historyIsLong()) {
+        await continueAsNew<typeof bulkIngestJobWorkflow>({
+          ...this.input,
+          resume: { job: { ...job }, delayMs: delay },
+        });
+      }
+      await condition(() => this.abortReason !== undefined && !abortSent, delay);
+      delay = Math.min(Math.round(delay * this.poll.factor), this.poll.maxMs);
+    }
+  }
+
+  private historyIsLong(): boolean {
+    const info = workflowInfo();
+    return info.continueAsNewSuggested || info.historyLength >= (this.input.historyEventLimit ?? 2000);
+  }
+
+  /** Aborts the Salesforce job unless it has ended. */
+  async abortJob(): Promise<void> {
+    if (!this.job || TERMINAL.has(this.job.state)) return;
+    try {
+      this.update(await this.act.calls.abortIngestJob({ jobId: this.job.id }));
+    } catch (err) {
+      log.warn('could not abort the Salesforce job', { jobId: this.job.id, error: String(err) });
+    }
+  }
+
+  private jobParams() {
+    const { object, operation, externalIdFieldName } = this.input;
+    return { object, operation, ...(externalIdFieldName ? { externalIdFieldName } : {}) };
+  }
+
+  private track(status: IngestJobStatus): BulkJobProgress {
+    this.job = { id: status.jobId, api: '2.0', state: status.state, recordsProcessed: 0, recordsFailed: 0 };
+    this.report();
+    return this.job;
+  }
+
+  private update(status: IngestJobStatus): void {
+    if (!this.job) return;
+    this.job.state = status.state;
+    this.job.recordsProcessed = status.recordsProcessed;
+    this.job.recordsFailed = status.recordsFailed;
+    if (status.errorMessage) this.job.errorMessage = status.errorMessage;
+    this.report();
+  }
+
+  /** Tells the parent on every state change, and otherwise at most every 30 s of workflow time. */
+  private report(): void {
+    const job = this.job;
+    if (!job) return;
+    const now = Date.now();
+    if (job.state === this.lastReport.state && now - this.lastReport.at < REPORT_INTERVAL_MS) return;
+    this.lastReport = { state: job.state, at: now };
+    const parent = getExternalWorkflowHandle(this.input.parentWorkflowId);
+    parent.signal(jobProgressSignal, { unitIndex: this.input.unit.index, job: { ...job } }).catch((err: unknown) => {
+      log.warn('could not report progress to the parent workflow', { error: String(err) });
+    });
+  }
+}
