@@ -148,7 +148,7 @@ class IngestRun {
   private finish(): BulkIngestResult {
     const ordered = [...this.outcomes].sort((a, b) => a.unitIndex - b.unitIndex);
     const pick = (kind: 'successful' | 'failed' | 'unprocessed') =>
-      ordered.flatMap((o) => (o.results[kind] ? [o.results[kind]] : [])) as ResultFileRef[];
+      ordered.flatMap<ResultFileRef>((o) => o.results[kind] ?? []);
     const results = { successful: pick('successful'), failed: pick('failed'), unprocessed: pick('unprocessed') };
     const sum = (refs: ResultFileRef[]) => refs.reduce((n, r) => n + r.rows, 0);
     const jobs = this.progress().jobs;

@@ -1,0 +1,106 @@
+/**
+ * Inputs larger than one upload: several Salesforce jobs as child workflows, a few at a time, each
+ * continuing as new while it polls. Small upload limits make a few hundred rows behave like
+ * hundreds of megabytes.
+ */
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { FileStagingStore } from '../../activities/index.js';
+import { startBulkIngest } from '../../client/starters.js';
+import { createSalesforceEmulator, DEV_CREDENTIALS, type SalesforceEmulator } from '../../emulator/index.js';
+import { createSalesforceClient, OAuthPasswordAuthenticator } from '../../salesforce/index.js';
+import { createBulkflowWorker } from '../../worker/create-worker.js';
+import { contactRows, writeCsv } from '../helpers/data.js';
+import { emulatorStats, orgRecords, readCsvFile } from '../helpers/org.js';
+import { createLocalEnv, workflowBundle } from '../helpers/temporal.js';
+
+let env: TestWorkflowEnvironment;
+let emulator: SalesforceEmulator;
+let worker: Worker;
+let workerRun: Promise<void>;
+const taskQueue = `scale-${randomUUID()}`;
+const dir = mkdtempSync(path.join(tmpdir(), 'bulkflow-scale-'));
+
+before(async () => {
+  env = await createLocalEnv();
+  // Slow enough that each job is polled many times.
+  emulator = await createSalesforceEmulator({ recordsPerSecond: 100 });
+  worker = await createBulkflowWorker({
+    connection: env.nativeConnection,
+    salesforce: createSalesforceClient({
+      auth: new OAuthPasswordAuthenticator({ loginUrl: emulator.url, ...DEV_CREDENTIALS }),
+    }),
+    taskQueue,
+    staging: new FileStagingStore(path.join(dir, 'staging')),
+    uploadLimits: { maxRows: 100, maxBytes: 1024 * 1024 },
+    workflowBundle: await workflowBundle(),
+  });
+  workerRun = worker.run();
+});
+
+after(async () => {
+  worker?.shutdown();
+  await workerRun;
+  await emulator?.close();
+  await env?.teardown();
+});
+
+test('450 rows become 5 jobs run 2 at a time, each continuing as new, every row once', async () => {
+  const rows = contactRows(450, 'scale');
+  const file = path.join(dir, 'scale.csv');
+  writeCsv(file, rows as unknown as Record<string, string>[]);
+  const workflowId = `scale-${randomUUID()}`;
+  const handle = await startBulkIngest(
+    env.client,
+    {
+      object: 'Contact',
+      operation: 'insert',
+      source: { url: pathToFileURL(file).href },
+      maxConcurrentJobs: 2,
+      historyEventLimit: 30,
+      pollPolicy: { initialMs: 100, factor: 1, maxMs: 100 },
+    },
+    { taskQueue, workflowId },
+  );
+  const result = await handle.result();
+
+  assert.equal(result.state, 'Completed');
+  assert.deepEqual(result.records, { total: 450, successful: 450, failed: 0, unprocessed: 0 });
+  assert.equal(result.jobs.length, 5);
+  assert.deepEqual(
+    result.results.successful.map((r) => r.rows),
+    [100, 100, 100, 100, 50],
+  );
+  const emails = (await orgRecords(emulator.url, 'Contact')).map((r) => String(r.Email));
+  assert.equal(emails.length, 450);
+  assert.deepEqual(new Set(emails), new Set(rows.map((r) => r.Email)));
+  const successIds = result.results.successful.flatMap((ref) => readCsvFile(ref.url).map((r) => r.sf__Id));
+  assert.equal(new Set(successIds).size, 450);
+
+  // One Salesforce job per unit, none extra.
+  assert.equal((await emulatorStats(emulator.url)).jobs.length, 5);
+
+  // Each child continued as new at least once, and no run's history outgrew the limit by much.
+  // Visibility is eventually consistent, so each listing is retried for a few seconds.
+  const listRuns = async (id: string) => {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const runs: number[] = [];
+      for await (const wf of env.client.workflow.list({ query: `WorkflowId = '${id}'` })) runs.push(wf.historyLength);
+      if (runs.length >= 2 || Date.now() > deadline) return runs;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  };
+  for (let n = 1; n <= 5; n++) {
+    const runs = await listRuns(`${workflowId}/job-${n}`);
+    assert.ok(runs.length >= 2, `job-${n} ran ${runs.length} time(s); expected a continue-as-new`);
+    assert.ok(Math.max(...runs) <= 45, `job-${n} histories: ${runs.join(', ')}`);
+  }
+});
