@@ -19,3 +19,28 @@ export type { FieldValue } from './org/field-values.js';
 export { FieldType } from './org/schemas.js';
 export type { FieldSchema, SObjectSchema } from './org/schemas.js';
 export { IngestJobState } from './bulk2/ingest-jobs.js';
+export { QueryJobState } from './bulk2/query-jobs.js';
+export { CustomFieldType } from './org/custom-objects.js';
+export type { CustomFieldDefinition, CustomObjectDefinition } from './org/custom-objects.js';
+export { executeSoql, SoqlError, SoqlUnsupportedError } from './soql/index.js';
+export type { SoqlResult, SoqlOptions } from './soql/index.js';
+export { FaultInjector } from './faults/fault-injector.js';
+export type { FaultReport } from './faults/fault-injector.js';
+export { FaultType, FaultSpecError } from './faults/fault-spec.js';
+export type {
+  ConnectionResetFault,
+  ExpireSessionsFault,
+  FaultSpec,
+  JobFailureFault,
+  LatencyFault,
+  RateLimitFault,
+  RouteFilter,
+  Selection,
+  ServerErrorFault,
+  SlowProcessingFault,
+  UnableToLockRowFault,
+} from './faults/fault-spec.js';
+export type { ProcessingHooks } from './faults/processing-hooks.js';
+export { ApiLimits, LimitName, DEFAULT_LIMIT_MAXIMA } from './limits/api-limits.js';
+export type { LimitMaxima, LimitUsage, UsageCounter } from './limits/api-limits.js';
+export type { TlsMaterial } from './tls/certificate.js';

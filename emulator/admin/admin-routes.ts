@@ -5,6 +5,9 @@
 import { restError, sendEmpty, sendJson } from '../http/http-helpers.js';
 import type { Router } from '../http/router.js';
 import type { IngestJobStore } from '../bulk2/ingest-jobs.js';
+import type { QueryJobStore } from '../bulk2/query-jobs.js';
+import type { V1JobStore } from '../bulk1/v1-jobs.js';
+import { v1BatchStats, v1JobStats } from '../bulk1/v1-stats.js';
 import { formatDateTime } from '../org/field-values.js';
 import type { Org } from '../org/org.js';
 import type { RequestStats } from './request-stats.js';
@@ -13,7 +16,13 @@ import type { RequestStats } from './request-stats.js';
 export interface AdminDependencies {
   org: Org;
   ingestJobs: IngestJobStore;
+  /** Bulk v1 jobs and their batches. */
+  bulkV1Jobs?: V1JobStore;
+  /** Bulk 2.0 query jobs. */
+  queryJobs?: QueryJobStore;
   stats: RequestStats;
+  /** More sections of `/__emulator/stats`, e.g. `{ faults: [...], limits: {...} }`. */
+  extraStats?: () => Record<string, unknown>;
   /** Clears records, jobs and statistics. */
   reset: () => void;
 }
@@ -40,7 +49,25 @@ export function addAdminRoutes(router: Router, deps: AdminDependencies): void {
       numberRecordsFailed: job.numberRecordsFailed,
       createdDate: formatDateTime(job.createdDate),
     }));
-    sendJson(res, 200, { requests: deps.stats.snapshot(), jobs, batches: [] });
+    const queryJobs = (deps.queryJobs?.list() ?? []).map((job) => ({
+      id: job.id,
+      api: '2.0',
+      object: job.object,
+      operation: job.operation,
+      state: job.state,
+      numberRecordsProcessed: job.numberRecordsProcessed,
+      numberRecordsFailed: 0,
+      createdDate: formatDateTime(job.createdDate),
+    }));
+    const v1Jobs = deps.bulkV1Jobs ? v1JobStats(deps.bulkV1Jobs) : [];
+    const batches = deps.bulkV1Jobs ? v1BatchStats(deps.bulkV1Jobs) : [];
+    const extra = deps.extraStats?.() ?? {};
+    sendJson(res, 200, {
+      requests: deps.stats.snapshot(),
+      jobs: [...jobs, ...queryJobs, ...v1Jobs],
+      batches,
+      ...extra,
+    });
   });
 
   router.add('POST', '/__emulator/reset', ({ res }) => {

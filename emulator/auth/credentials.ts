@@ -33,6 +33,14 @@ export interface OrgUser {
 export interface ConnectedApp {
   clientId: string;
   clientSecret: string;
+  /** PEM X.509 certificate whose key signs JWT bearer assertions; without one the JWT flow is refused. */
+  jwtCertificate?: string;
+  /** Username the client credentials flow runs as; without one that flow is refused. */
+  clientCredentialsUser?: string;
+  /** Single-use refresh tokens: each refresh returns a new one, and replaying a used one revokes the chain. */
+  refreshTokenRotation?: boolean;
+  /** Scopes reported in token responses. */
+  scope: string;
 }
 
 /** The org's id (18 characters). */
@@ -52,4 +60,15 @@ export const DEV_USER: OrgUser = {
 export const DEV_APP: ConnectedApp = {
   clientId: DEV_CREDENTIALS.clientId,
   clientSecret: DEV_CREDENTIALS.clientSecret,
+  scope: 'api refresh_token',
+};
+
+/** The integration user the client credentials flow runs as by default. It has no usable password. */
+export const INTEGRATION_USER: OrgUser = {
+  id: makeId(KeyPrefix.User, 987_654_322),
+  username: 'integration@bulkflow.local',
+  password: '',
+  securityToken: '',
+  fullName: 'Bulkflow Integration',
+  email: 'integration@bulkflow.local',
 };

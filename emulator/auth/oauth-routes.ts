@@ -1,66 +1,30 @@
 /**
  * `POST /services/oauth2/token`. Each grant type is one handler that checks its parameters and names the user;
- * issuing the session and writing the response are shared, so further grants (refresh token, JWT bearer,
- * client credentials) are one more entry in {@link GRANTS}.
+ * issuing the session and writing the response are shared here.
  * @see https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_flow_errors.htm
  */
 import { createHmac } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { readForm, sendJson } from '../http/http-helpers.js';
 import type { Router } from '../http/router.js';
+import { clientCredentialsGrant, passwordGrant, refreshTokenGrant } from './grants.js';
+import { jwtBearerGrant } from './jwt-bearer.js';
+import type { GrantHandler, Granted, OAuthDependencies } from './oauth-grant.js';
 import { GrantType } from './sessions.js';
-import type { SessionStore } from './sessions.js';
-import type { ConnectedApp, OrgUser } from './credentials.js';
 
-/** What the token endpoint needs. */
-export interface OAuthDependencies {
-  sessions: SessionStore;
-  users: readonly OrgUser[];
-  apps: readonly ConnectedApp[];
-  /** The emulator's base URL: instance_url and the host of identity URLs. */
-  baseUrl: () => string;
-}
-
-/** An OAuth error response body, as Salesforce writes it (always HTTP 400 here). */
-interface OAuthError {
-  error: string;
-  error_description: string;
-}
-
-type GrantOutcome =
-  { ok: true; user: OrgUser; app: ConnectedApp; grantType: GrantType } | { ok: false; error: OAuthError };
-type GrantHandler = (params: URLSearchParams, deps: OAuthDependencies) => GrantOutcome;
-
-const AUTHENTICATION_FAILURE: OAuthError = { error: 'invalid_grant', error_description: 'authentication failure' };
-
-function findApp(params: URLSearchParams, deps: OAuthDependencies): { app?: ConnectedApp; error?: OAuthError } {
-  const app = deps.apps.find((a) => a.clientId === params.get('client_id'));
-  if (!app) return { error: { error: 'invalid_client_id', error_description: 'client identifier invalid' } };
-  if (app.clientSecret !== params.get('client_secret')) {
-    return { error: { error: 'invalid_client', error_description: 'invalid client credentials' } };
-  }
-  return { app };
-}
-
-/** Username-password flow: the password is the user's password followed by the security token. */
-function passwordGrant(params: URLSearchParams, deps: OAuthDependencies): GrantOutcome {
-  const { app, error } = findApp(params, deps);
-  if (!app) return { ok: false, error: error ?? AUTHENTICATION_FAILURE };
-  const username = (params.get('username') ?? '').toLowerCase();
-  const user = deps.users.find((u) => u.username.toLowerCase() === username);
-  if (!user || params.get('password') !== user.password + user.securityToken) {
-    return { ok: false, error: AUTHENTICATION_FAILURE };
-  }
-  return { ok: true, user, app, grantType: GrantType.Password };
-}
+export type { OAuthDependencies } from './oauth-grant.js';
 
 const GRANTS: Readonly<Partial<Record<string, GrantHandler>>> = {
   [GrantType.Password]: passwordGrant,
+  [GrantType.RefreshToken]: refreshTokenGrant,
+  [GrantType.JwtBearer]: jwtBearerGrant,
+  [GrantType.ClientCredentials]: clientCredentialsGrant,
 };
 
-function sendToken(res: ServerResponse, deps: OAuthDependencies, grant: Extract<GrantOutcome, { ok: true }>): void {
+function sendToken(res: ServerResponse, deps: OAuthDependencies, grant: Granted): void {
   const { user, app } = grant;
-  const session = deps.sessions.issue(user.id, grant.grantType);
+  const options = grant.refreshFamily === undefined ? {} : { refreshFamily: grant.refreshFamily };
+  const session = deps.sessions.issue(user.id, grant.grantType, options);
   const baseUrl = deps.baseUrl();
   const id = `${baseUrl}/id/${session.orgId}/${user.id}`;
   const issuedAt = String(session.issuedAt);
@@ -69,11 +33,13 @@ function sendToken(res: ServerResponse, deps: OAuthDependencies, grant: Extract<
     .digest('base64');
   sendJson(res, 200, {
     access_token: session.accessToken,
+    ...(grant.refreshToken === undefined ? {} : { refresh_token: grant.refreshToken }),
+    signature,
+    ...(grant.withScope ? { scope: app.scope } : {}),
     instance_url: baseUrl,
     id,
     token_type: 'Bearer',
     issued_at: issuedAt,
-    signature,
   });
 }
 
@@ -88,7 +54,7 @@ export function addOAuthRoutes(router: Router, deps: OAuthDependencies): void {
       sendJson(res, 400, { error: 'unsupported_grant_type', error_description: 'grant type not supported' });
       return;
     }
-    const outcome = handler(params, deps);
+    const outcome = handler({ params, req, deps });
     if (!outcome.ok) {
       sendJson(res, 400, outcome.error);
       return;

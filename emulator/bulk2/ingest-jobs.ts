@@ -130,4 +130,9 @@ export class IngestJobStore {
   clear(): void {
     this.#jobs.clear();
   }
+
+  /** Puts back a saved job as it was (persistence across restarts). */
+  restore(job: IngestJob): void {
+    this.#jobs.set(job.id, job);
+  }
 }

@@ -3,6 +3,7 @@
  * its rows are written a chunk at a time, yielding to the event loop between chunks so the server keeps
  * answering polls, aborts and uploads while a large job runs. Counters advance as it works.
  */
+import type { ProcessingHooks } from '../faults/processing-hooks.js';
 import type { ColumnRef } from '../org/columns.js';
 import { StatusCode, formatRecordError, recordError } from '../org/record-errors.js';
 import type { RecordError } from '../org/record-errors.js';
@@ -19,6 +20,8 @@ export interface IngestProcessorOptions {
   org: Org;
   /** Rows per second; undefined works as fast as possible while still yielding between chunks. */
   recordsPerSecond?: number;
+  /** Faults, limits and persistence: per-row errors, job failures, speed override, change notices. */
+  hooks?: ProcessingHooks;
 }
 
 interface RunningJob {
@@ -38,15 +41,25 @@ export class IngestProcessor {
   readonly #org: Org;
   readonly #recordsPerSecond: number | undefined;
   readonly #pending = new Map<string, () => void>();
+  readonly #hooks: ProcessingHooks | undefined;
 
   constructor(options: IngestProcessorOptions) {
     this.#org = options.org;
     this.#recordsPerSecond = options.recordsPerSecond;
+    this.#hooks = options.hooks;
   }
 
   /** Starts a job that has just reached UploadComplete. */
   start(job: IngestJob): void {
     this.#schedule(job.id, 0, () => this.#begin(job));
+  }
+
+  /** Continues a job restored InProgress (persistence): rows that have an outcome are not written again. */
+  resume(job: IngestJob): void {
+    this.#schedule(job.id, 0, () => {
+      if (job.state !== IngestJobState.InProgress || !job.upload) return;
+      this.#run(job, job.upload, job.numberRecordsProcessed);
+    });
   }
 
   /** Stops working a job (aborted or deleted); rows not yet written stay unprocessed. */
@@ -82,12 +95,17 @@ export class IngestProcessor {
     job.data = undefined;
     job.upload = parsed.upload;
     if (!parsed.ok) return this.#fail(job, parsed.errorMessage);
+    this.#hooks?.ingestJobStarted({ jobId: job.id, object: job.object }, parsed.upload.rows.length);
+    this.#run(job, parsed.upload, 0);
+  }
+
+  #run(job: IngestJob, upload: ParsedUpload, cursor: number): void {
     const schema = this.#org.schemas.get(job.object);
     if (!schema) return this.#fail(job, `InvalidJob : Unable to find object: ${job.object}`);
-    const resolution = this.#org.resolveColumns(schema, parsed.upload.header);
+    const resolution = this.#org.resolveColumns(schema, upload.header);
     if (!resolution.ok) return this.#fail(job, `InvalidBatch : Field name not found : ${resolution.notFound}`);
     const externalIdField = job.externalIdFieldName ? findField(schema, job.externalIdFieldName) : undefined;
-    const running: RunningJob = { job, upload: parsed.upload, schema, columns: resolution.columns, cursor: 0 };
+    const running: RunningJob = { job, upload, schema, columns: resolution.columns, cursor };
     if (externalIdField) running.externalIdField = externalIdField;
     this.#tick(running);
   }
@@ -97,13 +115,18 @@ export class IngestProcessor {
     if (job.state !== IngestJobState.InProgress) return;
     const chunk = this.#chunkRows();
     const end = Math.min(running.cursor + chunk, upload.rows.length);
-    for (; running.cursor < end; running.cursor++) this.#writeRow(running, running.cursor);
+    for (; running.cursor < end; running.cursor++) {
+      const failure = this.#hooks?.jobFailure({ jobId: job.id, object: job.object }, running.cursor);
+      if (failure !== undefined) return this.#fail(job, failure);
+      this.#writeRow(running, running.cursor);
+    }
     this.#touch(job);
     if (running.cursor >= upload.rows.length) {
       transition(job, IngestJobState.JobComplete);
       return;
     }
-    const delay = this.#recordsPerSecond === undefined ? 0 : (chunk / this.#recordsPerSecond) * 1000;
+    const rate = this.#rate();
+    const delay = rate === undefined ? 0 : (chunk / rate) * 1000;
     this.#schedule(job.id, delay, () => this.#tick(running));
   }
 
@@ -118,10 +141,14 @@ export class IngestProcessor {
       userId: job.createdById,
       ...(running.externalIdField ? { externalIdField: running.externalIdField } : {}),
     };
+    // A fault may fail the row (e.g. UNABLE_TO_LOCK_ROW) before it reaches the org.
+    const injected = this.#hooks?.rowError({ jobId: job.id, object: job.object }, index);
     const result =
-      cells.length === running.columns.length
-        ? this.#org.applyRow(request)
-        : { success: false as const, id: '', error: columnCountError(cells.length, running.columns.length) };
+      cells.length !== running.columns.length
+        ? { success: false as const, id: '', error: columnCountError(cells.length, running.columns.length) }
+        : injected
+          ? { success: false as const, id: '', error: injected }
+          : this.#org.applyRow(request);
     job.outcomes[index] = result.success
       ? result
       : { success: false, id: result.id, error: formatRecordError(result.error) };
@@ -129,15 +156,22 @@ export class IngestProcessor {
     if (!result.success) job.numberRecordsFailed += 1;
   }
 
+  /** Rows per second: a slowProcessing fault wins over the configured speed. */
+  #rate(): number | undefined {
+    return this.#hooks?.recordsPerSecond() ?? this.#recordsPerSecond;
+  }
+
   #chunkRows(): number {
-    if (this.#recordsPerSecond === undefined) return CHUNK_ROWS;
+    const rate = this.#rate();
+    if (rate === undefined) return CHUNK_ROWS;
     // About ten ticks a second, so a slowed job still shows steady progress.
-    return Math.max(1, Math.min(CHUNK_ROWS, Math.floor(this.#recordsPerSecond / 10)));
+    return Math.max(1, Math.min(CHUNK_ROWS, Math.floor(rate / 10)));
   }
 
   #touch(job: IngestJob): void {
     job.systemModstamp = new Date();
     job.totalProcessingTime = Date.now() - (job.processingStartedAt ?? Date.now());
+    this.#hooks?.changed();
   }
 
   #fail(job: IngestJob, errorMessage: string): void {

@@ -9,6 +9,9 @@ import type { FieldSchema, SObjectSchema } from './schemas.js';
 /** One stored record: field API name to value, every field of the object present. */
 export type StoredRecord = Record<string, FieldValue>;
 
+/** Orgs number records from 1001 upwards unless configured otherwise (Case 00001001 and on). */
+const AUTO_NUMBER_START = 1000;
+
 function uniqueKey(value: FieldValue): string | undefined {
   if (value === null || value === '') return undefined;
   return String(value).toLowerCase();
@@ -19,6 +22,7 @@ export class ObjectTable {
   readonly #records = new Map<string, StoredRecord>();
   readonly #indexes = new Map<string, Map<string, string>>();
   readonly #uniqueFields: readonly FieldSchema[];
+  #autoNumber = 0;
 
   constructor(readonly schema: SObjectSchema) {
     this.#uniqueFields = schema.fields.filter((f) => f.unique === true || f.externalId === true);
@@ -57,7 +61,14 @@ export class ObjectTable {
     this.#records.delete(id);
   }
 
+  /** The next auto-number of the object, e.g. `00001001` for 8 digits. Numbers are never reused. */
+  nextAutoNumber(format: { digits: number }): string {
+    this.#autoNumber += 1;
+    return String(AUTO_NUMBER_START + this.#autoNumber).padStart(format.digits, '0');
+  }
+
   clear(): void {
+    this.#autoNumber = 0;
     this.#records.clear();
     for (const index of this.#indexes.values()) index.clear();
   }

@@ -59,6 +59,12 @@ export interface GetRecordsOptions {
   includeDeleted?: boolean;
 }
 
+/** A field's value on a new record before the row's cells apply: its default, false for checkboxes, or null. */
+function initialValue(field: FieldSchema): FieldValue {
+  if (field.defaultValue !== undefined) return field.defaultValue;
+  return field.type === FieldType.Boolean ? false : null;
+}
+
 type Located = { success: true; record: StoredRecord } | { success: false; id: string; error: RecordError };
 
 /** Records and DML of the emulated org. */
@@ -93,6 +99,13 @@ export class Org {
     return records.map((r) => ({ ...r }));
   }
 
+  /** A copy of one stored record (deleted ones included) by 15- or 18-character id, if the object holds it. */
+  getRecord(objectName: string, id: string): Record<string, FieldValue> | undefined {
+    const normalized = normalizeId(id);
+    const record = normalized === undefined ? undefined : this.#table(objectName).get(normalized);
+    return record ? { ...record } : undefined;
+  }
+
   /** Maps an upload header to the object's fields. */
   resolveColumns(schema: SObjectSchema, header: readonly string[]): ColumnResolution {
     return resolveColumns(this.schemas, schema, header);
@@ -119,6 +132,13 @@ export class Org {
     for (const table of this.#tables.values()) table.clear();
   }
 
+  /** Replaces an object's records with saved ones, exactly as given (persistence across restarts). */
+  restoreRecords(objectName: string, records: readonly Record<string, FieldValue>[]): void {
+    const table = this.#table(objectName);
+    table.clear();
+    for (const record of records) table.put({ ...record });
+  }
+
   #table(objectName: string): ObjectTable {
     const table = this.#tables.get(objectName.toLowerCase());
     if (!table) throw new Error(`Unknown sObject: ${objectName}`);
@@ -130,7 +150,10 @@ export class Org {
     if (!collected.ok) return { success: false, id: '', error: collected.error };
     const now = formatDateTime(new Date());
     const record: StoredRecord = {};
-    for (const field of table.schema.fields) record[field.name] = field.type === FieldType.Boolean ? false : null;
+    for (const field of table.schema.fields) record[field.name] = initialValue(field);
+    for (const field of table.schema.fields) {
+      if (field.autoNumber) record[field.name] = table.nextAutoNumber(field.autoNumber);
+    }
     Object.assign(record, {
       OwnerId: request.userId,
       ...collected.changes,

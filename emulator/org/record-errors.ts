@@ -19,6 +19,7 @@ export const StatusCode = {
   InvalidOrNullForRestrictedPicklist: 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST',
   FieldIntegrityException: 'FIELD_INTEGRITY_EXCEPTION',
   MissingArgument: 'MISSING_ARGUMENT',
+  UnableToLockRow: 'UNABLE_TO_LOCK_ROW',
 } as const;
 export type StatusCode = (typeof StatusCode)[keyof typeof StatusCode];
 

@@ -3,6 +3,7 @@
  * more standard objects and custom objects (with external ids, restricted picklists and lookups) are added by
  * defining them, not by new code.
  */
+import type { FieldValue } from './field-values.js';
 
 /** Field data types, spelled as in Salesforce describe results. */
 export const FieldType = {
@@ -47,6 +48,10 @@ export interface FieldSchema {
   referenceTo?: readonly string[];
   /** Name used in relationship columns such as `Account.External_Id__c`. */
   relationshipName?: string;
+  /** Value a new record starts with when the row leaves the field empty (picklist defaults). */
+  defaultValue?: FieldValue;
+  /** Read-only number the org assigns on insert, zero-padded to `digits`, such as Case.CaseNumber. */
+  autoNumber?: { digits: number };
 }
 
 /** An sObject: its name, key prefix and fields. */

@@ -4,6 +4,7 @@
  * up for upserts (standard Account and Contact have no external id of their own).
  */
 import { KeyPrefix } from './ids.js';
+import { CAMPAIGN, CASE, LEAD, OPPORTUNITY } from './sales-objects.js';
 import { fields as f, systemFields } from './schemas.js';
 import type { SObjectSchema } from './schemas.js';
 
@@ -116,4 +117,4 @@ export const CONTACT: SObjectSchema = {
 };
 
 /** The objects a fresh org starts with. */
-export const STANDARD_OBJECTS: readonly SObjectSchema[] = [ACCOUNT, CONTACT];
+export const STANDARD_OBJECTS: readonly SObjectSchema[] = [ACCOUNT, CONTACT, LEAD, OPPORTUNITY, CASE, CAMPAIGN];

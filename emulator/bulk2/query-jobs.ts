@@ -1,0 +1,123 @@
+/**
+ * Bulk 2.0 query jobs and their state machine. A job is created UploadComplete (its query is its upload); the
+ * processor moves it to InProgress and then JobComplete or Failed; the client may abort it until it ends.
+ * @see https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/query_create_job.htm
+ */
+import type { IdFactory } from '../org/ids.js';
+import { KeyPrefix } from '../org/ids.js';
+import type { BoundQuery, SoqlResult } from '../soql/index.js';
+import type { ColumnDelimiter, LineEnding } from './csv.js';
+
+/** Query job states, as on the wire. */
+export const QueryJobState = {
+  UploadComplete: 'UploadComplete',
+  InProgress: 'InProgress',
+  JobComplete: 'JobComplete',
+  Failed: 'Failed',
+  Aborted: 'Aborted',
+} as const;
+export type QueryJobState = (typeof QueryJobState)[keyof typeof QueryJobState];
+
+const TRANSITIONS: Readonly<Record<QueryJobState, readonly QueryJobState[]>> = {
+  UploadComplete: [QueryJobState.InProgress, QueryJobState.Failed, QueryJobState.Aborted],
+  InProgress: [QueryJobState.JobComplete, QueryJobState.Failed, QueryJobState.Aborted],
+  JobComplete: [],
+  Failed: [],
+  Aborted: [],
+};
+
+/** Query operations: queryAll also returns deleted records. */
+export const QueryOperation = { Query: 'query', QueryAll: 'queryAll' } as const;
+export type QueryOperation = (typeof QueryOperation)[keyof typeof QueryOperation];
+
+/** One query job. */
+export interface QueryJob {
+  id: string;
+  operation: QueryOperation;
+  object: string;
+  query: string;
+  /** The query as validated at creation. */
+  prepared: BoundQuery;
+  columnDelimiter: ColumnDelimiter;
+  lineEnding: LineEnding;
+  /** The API version of the request that created the job, e.g. `62.0`. */
+  apiVersion: string;
+  createdById: string;
+  createdDate: Date;
+  systemModstamp: Date;
+  state: QueryJobState;
+  errorMessage?: string;
+  /** The rows, fixed when processing starts (the snapshot Salesforce reads). */
+  result?: SoqlResult;
+  numberRecordsProcessed: number;
+  processingStartedAt?: number;
+  totalProcessingTime: number;
+}
+
+/** Raised for a move the state machine does not allow. */
+export class InvalidQueryTransitionError extends Error {
+  constructor(
+    readonly from: QueryJobState,
+    readonly to: QueryJobState,
+  ) {
+    super(`Cannot move query job from ${from} to ${to}`);
+    this.name = 'InvalidQueryTransitionError';
+  }
+}
+
+/** Moves a job to a new state, or throws {@link InvalidQueryTransitionError}. */
+export function transitionQuery(job: QueryJob, to: QueryJobState): void {
+  if (!TRANSITIONS[job.state].includes(to)) throw new InvalidQueryTransitionError(job.state, to);
+  job.state = to;
+  job.systemModstamp = new Date();
+}
+
+/** Whether the job has stopped for good. */
+export function isQueryJobFinal(job: QueryJob): boolean {
+  return TRANSITIONS[job.state].length === 0;
+}
+
+/** What a new job is made of. */
+export type NewQueryJob = Pick<
+  QueryJob,
+  'operation' | 'object' | 'query' | 'prepared' | 'columnDelimiter' | 'lineEnding' | 'apiVersion' | 'createdById'
+>;
+
+/** The org's query jobs, in creation order. */
+export class QueryJobStore {
+  readonly #jobs = new Map<string, QueryJob>();
+
+  constructor(readonly ids: IdFactory) {}
+
+  create(fields: NewQueryJob): QueryJob {
+    const now = new Date();
+    const job: QueryJob = {
+      ...fields,
+      id: this.ids.next(KeyPrefix.BulkJob),
+      createdDate: now,
+      systemModstamp: now,
+      state: QueryJobState.UploadComplete,
+      numberRecordsProcessed: 0,
+      totalProcessingTime: 0,
+    };
+    this.#jobs.set(job.id, job);
+    return job;
+  }
+
+  /** A job by its 18- or 15-character id. */
+  get(id: string): QueryJob | undefined {
+    return this.#jobs.get(id) ?? [...this.#jobs.values()].find((job) => job.id.slice(0, 15) === id);
+  }
+
+  delete(id: string): void {
+    this.#jobs.delete(id);
+  }
+
+  list(): QueryJob[] {
+    return [...this.#jobs.values()];
+  }
+
+  clear(): void {
+    this.#jobs.clear();
+  }
+}
