@@ -3,8 +3,8 @@
  *
  * @see https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_username_password_flow.htm
  */
-import { request, type Dispatcher } from 'undici';
-import { SalesforceAuthError, SalesforceNetworkError } from './errors.js';
+import type { Dispatcher } from 'undici';
+import { requestToken } from './auth-token.js';
 import { registerSecret } from './redact.js';
 import type { Authenticator, SalesforceSession } from './session.js';
 
@@ -17,13 +17,6 @@ export interface OAuthPasswordOptions {
   password: string;
   /** Appended to the password, as Salesforce requires from IP ranges the org does not trust. */
   securityToken?: string;
-}
-
-interface TokenResponse {
-  access_token?: string;
-  instance_url?: string;
-  error?: string;
-  error_description?: string;
 }
 
 /** OAuth 2.0 username-password grant. */
@@ -47,7 +40,7 @@ export class OAuthPasswordAuthenticator implements Authenticator {
       username,
       password: `${password}${securityToken ?? ''}`,
     });
-    return postTokenRequest(loginUrl, form, dispatcher);
+    return (await requestToken(loginUrl, form, dispatcher)).session;
   }
 }
 
@@ -63,42 +56,4 @@ export class AccessTokenAuthenticator implements Authenticator {
   login(): Promise<SalesforceSession> {
     return Promise.resolve(this.session);
   }
-}
-
-async function postTokenRequest(
-  loginUrl: string,
-  form: URLSearchParams,
-  dispatcher: Dispatcher | undefined,
-): Promise<SalesforceSession> {
-  const url = new URL('/services/oauth2/token', loginUrl);
-  let res: Dispatcher.ResponseData;
-  try {
-    res = await request(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-      body: form.toString(),
-      ...(dispatcher ? { dispatcher } : {}),
-    });
-  } catch (err) {
-    throw new SalesforceNetworkError(`Could not reach ${url.origin} to log in: ${(err as Error).message}`, {
-      cause: err,
-    });
-  }
-  const text = await res.body.text();
-  let parsed: TokenResponse = {};
-  try {
-    parsed = JSON.parse(text) as TokenResponse;
-  } catch {
-    // A non-JSON answer is reported below with an excerpt of the body.
-  }
-  if (res.statusCode !== 200 || !parsed.access_token || !parsed.instance_url) {
-    const code = parsed.error ?? `HTTP ${res.statusCode}`;
-    throw new SalesforceAuthError(`Salesforce login failed: ${code}: ${parsed.error_description ?? 'no description'}`, {
-      statusCode: res.statusCode,
-      errorCode: parsed.error,
-      body: text,
-    });
-  }
-  registerSecret(parsed.access_token);
-  return { accessToken: parsed.access_token, instanceUrl: parsed.instance_url };
 }

@@ -7,6 +7,9 @@ import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { SalesforceHttp } from './http.js';
 import type { CreateIngestJobRequest, IngestJobInfo, IngestResultKind } from './bulk2-types.js';
+import { jobListQuery, listAllJobs, listJobsPage } from './bulk2-query.js';
+import type { JobListPage, ListJobsFilter } from './bulk2-query-types.js';
+import { SalesforceInputError } from './errors.js';
 
 export class Bulk2IngestClient {
   constructor(
@@ -80,6 +83,32 @@ export class Bulk2IngestClient {
   /** Streams one result set into `sink`. */
   async downloadResults(jobId: string, kind: IngestResultKind, sink: Writable): Promise<void> {
     await pipeline(await this.openResults(jobId, kind), sink);
+  }
+
+  /**
+   * Picks up a job created earlier (by a process that crashed, or another tool) by id: its current info.
+   * Throws when the id names a job that is not a Bulk 2.0 ingest job.
+   */
+  async attachJob(jobId: string): Promise<IngestJobInfo> {
+    const info = await this.getJob(jobId);
+    const jobType = (info as IngestJobInfo & { jobType?: string }).jobType;
+    if (jobType !== undefined && jobType !== 'V2Ingest') {
+      throw new SalesforceInputError(`Job ${jobId} is a ${jobType} job, not a Bulk API 2.0 ingest job`);
+    }
+    return info;
+  }
+
+  /**
+   * One page (up to 1,000 jobs) of the org's ingest jobs; pass the previous page's `nextRecordsUrl` for the next.
+   * @see https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/get_all_jobs.htm
+   */
+  listJobs(filter: ListJobsFilter = {}, nextRecordsUrl?: string): Promise<JobListPage<IngestJobInfo>> {
+    return listJobsPage<IngestJobInfo>(this.http, nextRecordsUrl ?? this.path(jobListQuery(filter)));
+  }
+
+  /** Every ingest job, following `nextRecordsUrl`; e.g. to find jobs a crashed process left open. */
+  listAllJobs(filter: ListJobsFilter = {}): AsyncGenerator<IngestJobInfo> {
+    return listAllJobs<IngestJobInfo>(this.http, this.path(jobListQuery(filter)));
   }
 
   async deleteJob(jobId: string): Promise<void> {

@@ -6,10 +6,13 @@
  * const job = await sf.bulk2Ingest.createJob({ object: 'Contact', operation: 'insert' });
  */
 import type { Dispatcher } from 'undici';
-import { AccessTokenAuthenticator, OAuthPasswordAuthenticator } from './auth.js';
+import { authenticatorFromEnv } from './auth-env.js';
+import { Bulk1Client } from './bulk1-client.js';
 import { Bulk2IngestClient } from './bulk2-ingest.js';
+import { Bulk2QueryClient } from './bulk2-query.js';
 import { SalesforceError, SalesforceErrorCode } from './errors.js';
 import { SalesforceHttp } from './http.js';
+import { LimitsClient } from './limits.js';
 import { SessionManager, type Authenticator } from './session.js';
 
 export const DEFAULT_API_VERSION = '62.0';
@@ -26,7 +29,13 @@ export interface SalesforceClientOptions {
 export interface SalesforceClient {
   readonly apiVersion: string;
   readonly http: SalesforceHttp;
+  /** Bulk API v1 ("async") jobs, batches and results. */
+  readonly bulk1: Bulk1Client;
   readonly bulk2Ingest: Bulk2IngestClient;
+  /** Bulk API 2.0 query jobs and their paged results. */
+  readonly bulk2Query: Bulk2QueryClient;
+  /** The org's daily limits and the pre-flight capacity check. */
+  readonly limits: LimitsClient;
 }
 
 export function createSalesforceClient(options: SalesforceClientOptions): SalesforceClient {
@@ -38,45 +47,25 @@ export function createSalesforceClient(options: SalesforceClientOptions): Salesf
     );
   }
   const http = new SalesforceHttp(new SessionManager(options.auth, options.dispatcher), options.dispatcher);
-  return { apiVersion, http, bulk2Ingest: new Bulk2IngestClient(http, apiVersion) };
+  return {
+    apiVersion,
+    http,
+    bulk1: new Bulk1Client(http, apiVersion),
+    bulk2Ingest: new Bulk2IngestClient(http, apiVersion),
+    bulk2Query: new Bulk2QueryClient(http, apiVersion),
+    limits: new LimitsClient(http, apiVersion),
+  };
 }
 
 /**
  * Reads the Salesforce connection settings from the environment (the worker's only source of
- * credentials). A given access token wins; otherwise the OAuth password grant is used.
+ * credentials). The login flow follows from which variables are set (see `auth-env.ts`): access token,
+ * refresh token, JWT bearer, OAuth username-password, SOAP login, client credentials.
  *
- * `SF_LOGIN_URL`, `SF_INSTANCE_URL`, `SF_API_VERSION`, `SF_USERNAME`, `SF_PASSWORD`,
- * `SF_SECURITY_TOKEN`, `SF_CLIENT_ID`, `SF_CLIENT_SECRET`, `SF_ACCESS_TOKEN`.
+ * `SF_LOGIN_URL`, `SF_INSTANCE_URL`, `SF_API_VERSION`, `SF_USERNAME`, `SF_PASSWORD`, `SF_SECURITY_TOKEN`,
+ * `SF_CLIENT_ID`, `SF_CLIENT_SECRET`, `SF_REFRESH_TOKEN`, `SF_JWT_KEY_FILE`, `SF_ACCESS_TOKEN`.
  */
 export function salesforceOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): SalesforceClientOptions {
   const apiVersion = env.SF_API_VERSION?.replace(/^v/, '');
-  const base = apiVersion ? { apiVersion } : {};
-  if (env.SF_ACCESS_TOKEN) {
-    if (!env.SF_INSTANCE_URL) throw configError('SF_ACCESS_TOKEN needs SF_INSTANCE_URL');
-    return {
-      ...base,
-      auth: new AccessTokenAuthenticator({ accessToken: env.SF_ACCESS_TOKEN, instanceUrl: env.SF_INSTANCE_URL }),
-    };
-  }
-  const missing = ['SF_USERNAME', 'SF_PASSWORD', 'SF_CLIENT_ID', 'SF_CLIENT_SECRET'].filter((k) => !env[k]);
-  if (missing.length > 0) {
-    throw configError(
-      `Salesforce credentials are incomplete: set ${missing.join(', ')} (OAuth password grant), or SF_ACCESS_TOKEN and SF_INSTANCE_URL`,
-    );
-  }
-  return {
-    ...base,
-    auth: new OAuthPasswordAuthenticator({
-      loginUrl: env.SF_LOGIN_URL ?? 'https://login.salesforce.com',
-      clientId: env.SF_CLIENT_ID as string,
-      clientSecret: env.SF_CLIENT_SECRET as string,
-      username: env.SF_USERNAME as string,
-      password: env.SF_PASSWORD as string,
-      ...(env.SF_SECURITY_TOKEN ? { securityToken: env.SF_SECURITY_TOKEN } : {}),
-    }),
-  };
-}
-
-function configError(message: string): SalesforceError {
-  return new SalesforceError(SalesforceErrorCode.InvalidInput, message);
+  return { ...(apiVersion ? { apiVersion } : {}), auth: authenticatorFromEnv(env, apiVersion) };
 }

@@ -16,6 +16,8 @@ export const SalesforceErrorCode = {
   InvalidInput: 'SF_INVALID_INPUT',
   JobFailed: 'SF_JOB_FAILED',
   ResultMismatch: 'SF_RESULT_MISMATCH',
+  /** A pre-flight check found too little daily API or Bulk headroom for the work asked. */
+  InsufficientLimits: 'SF_INSUFFICIENT_LIMITS',
 } as const;
 export type SalesforceErrorCode = (typeof SalesforceErrorCode)[keyof typeof SalesforceErrorCode];
 

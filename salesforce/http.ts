@@ -42,10 +42,12 @@ export interface ApiUsage {
   /** The org's daily API usage as last reported in `Sforce-Limit-Info`, if any. */
   used?: number;
   limit?: number;
+  /** Requests per route, e.g. `{ "GET jobs/query/{id}/results": 12 }` (ids and the version left out). */
+  byRoute: Record<string, number>;
 }
 
 export class SalesforceHttp {
-  readonly usage: ApiUsage = { calls: 0 };
+  readonly usage: ApiUsage = { calls: 0, byRoute: {} };
 
   constructor(
     readonly sessions: SessionManager,
@@ -86,6 +88,8 @@ export class SalesforceHttp {
       req.api === 'rest' ? { authorization: `Bearer ${token}` } : { 'x-sfdc-session': token };
     const body = typeof req.body === 'function' ? req.body() : req.body;
     this.usage.calls += 1;
+    const route = routeOf(req);
+    this.usage.byRoute[route] = (this.usage.byRoute[route] ?? 0) + 1;
     try {
       const res = await request(`${instanceUrl}${req.path}`, {
         method: req.method,
@@ -112,6 +116,16 @@ export class SalesforceHttp {
       this.usage.limit = Number(match[2]);
     }
   }
+}
+
+/** `GET /services/data/v62.0/jobs/query/750…/results?locator=x` → `GET jobs/query/{id}/results`. */
+function routeOf(req: SalesforceRequest): string {
+  const path = pathOnly(req.path)
+    .replace(/^\/services\/(?:data\/v|async\/)\d+\.\d\//, '')
+    .split('/')
+    .map((part) => (/^(?=.*\d)[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/.test(part) ? '{id}' : part))
+    .join('/');
+  return `${req.method} ${path}`;
 }
 
 function pathOnly(path: string): string {

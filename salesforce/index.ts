@@ -52,3 +52,95 @@ export {
 export { SalesforceHttp, type ApiFamily, type ApiUsage, type SalesforceRequest } from './http.js';
 export { redact, registerSecret } from './redact.js';
 export { SessionManager, type Authenticator, type SalesforceSession } from './session.js';
+export {
+  ClientCredentialsAuthenticator,
+  DEFAULT_LOGIN_URL,
+  RefreshTokenAuthenticator,
+  type ClientCredentialsOptions,
+  type RefreshTokenOptions,
+} from './auth-oauth.js';
+export {
+  createJwtAssertion,
+  JwtBearerAuthenticator,
+  jwtBearerWithDefaults,
+  type JwtBearerOptions,
+} from './auth-jwt.js';
+export { SoapLoginAuthenticator, type SoapLoginOptions } from './auth-soap.js';
+export { authenticatorFromEnv } from './auth-env.js';
+export { Bulk2QueryClient, type StreamResultsOptions } from './bulk2-query.js';
+export { normalizeLocator, openResultFile, type FileSinkOptions } from './bulk2-query-pages.js';
+export {
+  Bulk2JobType,
+  QueryOperation,
+  type CreateQueryJobRequest,
+  type JobListPage,
+  type ListJobsFilter,
+  type QueryJobInfo,
+  type QueryResultPage,
+  type StreamResultsResult,
+} from './bulk2-query-types.js';
+export {
+  batchesForRows,
+  findShortfalls,
+  LimitName,
+  LimitsClient,
+  ROWS_PER_BULK_BATCH,
+  SalesforceLimitError,
+  type BulkCapacityRequest,
+  type LimitShortfall,
+  type LimitValue,
+  type OrgLimits,
+} from './limits.js';
+export {
+  DEFAULT_POLL_POLICY,
+  delayFor,
+  pollCallsFor,
+  pollUntil,
+  withDefaults as pollPolicyWithDefaults,
+  type PollPolicy,
+  type PollUntilOptions,
+} from './polling.js';
+export { Bulk1Client, pkChunkingHeader, type AddBatchesOptions } from './bulk1-client.js';
+export {
+  parseBatchInfo,
+  parseBatchInfoList,
+  parseJobInfo,
+  parseResultIdList,
+  parseStateMessage,
+  syntaxOf,
+  type Bulk1Syntax,
+} from './bulk1-info.js';
+export {
+  Bulk1QueryResults,
+  NO_RECORDS_CSV,
+  type Bulk1DownloadedFile,
+  type Bulk1QueryResultFile,
+} from './bulk1-query.js';
+export { CSV_NULL, recordsToCsv } from './bulk1-records.js';
+export {
+  formatRecordErrors,
+  matchBatchResults,
+  parseRecordError,
+  readIngestResults,
+  type Bulk1RowOutcome,
+} from './bulk1-results.js';
+export {
+  Bulk1BatchState,
+  Bulk1ConcurrencyMode,
+  Bulk1ContentType,
+  Bulk1JobState,
+  Bulk1Operation,
+  isJobDone,
+  TERMINAL_BULK1_BATCH_STATES,
+  type Bulk1AddedBatch,
+  type Bulk1BatchFailure,
+  type Bulk1BatchInfo,
+  type Bulk1FieldValue,
+  type Bulk1IngestResult,
+  type Bulk1JobInfo,
+  type Bulk1JobRef,
+  type Bulk1Record,
+  type Bulk1RecordError,
+  type CreateBulk1JobRequest,
+  type PkChunkingOptions,
+} from './bulk1-types.js';

@@ -12,7 +12,8 @@ export function registerSecret(value: string | undefined): void {
 }
 
 const SESSION_ID = /\b00D[0-9A-Za-z]{12,15}![0-9A-Za-z._-]{20,}/g;
-const BEARER = /\b(Bearer|OAuth)\s+[^\s"',]+/gi;
+// Case-sensitive, and only a token-shaped word: "JWT bearer login" is prose, not a credential.
+const BEARER = /\b(Bearer|OAuth)\s+(?=[^\s"',]*[0-9!._-])[^\s"',]{8,}/g;
 const FORM_SECRET = /\b(password|client_secret|refresh_token|assertion|access_token|sessionId)=([^&\s"]+)/gi;
 const JSON_SECRET = /"(password|client_secret|refresh_token|access_token|sessionId|assertion)"\s*:\s*"[^"]*"/gi;
 const XML_SECRET = /<((?:\w+:)?(?:sessionId|password))>[^<]*<\/\1>/gi;

@@ -69,6 +69,8 @@ test('redaction removes session ids, bearer tokens, form and JSON secrets and re
     ['{"access_token":"tok","instance_url":"https://x"}', '{"access_token":"[REDACTED]","instance_url":"https://x"}'],
     ['<sessionId>abc</sessionId>', '<sessionId>[REDACTED]</sessionId>'],
     ['login as bob with hunter2-password failed', 'login as bob with [REDACTED] failed'],
+    ['JWT bearer login needs SF_JWT_KEY_FILE', 'JWT bearer login needs SF_JWT_KEY_FILE'],
+    ['OAuth password grant failed', 'OAuth password grant failed'],
   ];
   for (const [input, expected] of cases) assert.equal(redact(input), expected);
 });
@@ -79,4 +81,32 @@ test('error messages and bodies are redacted and truncated', () => {
   assert.ok(!err.message.includes('abc.def.ghi'));
   assert.ok(!err.body?.includes('leak-me'));
   assert.ok((err.body?.length ?? 0) < 600);
+});
+
+test('a login server failing with 5xx is retryable; refused credentials are not', async () => {
+  const { createSalesforceEmulator, DEV_CREDENTIALS } = await import('../../emulator/index.js');
+  const { OAuthPasswordAuthenticator, SoapLoginAuthenticator } = await import('../../salesforce/index.js');
+  const emulator = await createSalesforceEmulator();
+  try {
+    const oauth = new OAuthPasswordAuthenticator({ loginUrl: emulator.url, ...DEV_CREDENTIALS });
+    const { username, password, securityToken } = DEV_CREDENTIALS;
+    const soap = new SoapLoginAuthenticator({ loginUrl: emulator.url, username, password, securityToken });
+    for (const auth of [oauth, soap]) {
+      emulator.faults.set({ type: 'serverError', status: 503, count: 1 });
+      const failed = await auth.login(undefined).then(
+        () => assert.fail('expected the login to fail'),
+        (e: unknown) => e,
+      );
+      assert.ok(isRetryable(failed), `${auth.kind}: a 503 at login must be retryable`);
+      emulator.faults.clear();
+    }
+    const bad = new OAuthPasswordAuthenticator({ loginUrl: emulator.url, ...DEV_CREDENTIALS, password: 'wrong' });
+    const refused = await bad.login(undefined).then(
+      () => assert.fail('expected the login to fail'),
+      (e: unknown) => e,
+    );
+    assert.ok(refused instanceof SalesforceAuthError && !isRetryable(refused));
+  } finally {
+    await emulator.close();
+  }
 });

@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { createSalesforceEmulator, type SalesforceEmulator } from '../../emulator/index.js';
+import {
+  DELIMITER_CHAR,
+  formatCsvRow,
+  type ColumnDelimiter,
+  type LineEnding,
+  type SalesforceClient,
+} from '../../salesforce/index.js';
+import { clientFor, ingest, MemorySink, parseCsv, waitForQuery } from './bulk2-query-helpers.js';
+
+let emulator: SalesforceEmulator;
+let sf: SalesforceClient;
+
+before(async () => {
+  emulator = await createSalesforceEmulator();
+  sf = clientFor(emulator.url);
+});
+
+after(() => emulator.close());
+
+const COLUMNS = ['External_Id__c', 'LastName', 'Title', 'Description', 'MailingStreet'];
+
+/** Values that break naive CSV handling; the delimiter itself is added per case. */
+function trickyRows(delimiter: string): string[][] {
+  return [
+    ['X-1', 'O"Brien "the" Quoted', 'He said ""twice""', 'first line\r\nsecond line', 'a\nb'],
+    ['X-2', 'Zoë Ünïcødé 日本語 🚀', `with ${delimiter} inside`, 'trailing space ', ''],
+    ['X-3', 'Plain', `${delimiter}${delimiter}`, '"', 'line\n\nwith blank line'],
+  ];
+}
+
+function csvOf(rows: string[][], delimiter: string, lineEnding: LineEnding): string {
+  const lines = [COLUMNS, ...rows].map((row) => formatCsvRow(row, delimiter));
+  return lines.map((line) => (lineEnding === 'CRLF' ? line.replace(/\n$/, '\r\n') : line)).join('');
+}
+
+async function queryBack(soql: string, columnDelimiter: ColumnDelimiter, lineEnding: LineEnding): Promise<string[][]> {
+  const job = await sf.bulk2Query.createJob({ query: soql, columnDelimiter, lineEnding });
+  assert.equal((await waitForQuery(sf, job.id)).state, 'JobComplete');
+  const sink = new MemorySink();
+  await sf.bulk2Query.streamResults({ jobId: job.id, sink, maxRecords: 2 });
+  assert.match(sink.text, lineEnding === 'CRLF' ? /^[^\n]*\r\n/ : /^[^\r\n]*\n/, 'the job’s line ending');
+  return parseCsv(sink.text, DELIMITER_CHAR[columnDelimiter]);
+}
+
+const CASES: Array<[ColumnDelimiter, LineEnding]> = [
+  ['COMMA', 'LF'],
+  ['COMMA', 'CRLF'],
+  ['SEMICOLON', 'LF'],
+  ['PIPE', 'CRLF'],
+  ['TAB', 'LF'],
+  ['CARET', 'LF'],
+  ['BACKQUOTE', 'CRLF'],
+];
+
+for (const [columnDelimiter, lineEnding] of CASES) {
+  test(`round trip through the org: ${columnDelimiter} / ${lineEnding}`, async () => {
+    emulator.reset();
+    const delimiter = DELIMITER_CHAR[columnDelimiter];
+    const rows = trickyRows(delimiter);
+    const job = await ingest(sf, csvOf(rows, delimiter, lineEnding), { columnDelimiter, lineEnding });
+    assert.equal(job.state, 'JobComplete', job.errorMessage);
+    assert.equal(job.numberRecordsFailed, 0);
+    const back = await queryBack(`SELECT ${COLUMNS.join(', ')} FROM Contact`, columnDelimiter, lineEnding);
+    assert.deepEqual(back[0], COLUMNS);
+    const byKey = new Map(back.slice(1).map((row) => [row[0], row]));
+    assert.equal(byKey.size, rows.length);
+    for (const row of rows) assert.deepEqual(byKey.get(row[0]), row, `row ${row[0]}`);
+  });
+}
+
+test('#N/A clears a field on update; an empty cell leaves it unchanged', async () => {
+  emulator.reset();
+  const inserted = await ingest(sf, 'External_Id__c,LastName,Title,Department\nNA-1,Smith,Boss,Sales\n');
+  assert.equal(inserted.numberRecordsFailed, 0);
+  const updated = await ingest(sf, 'External_Id__c,Title,Department\nNA-1,#N/A,\n', {
+    operation: 'upsert',
+    externalIdFieldName: 'External_Id__c',
+  });
+  assert.equal(updated.numberRecordsFailed, 0);
+  const back = await queryBack('SELECT External_Id__c, Title, Department FROM Contact', 'COMMA', 'LF');
+  assert.deepEqual(back, [
+    ['External_Id__c', 'Title', 'Department'],
+    ['NA-1', '', 'Sales'],
+  ]);
+});
+
+test('ingest jobs can be listed and attached by id', async () => {
+  emulator.reset();
+  const ids: string[] = [];
+  for (let i = 0; i < 3; i++) ids.push((await ingest(sf, `LastName\nL${i}\n`)).id);
+  const listed: string[] = [];
+  for await (const job of sf.bulk2Ingest.listAllJobs()) listed.push(job.id);
+  assert.deepEqual(listed.filter((id) => ids.includes(id)).sort(), [...ids].sort());
+  const page = await sf.bulk2Ingest.listJobs();
+  assert.equal(page.done, true);
+  const attached = await sf.bulk2Ingest.attachJob(ids[0] ?? '');
+  assert.equal(attached.id, ids[0]);
+  assert.equal(attached.state, 'JobComplete');
+  await sf.bulk2Ingest.deleteJob(ids[0] ?? '');
+  await assert.rejects(sf.bulk2Ingest.attachJob(ids[0] ?? ''), { statusCode: 404 });
+});
