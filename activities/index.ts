@@ -7,11 +7,12 @@
  */
 import { withFailureMapping } from './failures.js';
 import { createIngestActivities, type IngestActivityDeps } from './ingest-activities.js';
+import { createIngestV1Activities } from './ingest-v1-activities.js';
 
 export type BulkActivityDeps = IngestActivityDeps;
 
 export function createBulkActivities(deps: BulkActivityDeps) {
-  return withFailureMapping(createIngestActivities(deps));
+  return withFailureMapping({ ...createIngestActivities(deps), ...createIngestV1Activities(deps) });
 }
 
 export type BulkActivities = ReturnType<typeof createBulkActivities>;
@@ -19,3 +20,4 @@ export type BulkActivities = ReturnType<typeof createBulkActivities>;
 export { FAILURE_TYPE_PREFIX, toApplicationFailure, withFailureMapping } from './failures.js';
 export { FileStagingStore, stagingStoreFromEnv, type StagingStore } from './staging.js';
 export type * from './types.js';
+export type { V1JobStatus } from './ingest-v1-activities.js';

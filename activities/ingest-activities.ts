@@ -6,6 +6,7 @@ import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { activityInfo, heartbeat, log } from '@temporalio/activity';
 import {
+  BULK1_BATCH_LIMITS,
   BULK2_UPLOAD_LIMITS,
   countCsvRecords,
   IngestResultKind,
@@ -30,24 +31,27 @@ import type {
 export interface IngestActivityDeps {
   salesforce: SalesforceClient;
   staging: StagingStore;
-  /** Upload unit limits. @default BULK2_UPLOAD_LIMITS */
+  /** Upload unit limits for Bulk 2.0 jobs. @default BULK2_UPLOAD_LIMITS */
   uploadLimits?: UploadLimits;
+  /** Batch limits for Bulk v1. @default BULK1_BATCH_LIMITS */
+  v1BatchLimits?: UploadLimits;
 }
 
 export function createIngestActivities({
   salesforce,
   staging,
   uploadLimits = BULK2_UPLOAD_LIMITS,
+  v1BatchLimits = BULK1_BATCH_LIMITS,
 }: IngestActivityDeps) {
   const ingest = salesforce.bulk2Ingest;
 
   return {
     /** Reads the input once, checks its shape, and writes upload units to the staging store. */
-    async stageIngestInput({ source: input, stagingPrefix }: StageIngestInputRequest): Promise<StagedInput> {
+    async stageIngestInput({ source: input, stagingPrefix, api }: StageIngestInputRequest): Promise<StagedInput> {
       const source = 'url' in input ? await openSource(input.url) : inlineRecordsAsCsv(input.records);
       const unitKey = (i: number) => `${stagingPrefix}/input/unit-${String(i + 1).padStart(4, '0')}.csv`;
       const split = await splitCsv(source, {
-        limits: uploadLimits,
+        limits: api === '1.0' ? v1BatchLimits : uploadLimits,
         openUnit: (i) => staging.openWrite(unitKey(i)),
         onProgress: (rows) => heartbeat({ rows }),
       });

@@ -25,6 +25,8 @@ export interface StageIngestInputRequest {
   source: { url: string } | { records: Array<Record<string, InlineValue>> };
   /** Staging key prefix for this workflow, e.g. `<workflowId>/<firstRunId>`. */
   stagingPrefix: string;
+  /** Which API the units are for: 2.0 jobs (≤100 MB) or v1 batches (≤10,000 rows, ≤10 MB). @default '2.0' */
+  api?: '2.0' | '1.0';
 }
 
 export interface CreateIngestJobParams {

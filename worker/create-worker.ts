@@ -23,6 +23,8 @@ export interface BulkflowWorkerOptions {
   staging?: StagingStore;
   /** Override Bulk 2.0 upload unit limits (tests use small ones to exercise splitting). */
   uploadLimits?: UploadLimits;
+  /** Override Bulk v1 batch limits. */
+  v1BatchLimits?: UploadLimits;
   /** A prebuilt workflow bundle, to skip bundling (tests bundle once per file). */
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Payload codecs, e.g. `[new EncryptionCodec(key)]`; clients must use the same. @default none */
@@ -36,6 +38,7 @@ export async function createBulkflowWorker(options: BulkflowWorkerOptions): Prom
     salesforce: options.salesforce,
     staging: options.staging ?? stagingStoreFromEnv(),
     ...(options.uploadLimits ? { uploadLimits: options.uploadLimits } : {}),
+    ...(options.v1BatchLimits ? { v1BatchLimits: options.v1BatchLimits } : {}),
   });
   return Worker.create({
     connection: options.connection,

@@ -10,6 +10,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
   type ChildWorkflowHandle,
+  type Workflow,
 } from '@temporalio/workflow';
 import type { ResultFileRef, StagedUnit } from '../activities/index.js';
 import { activityProxies } from './activity-proxies.js';
@@ -25,6 +26,7 @@ import {
 } from './contract.js';
 import { jobProgressSignal, type IngestJobOutcome } from './ingest-job-contract.js';
 import { bulkIngestJobWorkflow } from './ingest-job-workflow.js';
+import { bulkIngestV1Workflow } from './ingest-v1-workflow.js';
 
 /** Salesforce jobs of one workflow that run at once, unless the input says otherwise. */
 export const DEFAULT_MAX_CONCURRENT_JOBS = 4;
@@ -43,7 +45,7 @@ class IngestRun {
   private abortReason: string | undefined;
   /** Latest known job of each unit, by unit index. */
   private readonly jobs = new Map<number, BulkJobProgress>();
-  private readonly children = new Map<number, ChildWorkflowHandle<typeof bulkIngestJobWorkflow>>();
+  private readonly children = new Map<number, ChildWorkflowHandle<Workflow>>();
   private readonly outcomes: IngestJobOutcome[] = [];
   private readonly stagingPrefix: string;
 
@@ -89,9 +91,15 @@ class IngestRun {
       { key: SearchAttributes.state, value: this.state },
     ]);
     const { streams } = activityProxies(this.input.activityTimeouts);
-    const staged = await streams.stageIngestInput({ source: this.input.source, stagingPrefix: this.stagingPrefix });
+    const api = this.input.api ?? '2.0';
+    const staged = await streams.stageIngestInput({
+      source: this.input.source,
+      stagingPrefix: this.stagingPrefix,
+      api,
+    });
     this.totalRows = staged.totalRows;
-    await this.runUnits(staged.units);
+    if (api === '1.0') await this.runV1Job(staged.units);
+    else await this.runUnits(staged.units);
     return this.finish();
   }
 
@@ -111,25 +119,45 @@ class IngestRun {
     await Promise.all(running);
   }
 
+  /** Bulk v1: one job for all units, one batch per unit, in one child. */
+  private async runV1Job(units: StagedUnit[]): Promise<void> {
+    if (units.length === 0) return;
+    this.enter(BulkflowState.Uploading);
+    const child = await startChild(bulkIngestV1Workflow, {
+      workflowId: `${workflowInfo().workflowId}/job-v1`,
+      parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
+      args: [{ ...this.childInput(), units }],
+    });
+    this.children.set(0, child);
+    if (this.abortReason) await child.signal(abortSignal, { reason: this.abortReason });
+    const outcomes = await child.result();
+    this.children.delete(0);
+    const job = outcomes.find((o) => o.job)?.job;
+    if (job) this.jobs.set(0, job);
+    this.outcomes.push(...outcomes);
+  }
+
+  /** What every child needs, whichever API it drives. */
+  private childInput() {
+    return {
+      object: this.input.object,
+      operation: this.input.operation,
+      ...(this.input.externalIdFieldName ? { externalIdFieldName: this.input.externalIdFieldName } : {}),
+      stagingPrefix: this.stagingPrefix,
+      parentWorkflowId: workflowInfo().workflowId,
+      ...(this.input.pollPolicy ? { pollPolicy: this.input.pollPolicy } : {}),
+      ...(this.input.activityTimeouts ? { activityTimeouts: this.input.activityTimeouts } : {}),
+      ...(this.input.historyEventLimit ? { historyEventLimit: this.input.historyEventLimit } : {}),
+    };
+  }
+
   private async runUnit(unit: StagedUnit): Promise<void> {
     this.enter(BulkflowState.Uploading);
     const child = await startChild(bulkIngestJobWorkflow, {
       workflowId: `${workflowInfo().workflowId}/job-${unit.index + 1}`,
       // Cancelling this workflow cancels the children, which abort their Salesforce jobs.
       parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
-      args: [
-        {
-          object: this.input.object,
-          operation: this.input.operation,
-          ...(this.input.externalIdFieldName ? { externalIdFieldName: this.input.externalIdFieldName } : {}),
-          unit,
-          stagingPrefix: this.stagingPrefix,
-          parentWorkflowId: workflowInfo().workflowId,
-          ...(this.input.pollPolicy ? { pollPolicy: this.input.pollPolicy } : {}),
-          ...(this.input.activityTimeouts ? { activityTimeouts: this.input.activityTimeouts } : {}),
-          ...(this.input.historyEventLimit ? { historyEventLimit: this.input.historyEventLimit } : {}),
-        },
-      ],
+      args: [{ ...this.childInput(), unit }],
     });
     this.children.set(unit.index, child);
     if (this.abortReason) await child.signal(abortSignal, { reason: this.abortReason });

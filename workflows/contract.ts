@@ -103,8 +103,8 @@ export interface BulkIngestInput {
   source: IngestSource;
   /** Required for upsert. */
   externalIdFieldName?: string;
-  /** Bulk API version. Only `2.0` for now. @default '2.0' */
-  api?: '2.0';
+  /** Bulk API version: `2.0` (one job per ≤100 MB) or `1.0` (one job, batches of ≤10,000 rows). @default '2.0' */
+  api?: '2.0' | '1.0';
   pollPolicy?: PollPolicy;
   activityTimeouts?: ActivityTimeouts;
   /** Salesforce jobs (upload units of ≤100 MB) run at once. @default 4 */

@@ -4,6 +4,7 @@
  */
 export { bulkIngestWorkflow } from './bulk-ingest-workflow.js';
 export { bulkIngestJobWorkflow } from './ingest-job-workflow.js';
+export { bulkIngestV1Workflow } from './ingest-v1-workflow.js';
 export {
   abortSignal,
   BulkflowState,

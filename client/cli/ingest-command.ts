@@ -38,7 +38,6 @@ export function registerIngestCommand(program: Command): void {
       if (flags.operation === 'upsert' && !flags.externalIdField) {
         throw new InvalidArgumentError('--operation upsert needs --external-id-field');
       }
-      if (flags.api !== '2.0') throw new InvalidArgumentError('--api 1.0 is not supported yet; use 2.0');
       const client = await connectClient(temporalTargetFromEnv());
       try {
         const handle = await startBulkIngest(
@@ -46,6 +45,7 @@ export function registerIngestCommand(program: Command): void {
           {
             object: flags.object,
             operation: flags.operation,
+            api: flags.api,
             source: { url: pathToFileURL(path.resolve(flags.file)).href },
             ...(flags.externalIdField ? { externalIdFieldName: flags.externalIdField } : {}),
           },

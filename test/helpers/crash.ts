@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
-import type { SalesforceEmulator } from '../../emulator/index.js';
+import type { FaultReport, FaultSpec, SalesforceEmulator } from '../../emulator/index.js';
 import { startBulkIngest } from '../../client/starters.js';
 import { progressQuery, type BulkIngestResult, type BulkProgress } from '../../workflows/contract.js';
 import { contactRows, writeCsv, type ContactRow } from './data.js';
@@ -19,8 +19,12 @@ import type { KillableServer } from './temporal.js';
 export interface CrashScenario {
   name: string;
   rows: number;
+  /** Emulator faults for the run, e.g. latency that holds a request open while the worker dies. */
+  faults?: FaultSpec[];
   /** When to pull the plug, checked every 50 ms. */
-  killWhen: (progress: BulkProgress, stats: EmulatorStats) => boolean;
+  killWhen: (progress: BulkProgress, faults: FaultReport[]) => boolean;
+  /** Bulk API version. @default '2.0' */
+  api?: '2.0' | '1.0';
   /** Also SIGKILL the Temporal server and start it again on the same database. */
   restartServer?: boolean;
 }
@@ -56,6 +60,8 @@ export async function runCrashScenario(
   const file = path.join(ctx.dir, `${taskQueue}.csv`);
   writeCsv(file, rows as unknown as Record<string, string>[]);
 
+  ctx.emulator.reset(); // each scenario's jobs and records only
+  ctx.emulator.faults.set(scenario.faults ?? []);
   let connection = await Connection.connect({ address: ctx.server.current.address });
   const first = await startWorkerProcess(env);
   const workflowId = `crash-${scenario.name}-${randomUUID()}`;
@@ -64,6 +70,7 @@ export async function runCrashScenario(
     {
       object: 'Contact',
       operation: 'insert',
+      ...(scenario.api ? { api: scenario.api } : {}),
       source: { url: pathToFileURL(file).href },
       pollPolicy: { initialMs: 200, factor: 1.5, maxMs: 1000 },
       activityTimeouts: { callMs: 5_000, heartbeatMs: 3_000 },
@@ -74,7 +81,7 @@ export async function runCrashScenario(
 
   await waitFor(`the moment to crash (${scenario.name})`, async () => {
     const progress = await handle().query(progressQuery);
-    return scenario.killWhen(progress, await emulatorStats(ctx.emulator.url)) ? true : undefined;
+    return scenario.killWhen(progress, ctx.emulator.faults.report()) ? true : undefined;
   });
   await first.kill();
   if (scenario.restartServer) {
@@ -92,6 +99,7 @@ export async function runCrashScenario(
       cause: err,
     });
   } finally {
+    ctx.emulator.faults.clear();
     await second.stop();
     await connection.close();
   }
@@ -115,6 +123,8 @@ export async function assertExactlyOnce(emulatorUrl: string, outcome: CrashOutco
   }
   const successIds = result.results.successful.flatMap((ref) => readCsvFile(ref.url).map((r) => r.sf__Id));
   assert.deepEqual(new Set(successIds), new Set(records.map((r) => r.Id)), 'result Ids are the org Ids');
-  const jobsWithData = outcome.stats.jobs.filter((j) => result.jobs.some((rj) => rj.id === j.id));
-  assert.equal(jobsWithData.length, 1, 'one Salesforce job received the data');
+  assert.equal(result.jobs.length, 1, 'one Salesforce job received the data');
+  const job = outcome.stats.jobs.find((j) => j.id === result.jobs[0]?.id);
+  // Bulk 2.0 jobs end JobComplete; v1 jobs stay Closed once their batches are done.
+  assert.equal(job?.state, result.jobs[0]?.api === '1.0' ? 'Closed' : 'JobComplete');
 }
