@@ -8,11 +8,16 @@
 import { withFailureMapping } from './failures.js';
 import { createIngestActivities, type IngestActivityDeps } from './ingest-activities.js';
 import { createIngestV1Activities } from './ingest-v1-activities.js';
+import { createQueryActivities } from './query-activities.js';
 
 export type BulkActivityDeps = IngestActivityDeps;
 
 export function createBulkActivities(deps: BulkActivityDeps) {
-  return withFailureMapping({ ...createIngestActivities(deps), ...createIngestV1Activities(deps) });
+  return withFailureMapping({
+    ...createIngestActivities(deps),
+    ...createIngestV1Activities(deps),
+    ...createQueryActivities(deps),
+  });
 }
 
 export type BulkActivities = ReturnType<typeof createBulkActivities>;
@@ -21,3 +26,4 @@ export { FAILURE_TYPE_PREFIX, toApplicationFailure, withFailureMapping } from '.
 export { FileStagingStore, stagingStoreFromEnv, type StagingStore } from './staging.js';
 export type * from './types.js';
 export type { V1JobStatus } from './ingest-v1-activities.js';
+export type { DownloadQueryRequest, QueryJobRequest, QueryJobStatus } from './query-activities.js';

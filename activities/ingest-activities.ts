@@ -2,13 +2,10 @@
  * Bulk 2.0 ingest activities. Each is thin: it calls the Salesforce client, heartbeats while it
  * streams, and returns references and counts.
  */
-import { PassThrough, type Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { activityInfo, heartbeat, log } from '@temporalio/activity';
 import {
   BULK1_BATCH_LIMITS,
   BULK2_UPLOAD_LIMITS,
-  countCsvRecords,
   IngestResultKind,
   isSalesforceError,
   SalesforceResultMismatchError,
@@ -17,6 +14,7 @@ import {
   type UploadLimits,
 } from '../salesforce/index.js';
 import { inlineRecordsAsCsv, openSource } from './sources.js';
+import { saveAndCount, withHeartbeats } from './streams.js';
 import type { StagingStore } from './staging.js';
 import type {
   CreateIngestJobParams,
@@ -172,28 +170,4 @@ function toStatus(job: {
     recordsFailed: job.numberRecordsFailed ?? 0,
     ...(job.errorMessage ? { errorMessage: job.errorMessage } : {}),
   };
-}
-
-/**
- * Passes a stream through, heartbeating `details()` as bytes flow, so that a long upload or
- * download is not mistaken for a dead worker (the SDK throttles the heartbeats it actually sends).
- */
-function withHeartbeats(source: Readable, details: (bytesSoFar: number) => unknown): Readable {
-  let bytes = 0;
-  const out = new PassThrough();
-  source.on('data', (chunk: Buffer) => {
-    bytes += chunk.length;
-    heartbeat(details(bytes));
-  });
-  source.on('error', (err) => out.destroy(err));
-  source.pipe(out);
-  return out;
-}
-
-/** Writes a stream to `sink` while counting its CSV records, in one pass. */
-async function saveAndCount(body: Readable, sink: NodeJS.WritableStream): Promise<number> {
-  const copy = new PassThrough();
-  body.pipe(copy);
-  const [, rows] = await Promise.all([pipeline(body, sink), countCsvRecords(copy)]);
-  return rows;
 }

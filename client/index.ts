@@ -17,9 +17,12 @@ export {
   InlineRecordsTooLargeError,
   requestAbort,
   startBulkIngest,
+  startBulkQuery,
   type BulkIngestHandle,
+  type BulkQueryHandle,
   type StartOptions,
 } from './starters.js';
+export { createNightlySync, deleteSync, triggerSync, type NightlySync, type NightlySyncOptions } from './schedules.js';
 export { startDevServer, type DevServer, type DevServerOptions } from './dev/dev-server.js';
 export { resolveTemporalCli, resolveTemporalTestServer, requireTemporalCli } from './dev/temporal-binaries.js';
 export { startLocalStack, type LocalStack, type LocalStackOptions } from './dev/local-stack.js';
@@ -35,4 +38,6 @@ export {
   type BulkIngestResult,
   type BulkJobProgress,
   type BulkProgress,
+  type BulkQueryInput,
+  type BulkQueryResult,
 } from '../workflows/contract.js';

@@ -11,6 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Client, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import type { bulkIngestWorkflow } from '../workflows/bulk-ingest-workflow.js';
+import type { bulkQueryWorkflow } from '../workflows/bulk-query-workflow.js';
 import {
   abortSignal,
   DEFAULT_TASK_QUEUE,
@@ -18,6 +19,7 @@ import {
   progressQuery,
   WorkflowType,
   type BulkIngestInput,
+  type BulkQueryInput,
   type BulkProgress,
 } from '../workflows/contract.js';
 
@@ -54,6 +56,22 @@ export async function startBulkIngest(
     taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
     workflowId: options.workflowId ?? `bulk-ingest-${input.object}-${randomUUID()}`,
     // A second start with the same business id attaches to the running job instead of starting another.
+    workflowIdConflictPolicy: 'USE_EXISTING',
+  });
+}
+
+export type BulkQueryHandle = WorkflowHandleWithFirstExecutionRunId<typeof bulkQueryWorkflow>;
+
+/** Starts a bulk query or queryAll; the same business id attaches to the running one. */
+export async function startBulkQuery(
+  client: Client,
+  input: BulkQueryInput,
+  options: StartOptions = {},
+): Promise<BulkQueryHandle> {
+  return client.workflow.start<typeof bulkQueryWorkflow>(WorkflowType.BulkQuery, {
+    args: [input],
+    taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
+    workflowId: options.workflowId ?? `bulk-query-${randomUUID()}`,
     workflowIdConflictPolicy: 'USE_EXISTING',
   });
 }

@@ -125,3 +125,34 @@ export interface BulkIngestResult {
   /** Why the workflow ended `Failed`, e.g. Salesforce's `errorMessage` for a failed job. */
   failureMessage?: string;
 }
+
+export interface BulkQueryInput {
+  /** SOQL. Bulk 2.0 refuses GROUP BY, OFFSET, TYPEOF, aggregates, FIELDS() and subqueries. */
+  soql: string;
+  /** `queryAll` includes deleted and archived records. @default 'query' */
+  operation?: 'query' | 'queryAll';
+  /** @default '2.0' */
+  api?: '2.0' | '1.0';
+  /** Bulk v1 only: PK chunking, the query split by Id ranges (default chunk 100,000, at most 250,000). */
+  pkChunking?: { chunkSize?: number };
+  /** Where the result CSV goes (`file://…`); otherwise the staging store. */
+  destination?: { url: string };
+  /** Bulk 2.0 rows per result page (and per resumable part). @default 50000 */
+  pageSize?: number;
+  pollPolicy?: PollPolicy;
+  activityTimeouts?: ActivityTimeouts;
+  /** Continue as new while polling once history reaches this many events. @default 2000 */
+  historyEventLimit?: number;
+  /** Internal: carried across continue-as-new. */
+  resume?: { job: BulkJobProgress; delayMs: number };
+}
+
+export interface BulkQueryResult {
+  state: typeof BulkflowState.Completed | typeof BulkflowState.Failed | typeof BulkflowState.Aborted;
+  jobs: BulkJobProgress[];
+  records: { total: number };
+  /** The joined CSV (one header row); absent when the job failed or was aborted. */
+  results: { records?: ResultFileRef };
+  abortReason?: string;
+  failureMessage?: string;
+}

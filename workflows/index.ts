@@ -3,6 +3,7 @@
  * Nothing here may import Node built-ins or I/O libraries (the workflow sandbox forbids them).
  */
 export { bulkIngestWorkflow } from './bulk-ingest-workflow.js';
+export { bulkQueryWorkflow } from './bulk-query-workflow.js';
 export { bulkIngestJobWorkflow } from './ingest-job-workflow.js';
 export { bulkIngestV1Workflow } from './ingest-v1-workflow.js';
 export {
@@ -21,5 +22,7 @@ export {
   type BulkIngestResult,
   type BulkJobProgress,
   type BulkProgress,
+  type BulkQueryInput,
+  type BulkQueryResult,
   type PollPolicy,
 } from './contract.js';

@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { redact } from '../../salesforce/redact.js';
 import { registerIngestCommand } from './ingest-command.js';
 import { registerJobCommands } from './job-commands.js';
+import { registerQueryCommand } from './query-command.js';
 import { ExitCode } from './output.js';
 import { registerServiceCommands } from './service-commands.js';
 
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerIngestCommand(program);
+  registerQueryCommand(program);
   registerJobCommands(program);
   registerServiceCommands(program);
   return program;

@@ -3,7 +3,7 @@ import type { BulkIngestResult } from '../../workflows/contract.js';
 /** Exit codes: 0 completed, 1 error or failed job, 2 usage, 3 aborted. */
 export const ExitCode = { Ok: 0, Failed: 1, Usage: 2, Aborted: 3 } as const;
 
-export function exitCodeFor(result: BulkIngestResult): number {
+export function exitCodeFor(result: Pick<BulkIngestResult, 'state'>): number {
   if (result.state === 'Completed') return ExitCode.Ok;
   return result.state === 'Aborted' ? ExitCode.Aborted : ExitCode.Failed;
 }

@@ -1,16 +1,17 @@
 import type { WorkflowHandle } from '@temporalio/client';
-import { progressQuery, type BulkIngestResult } from '../../workflows/contract.js';
+import type { Workflow, WorkflowResultType } from '@temporalio/common';
+import { progressQuery } from '../../workflows/contract.js';
 import { createProgressView } from './progress.js';
 
 /**
  * Waits for a bulk workflow's result, showing its progress every `intervalMs` unless `quiet`.
  * The result promise decides when to stop; the query loop only reports.
  */
-export async function waitWithProgress(
-  handle: WorkflowHandle,
+export async function waitWithProgress<W extends Workflow>(
+  handle: WorkflowHandle<W>,
   options: { quiet: boolean; intervalMs?: number },
-): Promise<BulkIngestResult> {
-  const result = handle.result() as Promise<BulkIngestResult>;
+): Promise<WorkflowResultType<W>> {
+  const result = handle.result();
   if (options.quiet) return result;
   const view = createProgressView();
   let done = false;

@@ -1,0 +1,171 @@
+/**
+ * `bulkQueryWorkflow`: query and queryAll on Bulk 2.0 or v1 (with PK chunking). Create (adopted on
+ * retry) → poll on durable timers (continuing as new when long) → download the results part by part
+ * (resumed after a crash from the last finished part) → join them into one CSV.
+ */
+import {
+  CancellationScope,
+  condition,
+  continueAsNew,
+  isCancellation,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { QueryJobStatus } from '../activities/index.js';
+import { activityProxies } from './activity-proxies.js';
+import {
+  abortSignal,
+  BulkflowState,
+  progressQuery,
+  SearchAttributes,
+  type BulkJobProgress,
+  type BulkProgress,
+  type BulkQueryInput,
+  type BulkQueryResult,
+  type PollPolicy,
+} from './contract.js';
+
+const DEFAULT_POLL: Required<PollPolicy> = { initialMs: 1000, factor: 1.5, maxMs: 30_000 };
+
+export async function bulkQueryWorkflow(input: BulkQueryInput): Promise<BulkQueryResult> {
+  const run = new QueryRun(input);
+  setHandler(abortSignal, ({ reason }) => run.requestAbort(reason));
+  setHandler(progressQuery, () => run.progress());
+  try {
+    return await run.execute();
+  } catch (err) {
+    if (isCancellation(err)) await CancellationScope.nonCancellable(() => run.abort());
+    throw err;
+  }
+}
+
+class QueryRun {
+  private state: BulkflowState = BulkflowState.Preparing;
+  private job: BulkJobProgress | undefined;
+  private abortReason: string | undefined;
+  private readonly api: '2.0' | '1.0';
+  private readonly act: ReturnType<typeof activityProxies>;
+  private readonly poll: Required<PollPolicy>;
+  private readonly stagingPrefix: string;
+
+  constructor(private readonly input: BulkQueryInput) {
+    this.api = input.api ?? '2.0';
+    this.act = activityProxies(input.activityTimeouts);
+    this.poll = { ...DEFAULT_POLL, ...input.pollPolicy };
+    this.job = input.resume?.job;
+    const info = workflowInfo();
+    this.stagingPrefix = `${encodeURIComponent(info.workflowId)}/${info.firstExecutionRunId}`;
+  }
+
+  requestAbort(reason: string): void {
+    this.abortReason ??= reason || 'aborted';
+  }
+
+  progress(): BulkProgress {
+    const job = this.job;
+    return {
+      state: this.state,
+      jobs: job ? [{ ...job }] : [],
+      records: { total: job?.recordsProcessed ?? 0, processed: job?.recordsProcessed ?? 0, failed: 0 },
+      ...(this.abortReason ? { abortReason: this.abortReason } : {}),
+    };
+  }
+
+  async execute(): Promise<BulkQueryResult> {
+    if (!this.input.resume) {
+      upsertSearchAttributes([
+        { key: SearchAttributes.operation, value: this.input.operation ?? 'query' },
+        { key: SearchAttributes.state, value: this.state },
+      ]);
+    }
+    if (!this.job) {
+      if (this.abortReason) return this.finish();
+      this.update(
+        await this.act.streams.createQueryJob({
+          soql: this.input.soql,
+          operation: this.input.operation ?? 'query',
+          api: this.api,
+          ...(this.input.pkChunking ? { pkChunking: this.input.pkChunking } : {}),
+        }),
+      );
+      upsertSearchAttributes([{ key: SearchAttributes.jobIds, value: [this.job!.id] }]);
+    }
+    const job = this.job!;
+    this.enter(BulkflowState.Processing);
+    const status = await this.waitForJob(job);
+    if (this.abortReason || status.state === 'Failed' || status.state === 'Aborted') return this.finish();
+    this.enter(BulkflowState.Downloading);
+    const parts = await this.act.streams.downloadQueryParts({
+      jobId: job.id,
+      api: this.api,
+      stagingPrefix: this.stagingPrefix,
+      ...(this.input.pageSize ? { maxRecords: this.input.pageSize } : {}),
+    });
+    const records = await this.act.streams.joinQueryParts({
+      parts,
+      stagingPrefix: this.stagingPrefix,
+      ...(this.input.destination ? { destinationUrl: this.input.destination.url } : {}),
+    });
+    return this.finish(records);
+  }
+
+  private async waitForJob(job: BulkJobProgress): Promise<QueryJobStatus> {
+    let delay = this.input.resume?.delayMs ?? this.poll.initialMs;
+    for (;;) {
+      const status = await this.act.calls.getQueryJobStatus({ jobId: job.id, api: this.api });
+      this.update(status);
+      if (status.done) return status;
+      if (this.abortReason) {
+        this.update(await this.act.calls.abortQueryJob({ jobId: job.id, api: this.api }));
+        continue;
+      }
+      const info = workflowInfo();
+      if (info.continueAsNewSuggested || info.historyLength >= (this.input.historyEventLimit ?? 2000)) {
+        await continueAsNew<typeof bulkQueryWorkflow>({ ...this.input, resume: { job: { ...job }, delayMs: delay } });
+      }
+      await condition(() => this.abortReason !== undefined, delay);
+      delay = Math.min(Math.round(delay * this.poll.factor), this.poll.maxMs);
+    }
+  }
+
+  async abort(): Promise<void> {
+    if (!this.job || ['JobComplete', 'Failed', 'Aborted'].includes(this.job.state)) return;
+    this.update(await this.act.calls.abortQueryJob({ jobId: this.job.id, api: this.api }));
+  }
+
+  private update(status: QueryJobStatus): void {
+    this.job = {
+      id: status.jobId,
+      api: status.api,
+      state: status.state,
+      recordsProcessed: status.recordsProcessed,
+      recordsFailed: 0,
+      ...(status.errorMessage ? { errorMessage: status.errorMessage } : {}),
+    };
+  }
+
+  private enter(state: BulkflowState): void {
+    if (this.state === state) return;
+    this.state = state;
+    upsertSearchAttributes([{ key: SearchAttributes.state, value: state }]);
+  }
+
+  private finish(records?: { url: string; rows: number }): BulkQueryResult {
+    const failed = this.job?.state === 'Failed';
+    const final: BulkQueryResult['state'] = this.abortReason
+      ? BulkflowState.Aborted
+      : failed
+        ? BulkflowState.Failed
+        : BulkflowState.Completed;
+    this.enter(final);
+    return {
+      state: final,
+      jobs: this.job ? [{ ...this.job }] : [],
+      records: { total: records?.rows ?? 0 },
+      results: records ? { records } : {},
+      ...(this.abortReason ? { abortReason: this.abortReason } : {}),
+      ...(failed && this.job?.errorMessage ? { failureMessage: this.job.errorMessage } : {}),
+    };
+  }
+}
