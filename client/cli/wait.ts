@@ -1,5 +1,4 @@
 import type { WorkflowHandle } from '@temporalio/client';
-import type { Workflow, WorkflowResultType } from '@temporalio/common';
 import { progressQuery } from '../../workflows/contract.js';
 import { createProgressView } from './progress.js';
 
@@ -7,10 +6,10 @@ import { createProgressView } from './progress.js';
  * Waits for a bulk workflow's result, showing its progress every `intervalMs` unless `quiet`.
  * The result promise decides when to stop; the query loop only reports.
  */
-export async function waitWithProgress<W extends Workflow>(
-  handle: WorkflowHandle<W>,
+export async function waitWithProgress<T>(
+  handle: Pick<WorkflowHandle, 'query'> & { result(): Promise<T> },
   options: { quiet: boolean; intervalMs?: number },
-): Promise<WorkflowResultType<W>> {
+): Promise<T> {
   const result = handle.result();
   if (options.quiet) return result;
   const view = createProgressView();
