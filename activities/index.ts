@@ -24,6 +24,7 @@ export type BulkActivities = ReturnType<typeof createBulkActivities>;
 
 export { FAILURE_TYPE_PREFIX, toApplicationFailure, withFailureMapping } from './failures.js';
 export { FileStagingStore, stagingStoreFromEnv, type StagingStore } from './staging.js';
+export { S3StagingStore } from './s3-staging.js';
 export type * from './types.js';
 export type { V1JobStatus } from './ingest-v1-activities.js';
 export type { DownloadQueryRequest, QueryJobRequest, QueryJobStatus } from './query-activities.js';

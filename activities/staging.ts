@@ -2,17 +2,20 @@
  * The staging store: where inputs are cut into upload units and where results land (claim check).
  * Workflow history holds only the URLs this store hands out, never the data.
  *
- * `file://` is built in. Other stores implement the same interface.
+ * `file://` and `s3://` (see `s3-staging.ts`) are built in. Other stores implement the same interface.
  */
 import { createReadStream, createWriteStream, mkdirSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { s3ClientFromEnv } from './s3-client.js';
+import { S3StagingStore } from './s3-staging.js';
 
 export interface StagingStore {
   /** The URL of `key` (a relative, `/`-separated path). */
   urlFor(key: string): string;
+  /** A sink for `key`; callers end it and wait for `'finish'`, after which the data is readable. */
   openWrite(key: string): Writable;
   openRead(url: string): Readable;
   exists(url: string): Promise<boolean>;
@@ -55,12 +58,15 @@ export class FileStagingStore implements StagingStore {
   }
 }
 
-/** `BULKFLOW_STAGING_URL` (a `file://` URL), or `.bulkflow/staging` under the working directory. */
+/**
+ * The store `BULKFLOW_STAGING_URL` names: a `file://` folder, or `s3://bucket/prefix` (an S3 client
+ * from the same environment, see `s3ClientFromEnv`). Unset: `.bulkflow/staging` under the working
+ * directory.
+ */
 export function stagingStoreFromEnv(env: NodeJS.ProcessEnv = process.env): StagingStore {
   const url = env.BULKFLOW_STAGING_URL;
   if (!url) return new FileStagingStore(path.join(process.cwd(), '.bulkflow', 'staging'));
-  if (!url.startsWith('file://')) {
-    throw new Error(`BULKFLOW_STAGING_URL must be a file:// URL for now, got ${url.split(':')[0]}://…`);
-  }
-  return new FileStagingStore(fileURLToPath(url));
+  if (url.startsWith('file://')) return new FileStagingStore(fileURLToPath(url));
+  if (url.startsWith('s3://')) return S3StagingStore.fromUrl(url, s3ClientFromEnv(env));
+  throw new Error(`BULKFLOW_STAGING_URL must be a file:// or s3:// URL, got ${url.split(':')[0]}://…`);
 }
