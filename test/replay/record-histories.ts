@@ -1,0 +1,127 @@
+/**
+ * Records the histories that test/replay/replay.test.ts replays. Run it on purpose, when a workflow
+ * change is meant to be compatible and new paths deserve a recording:
+ *
+ *   node --import tsx test/replay/record-histories.ts
+ *
+ * It runs each path of bulkflow's workflows on a local Temporal server against the emulator and
+ * writes every workflow's history (parents and children) to test/histories/<name>.json.
+ * Never re-record to make a failing replay pass: that hides the break from running workflows.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { FileStagingStore } from '../../activities/index.js';
+import { startBulkIngest, startBulkQuery } from '../../client/starters.js';
+import { createSalesforceEmulator, DEV_CREDENTIALS } from '../../emulator/index.js';
+import { createSalesforceClient, OAuthPasswordAuthenticator } from '../../salesforce/index.js';
+import { requireTemporalCli } from '../../client/dev/temporal-binaries.js';
+import { createBulkflowWorker } from '../../worker/create-worker.js';
+import { abortSignal, progressQuery } from '../../workflows/contract.js';
+import { contactRows, writeCsv } from '../helpers/data.js';
+import { createLocalEnv, workflowBundle } from '../helpers/temporal.js';
+
+const out = fileURLToPath(new URL('../histories/', import.meta.url));
+const dir = mkdtempSync(path.join(tmpdir(), 'bulkflow-record-'));
+const env = await createLocalEnv();
+const emulator = await createSalesforceEmulator({ recordsPerSecond: 2_000 });
+const taskQueue = 'record-histories';
+const worker = await createBulkflowWorker({
+  connection: env.nativeConnection,
+  salesforce: createSalesforceClient({
+    auth: new OAuthPasswordAuthenticator({ loginUrl: emulator.url, ...DEV_CREDENTIALS }),
+  }),
+  taskQueue,
+  staging: new FileStagingStore(path.join(dir, 'staging')),
+  uploadLimits: { maxRows: 400, maxBytes: 10_000_000 },
+  v1BatchLimits: { maxRows: 400, maxBytes: 10_000_000 },
+  workflowBundle: await workflowBundle(),
+});
+const poll = { initialMs: 200, maxMs: 500 };
+
+function csv(name: string, rows: number): string {
+  const file = path.join(dir, `${name}.csv`);
+  writeCsv(file, contactRows(rows, name) as unknown as Record<string, string>[]);
+  return pathToFileURL(file).href;
+}
+
+/** Saves the history of `workflowId` and of every child it started (they share its id prefix). */
+async function save(name: string, workflowId: string): Promise<void> {
+  const ids = [workflowId];
+  for await (const wf of env.client.workflow.list({ query: `WorkflowId STARTS_WITH '${workflowId}/'` })) {
+    if (!ids.includes(wf.workflowId)) ids.push(wf.workflowId);
+  }
+  const histories = [];
+  for (const id of ids) {
+    // The CLI's JSON is the canonical history format, the one Temporal's UI exports too.
+    const json = execFileSync(
+      requireTemporalCli().path,
+      ['workflow', 'show', '--address', env.address, '--workflow-id', id, '--output', 'json'],
+      { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+    );
+    histories.push({ workflowId: id, history: JSON.parse(json) as unknown });
+  }
+  mkdirSync(out, { recursive: true });
+  writeFileSync(path.join(out, `${name}.json`), `${JSON.stringify(histories)}\n`);
+  process.stdout.write(`recorded ${name}: ${ids.length} workflow(s)\n`);
+}
+
+await worker.runUntil(async () => {
+  const ingest2 = await startBulkIngest(
+    env.client,
+    {
+      object: 'Contact',
+      operation: 'insert',
+      source: { url: csv('two', 900) },
+      pollPolicy: poll,
+      historyEventLimit: 25,
+    },
+    { taskQueue, workflowId: 'replay-ingest-2' },
+  );
+  await ingest2.result();
+  await save('ingest-2.0-three-jobs-continue-as-new', ingest2.workflowId);
+
+  const ingest1 = await startBulkIngest(
+    env.client,
+    { object: 'Contact', operation: 'insert', api: '1.0', source: { url: csv('one', 900) }, pollPolicy: poll },
+    { taskQueue, workflowId: 'replay-ingest-1' },
+  );
+  await ingest1.result();
+  await save('ingest-1.0-three-batches', ingest1.workflowId);
+
+  const aborted = await startBulkIngest(
+    env.client,
+    {
+      object: 'Contact',
+      operation: 'insert',
+      source: { url: csv('abort', 1_200) },
+      pollPolicy: poll,
+      maxConcurrentJobs: 1,
+    },
+    { taskQueue, workflowId: 'replay-ingest-abort' },
+  );
+  while ((await aborted.query(progressQuery)).records.processed === 0) await new Promise((r) => setTimeout(r, 50));
+  await aborted.signal(abortSignal, { reason: 'recorded abort' });
+  await aborted.result();
+  await save('ingest-2.0-abort', aborted.workflowId);
+
+  const query2 = await startBulkQuery(
+    env.client,
+    { soql: 'SELECT Id, Email FROM Contact', pageSize: 1_000, pollPolicy: poll },
+    { taskQueue, workflowId: 'replay-query-2' },
+  );
+  await query2.result();
+  await save('query-2.0-pages', query2.workflowId);
+
+  const query1 = await startBulkQuery(
+    env.client,
+    { soql: 'SELECT Id FROM Contact', api: '1.0', pkChunking: { chunkSize: 500 }, pollPolicy: poll },
+    { taskQueue, workflowId: 'replay-query-1' },
+  );
+  await query1.result();
+  await save('query-1.0-pk-chunking', query1.workflowId);
+});
+await emulator.close();
+await env.teardown();
