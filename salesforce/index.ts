@@ -144,3 +144,4 @@ export {
   type CreateBulk1JobRequest,
   type PkChunkingOptions,
 } from './bulk1-types.js';
+export { sweepOrphanedIngestJobs, type SweepOptions, type SweptJob } from './sweep.js';

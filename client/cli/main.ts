@@ -5,7 +5,9 @@ import { Command, CommanderError } from 'commander';
 import { redact } from '../../salesforce/redact.js';
 import { registerIngestCommand } from './ingest-command.js';
 import { registerJobCommands } from './job-commands.js';
+import { registerJobsCommand } from './jobs-command.js';
 import { registerQueryCommand } from './query-command.js';
+import { registerResultsCommand } from './results-command.js';
 import { ExitCode } from './output.js';
 import { registerServiceCommands } from './service-commands.js';
 
@@ -18,6 +20,8 @@ export function buildProgram(): Command {
   registerIngestCommand(program);
   registerQueryCommand(program);
   registerJobCommands(program);
+  registerResultsCommand(program);
+  registerJobsCommand(program);
   registerServiceCommands(program);
   return program;
 }

@@ -109,3 +109,34 @@ test('bulkflow ingest inserts 10,000 Contacts exactly, field by field', async ()
     assert.equal(byEmail.get(s.Email ?? '')?.Id, s.sf__Id, 'result row matches its input row');
   }
 });
+
+test("bulkflow query exports the org and bulkflow results copies a job's files", async () => {
+  const out = path.join(dir, 'export.csv');
+  const query = await runCli(
+    [
+      'query',
+      '--soql',
+      'SELECT Id, Email FROM Contact',
+      '--out',
+      out,
+      '--json',
+      '--task-queue',
+      env.BULKFLOW_TASK_QUEUE ?? '',
+    ],
+    env,
+  );
+  assert.equal(query.code, 0, `${query.stderr}\n${query.stdout}`);
+  const queried = JSON.parse(query.stdout) as { workflowId: string; state: string; records: { total: number } };
+  assert.equal(queried.state, 'Completed');
+  const org = await orgRecords(emulator.url, 'Contact');
+  const exported = readCsvFile(out);
+  assert.equal(queried.records.total, org.length);
+  assert.deepEqual(new Set(exported.map((r) => r.Id)), new Set(org.map((r) => r.Id)));
+
+  const outDir = path.join(dir, 'results');
+  const results = await runCli(['results', queried.workflowId, '--out-dir', outDir, '--json'], env);
+  assert.equal(results.code, 0, results.stderr);
+  const files = (JSON.parse(results.stdout) as { files: Array<{ to: string; rows: number }> }).files;
+  assert.equal(files.length, 1);
+  assert.equal(readCsvFile(files[0]?.to ?? '').length, org.length);
+});
