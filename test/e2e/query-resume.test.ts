@@ -14,6 +14,8 @@ import { Client, Connection } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { startBulkIngest, startBulkQuery } from '../../client/starters.js';
 import { createSalesforceEmulator, type SalesforceEmulator } from '../../emulator/index.js';
+import type { bulkQueryWorkflow } from '../../workflows/bulk-query-workflow.js';
+import type { BulkQueryResult } from '../../workflows/contract.js';
 import { contactRows, writeCsv } from '../helpers/data.js';
 import { emulatorStats, orgRecords, readCsvFile } from '../helpers/org.js';
 import { startWorkerProcess, workerEnv } from '../helpers/processes.js';
@@ -43,7 +45,7 @@ async function heartbeatedParts(workflowId: string): Promise<number> {
     if (pending.activityType?.name !== 'downloadQueryParts') continue;
     const payload = pending.heartbeatDetails?.payloads?.[0];
     if (!payload) return 0;
-    return (defaultPayloadConverter.fromPayload(payload) as { parts?: unknown[] }).parts?.length ?? 0;
+    return defaultPayloadConverter.fromPayload<{ parts?: unknown[] }>(payload).parts?.length ?? 0;
   }
   return 0;
 }
@@ -91,8 +93,8 @@ test('a killed worker resumes a query download from its last heartbeated page', 
   emulator.faults.clear();
   const second = await startWorkerProcess(env);
   try {
-    const result = await client.workflow.getHandle(workflowId).result();
-    assert.equal((result as { state: string }).state, 'Completed');
+    const result: BulkQueryResult = await client.workflow.getHandle<typeof bulkQueryWorkflow>(workflowId).result();
+    assert.equal(result.state, 'Completed');
   } finally {
     await second.stop();
   }
