@@ -102,6 +102,12 @@ function batchResult(context: V1Context): void {
   const done =
     batch.state === V1BatchState.Completed || (batch.state === V1BatchState.Failed && !isQuery(job.operation));
   if (!done) throw new AsyncApiError(AsyncExceptionCode.InvalidBatch, 'Batch not completed');
+  // A batch that failed as a whole (unknown field, no records, too many) has no per-record results: Salesforce
+  // answers its result with this error, which is what simple-salesforce's DML calls raise (they fetch results
+  // without looking at the batch state). A failed batch that got through some records still has results.
+  if (batch.state === V1BatchState.Failed && batch.numberRecordsProcessed === 0) {
+    throw new AsyncApiError(AsyncExceptionCode.InvalidBatch, 'Records not processed');
+  }
   if (isQuery(job.operation)) {
     const list = resultIdList(batch, job.contentType);
     sendBody(context.res, 200, list.contentType, list.body);

@@ -111,6 +111,27 @@ describe('Bulk v1 jobs: sessions, states and limits', () => {
     );
   });
 
+  it('answers the result of a batch that failed as a whole with InvalidBatch "Records not processed"', async () => {
+    // simple-salesforce's DML calls fetch results without checking the batch state; Salesforce refuses them so.
+    const xmlJob = await v1.createXmlJob({ operation: 'insert', object: 'Contact', contentType: 'CSV' });
+    for (const csv of ['LastName,Foo\nX,Y\n', 'LastName\n']) {
+      const batch = await v1.addBatch(xmlJob.id, csv, 'text/csv');
+      assert.equal((await v1.waitBatch(xmlJob.id, batch.id)).state, 'Failed');
+      const answer = await v1.result(xmlJob.id, batch.id);
+      assert.deepEqual([answer.status, answer.contentType], [400, 'application/xml']);
+      assert.equal(answer.text, xmlError('InvalidBatch', 'Records not processed'));
+    }
+    const jsonJob = await v1.createJsonJob({ operation: 'insert', object: 'Contact', contentType: 'JSON' });
+    const batch = await v1.addBatch(jsonJob.id, JSON.stringify([{ Foo: 'x' }]), 'application/json');
+    assert.equal((await v1.waitBatch(jsonJob.id, batch.id)).state, 'Failed');
+    const answer = await v1.result(jsonJob.id, batch.id);
+    assert.deepEqual([answer.status, answer.contentType], [400, 'application/json']);
+    assert.deepEqual(JSON.parse(answer.text), {
+      exceptionCode: 'InvalidBatch',
+      exceptionMessage: 'Records not processed',
+    });
+  });
+
   it('lists v1 jobs and batches in the admin stats', async () => {
     const job = await v1.createXmlJob({ operation: 'insert', object: 'Contact', contentType: 'CSV' });
     const batch = await v1.addBatch(job.id, contactsCsv(2), 'text/csv');
