@@ -12,9 +12,9 @@
 //   BULKFLOW_PYTHON_DIR  where to install (default: <project>/.tools/python)
 //   PYTHON               the Python interpreter whose pip to use (default: python3)
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { installPinned } from './pip-target.mjs';
 
 /** simple-salesforce and its complete dependency closure, as pip resolved it for 1.12.10. */
 export const PINS = Object.freeze({
@@ -41,7 +41,6 @@ export const PINS = Object.freeze({
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const targetDir = path.resolve(process.env.BULKFLOW_PYTHON_DIR ?? path.join(projectRoot, '.tools', 'python'));
-const stampFile = path.join(targetDir, 'installed.json');
 const python = process.env.PYTHON ?? 'python3';
 
 function log(message) {
@@ -69,48 +68,13 @@ function clientImports() {
   return r.status === 0 && r.stdout.trim() === PINS['simple-salesforce'];
 }
 
-const wanted = JSON.stringify({ python: pythonVersion(), pins: PINS });
-
-function alreadyInstalled() {
-  if (!existsSync(stampFile)) return false;
-  if (readFileSync(stampFile, 'utf8').trim() !== wanted) return false;
-  return clientImports();
-}
-
-const summary = `simple-salesforce==${PINS['simple-salesforce']} and ${Object.keys(PINS).length - 1} dependencies`;
-if (alreadyInstalled()) {
-  log(`already installed in ${path.relative(process.cwd(), targetDir) || '.'} (${summary})`);
-  process.exit(0);
-}
-
-const started = Date.now();
-rmSync(targetDir, { recursive: true, force: true });
-mkdirSync(targetDir, { recursive: true });
-const specs = Object.entries(PINS).map(([name, version]) => `${name}==${version}`);
-log(`installing ${summary} with ${python} -m pip into ${targetDir}`);
-const pip = spawnSync(
+installPinned({
+  label: 'install-python-clients',
+  targetDir,
   python,
-  [
-    '-m',
-    'pip',
-    'install',
-    '--quiet',
-    '--disable-pip-version-check',
-    '--no-deps',
-    '--only-binary=:all:',
-    '--target',
-    targetDir,
-    ...specs,
-  ],
-  { stdio: 'inherit' },
-);
-if (pip.error || pip.status !== 0) {
-  log(`pip failed (${pip.error?.message ?? `exit ${pip.status}`}). Needs Python 3 with pip and access to PyPI.`);
-  process.exit(1);
-}
-if (!clientImports()) {
-  log(`simple-salesforce does not import with ${python} and PYTHONPATH=${targetDir}`);
-  process.exit(1);
-}
-writeFileSync(stampFile, `${wanted}\n`);
-log(`installed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  specs: Object.entries(PINS).map(([name, version]) => `${name}==${version}`),
+  summary: `simple-salesforce==${PINS['simple-salesforce']} and ${Object.keys(PINS).length - 1} dependencies`,
+  // Compiled wheels (lxml, cryptography) fit one Python version: a new interpreter reinstalls.
+  stamp: { python: pythonVersion(), pins: PINS },
+  works: clientImports,
+});

@@ -13,9 +13,9 @@
 //   BULKFLOW_S3_SERVER_DIR  where to install (default: <project>/.tools/s3-server)
 //   PYTHON                  the Python interpreter whose pip to use (default: python3)
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { installPinned } from './pip-target.mjs';
 
 export const MOTO_VERSION = '5.2.5';
 
@@ -84,14 +84,8 @@ const DEPENDENCIES = [
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const targetDir = path.resolve(process.env.BULKFLOW_S3_SERVER_DIR ?? path.join(projectRoot, '.tools', 's3-server'));
-const stampFile = path.join(targetDir, 'installed.json');
 const python = process.env.PYTHON ?? 'python3';
 const specs = [`moto[server]==${MOTO_VERSION}`, ...DEPENDENCIES];
-const wanted = JSON.stringify(specs);
-
-function log(message) {
-  process.stdout.write(`install-s3-server: ${message}\n`);
-}
 
 function importWorks() {
   const r = spawnSync(python, ['-c', 'import moto.server'], {
@@ -102,44 +96,11 @@ function importWorks() {
   return r.status === 0;
 }
 
-function alreadyInstalled() {
-  if (!existsSync(stampFile)) return false;
-  if (readFileSync(stampFile, 'utf8').trim() !== wanted) return false;
-  return importWorks();
-}
-
-if (alreadyInstalled()) {
-  log(`already installed in ${path.relative(process.cwd(), targetDir) || '.'} (moto[server]==${MOTO_VERSION})`);
-  process.exit(0);
-}
-
-const started = Date.now();
-rmSync(targetDir, { recursive: true, force: true });
-mkdirSync(targetDir, { recursive: true });
-log(`installing moto[server]==${MOTO_VERSION} and ${DEPENDENCIES.length} pinned dependencies into ${targetDir}`);
-const pip = spawnSync(
+installPinned({
+  label: 'install-s3-server',
+  targetDir,
   python,
-  [
-    '-m',
-    'pip',
-    'install',
-    '--quiet',
-    '--disable-pip-version-check',
-    '--no-deps',
-    '--only-binary=:all:',
-    '--target',
-    targetDir,
-    ...specs,
-  ],
-  { stdio: 'inherit' },
-);
-if (pip.error || pip.status !== 0) {
-  log(`pip failed (${pip.error?.message ?? `exit ${pip.status}`}). Needs Python 3 with pip and access to PyPI.`);
-  process.exit(1);
-}
-if (!importWorks()) {
-  log(`moto.server does not import with ${python} after the install`);
-  process.exit(1);
-}
-writeFileSync(stampFile, `${wanted}\n`);
-log(`installed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  specs,
+  summary: `moto[server]==${MOTO_VERSION} and ${DEPENDENCIES.length} pinned dependencies`,
+  works: importWorks,
+});

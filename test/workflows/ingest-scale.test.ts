@@ -11,46 +11,30 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
-import { FileStagingStore } from '../../activities/index.js';
 import { startBulkIngest } from '../../client/starters.js';
-import { createSalesforceEmulator, DEV_CREDENTIALS, type SalesforceEmulator } from '../../emulator/index.js';
-import { createSalesforceClient, OAuthPasswordAuthenticator } from '../../salesforce/index.js';
-import { createBulkflowWorker } from '../../worker/create-worker.js';
+import type { SalesforceEmulator } from '../../emulator/index.js';
 import { contactRows, writeCsv } from '../helpers/data.js';
 import { emulatorStats, orgRecords, readCsvFile } from '../helpers/org.js';
-import { createLocalEnv, workflowBundle } from '../helpers/temporal.js';
+import { startTestbed, type Testbed } from '../helpers/testbed.js';
 
 let env: TestWorkflowEnvironment;
 let emulator: SalesforceEmulator;
-let worker: Worker;
-let workerRun: Promise<void>;
+let bed: Testbed;
 const taskQueue = `scale-${randomUUID()}`;
 const dir = mkdtempSync(path.join(tmpdir(), 'bulkflow-scale-'));
 
 before(async () => {
-  env = await createLocalEnv();
-  // Slow enough that each job is polled many times.
-  emulator = await createSalesforceEmulator({ recordsPerSecond: 100 });
-  worker = await createBulkflowWorker({
-    connection: env.nativeConnection,
-    salesforce: createSalesforceClient({
-      auth: new OAuthPasswordAuthenticator({ loginUrl: emulator.url, ...DEV_CREDENTIALS }),
-    }),
+  // Slow enough that each job is polled many times; small units make a few hundred rows several jobs.
+  bed = await startTestbed({
     taskQueue,
-    staging: new FileStagingStore(path.join(dir, 'staging')),
-    uploadLimits: { maxRows: 100, maxBytes: 1024 * 1024 },
-    workflowBundle: await workflowBundle(),
+    dir,
+    emulator: { recordsPerSecond: 100 },
+    worker: { uploadLimits: { maxRows: 100, maxBytes: 1024 * 1024 } },
   });
-  workerRun = worker.run();
+  ({ env, emulator } = bed);
 });
 
-after(async () => {
-  worker?.shutdown();
-  await workerRun;
-  await emulator?.close();
-  await env?.teardown();
-});
+after(() => bed?.close());
 
 test('450 rows become 5 jobs run 2 at a time, each continuing as new, every row once', async () => {
   const rows = contactRows(450, 'scale');

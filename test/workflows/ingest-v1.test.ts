@@ -10,46 +10,30 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
-import { FileStagingStore } from '../../activities/index.js';
 import { startBulkIngest } from '../../client/starters.js';
-import { createSalesforceEmulator, DEV_CREDENTIALS, type SalesforceEmulator } from '../../emulator/index.js';
-import { createSalesforceClient, OAuthPasswordAuthenticator } from '../../salesforce/index.js';
-import { createBulkflowWorker } from '../../worker/create-worker.js';
+import type { SalesforceEmulator } from '../../emulator/index.js';
 import { abortSignal, progressQuery } from '../../workflows/contract.js';
 import { contactRows, writeCsv } from '../helpers/data.js';
 import { emulatorStats, orgRecords, readCsvFile } from '../helpers/org.js';
-import { createLocalEnv, workflowBundle } from '../helpers/temporal.js';
+import { startTestbed, type Testbed } from '../helpers/testbed.js';
 
 let env: TestWorkflowEnvironment;
 let emulator: SalesforceEmulator;
-let worker: Worker;
-let workerRun: Promise<void>;
+let bed: Testbed;
 const taskQueue = `v1-${randomUUID()}`;
 const dir = mkdtempSync(path.join(tmpdir(), 'bulkflow-v1-'));
 
 before(async () => {
-  env = await createLocalEnv();
-  emulator = await createSalesforceEmulator({ recordsPerSecond: 400 });
-  worker = await createBulkflowWorker({
-    connection: env.nativeConnection,
-    salesforce: createSalesforceClient({
-      auth: new OAuthPasswordAuthenticator({ loginUrl: emulator.url, ...DEV_CREDENTIALS }),
-    }),
+  bed = await startTestbed({
     taskQueue,
-    staging: new FileStagingStore(path.join(dir, 'staging')),
-    v1BatchLimits: { maxRows: 250, maxBytes: 10_000_000 },
-    workflowBundle: await workflowBundle(),
+    dir,
+    emulator: { recordsPerSecond: 400 },
+    worker: { v1BatchLimits: { maxRows: 250, maxBytes: 10_000_000 } },
   });
-  workerRun = worker.run();
+  ({ env, emulator } = bed);
 });
 
-after(async () => {
-  worker?.shutdown();
-  await workerRun;
-  await emulator?.close();
-  await env?.teardown();
-});
+after(() => bed?.close());
 
 function csv(name: string, rows: ReturnType<typeof contactRows>): string {
   const file = path.join(dir, `${name}.csv`);

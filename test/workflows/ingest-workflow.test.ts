@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
+
 import { FileStagingStore } from '../../activities/index.js';
 import { startBulkIngest } from '../../client/starters.js';
 import { createSalesforceEmulator, DEV_CREDENTIALS, type SalesforceEmulator } from '../../emulator/index.js';
@@ -21,37 +21,21 @@ import { createBulkflowWorker } from '../../worker/create-worker.js';
 import { abortSignal, progressQuery, type BulkIngestInput } from '../../workflows/contract.js';
 import { contactRows, writeCsv } from '../helpers/data.js';
 import { emulatorStats, orgRecords, readCsvFile } from '../helpers/org.js';
-import { createLocalEnv, workflowBundle } from '../helpers/temporal.js';
+import { workflowBundle } from '../helpers/temporal.js';
+import { startTestbed, type Testbed } from '../helpers/testbed.js';
 
 let env: TestWorkflowEnvironment;
 let emulator: SalesforceEmulator;
-let worker: Worker;
-let workerRun: Promise<void>;
+let bed: Testbed;
 const taskQueue = `wf-${randomUUID()}`;
 const dir = mkdtempSync(path.join(tmpdir(), 'bulkflow-wf-'));
 
 before(async () => {
-  env = await createLocalEnv();
-  emulator = await createSalesforceEmulator();
-  const salesforce = createSalesforceClient({
-    auth: new OAuthPasswordAuthenticator({ loginUrl: emulator.url, ...DEV_CREDENTIALS }),
-  });
-  worker = await createBulkflowWorker({
-    connection: env.nativeConnection,
-    salesforce,
-    taskQueue,
-    staging: new FileStagingStore(path.join(dir, 'staging')),
-    workflowBundle: await workflowBundle(),
-  });
-  workerRun = worker.run();
+  bed = await startTestbed({ taskQueue, dir });
+  ({ env, emulator } = bed);
 });
 
-after(async () => {
-  worker?.shutdown();
-  await workerRun;
-  await emulator?.close();
-  await env?.teardown();
-});
+after(() => bed?.close());
 
 function csvFile(name: string, content: string): string {
   const file = path.join(dir, name);

@@ -12,39 +12,24 @@ import { pathToFileURL } from 'node:url';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
-import { FileStagingStore } from '../../activities/index.js';
 import { startBulkIngest, startBulkQuery } from '../../client/starters.js';
-import { createSalesforceEmulator, DEV_CREDENTIALS, type SalesforceEmulator } from '../../emulator/index.js';
-import { createSalesforceClient, OAuthPasswordAuthenticator } from '../../salesforce/index.js';
-import { createBulkflowWorker } from '../../worker/create-worker.js';
+import type { SalesforceEmulator } from '../../emulator/index.js';
 import type { BulkQueryInput } from '../../workflows/contract.js';
 import { contactRows, writeCsv } from '../helpers/data.js';
 import { orgRecords, readCsvFile } from '../helpers/org.js';
-import { createLocalEnv, workflowBundle } from '../helpers/temporal.js';
+import { startTestbed, type Testbed } from '../helpers/testbed.js';
 
 let env: TestWorkflowEnvironment;
 let emulator: SalesforceEmulator;
-let worker: Worker;
-let workerRun: Promise<void>;
+let bed: Testbed;
 const taskQueue = `query-${randomUUID()}`;
 const dir = mkdtempSync(path.join(tmpdir(), 'bulkflow-query-'));
 const rows = contactRows(1_200, 'q');
 const FAST_POLL = { initialMs: 100, maxMs: 300 };
 
 before(async () => {
-  env = await createLocalEnv();
-  emulator = await createSalesforceEmulator();
-  worker = await createBulkflowWorker({
-    connection: env.nativeConnection,
-    salesforce: createSalesforceClient({
-      auth: new OAuthPasswordAuthenticator({ loginUrl: emulator.url, ...DEV_CREDENTIALS }),
-    }),
-    taskQueue,
-    staging: new FileStagingStore(path.join(dir, 'staging')),
-    workflowBundle: await workflowBundle(),
-  });
-  workerRun = worker.run();
+  bed = await startTestbed({ taskQueue, dir });
+  ({ env, emulator } = bed);
   const file = path.join(dir, 'seed.csv');
   writeCsv(file, rows as unknown as Record<string, string>[]);
   const seeded = await (
@@ -57,12 +42,7 @@ before(async () => {
   assert.equal(seeded.records.successful, 1_200);
 });
 
-after(async () => {
-  worker?.shutdown();
-  await workerRun;
-  await emulator?.close();
-  await env?.teardown();
-});
+after(() => bed?.close());
 
 async function query(input: BulkQueryInput) {
   return (await startBulkQuery(env.client, { pollPolicy: FAST_POLL, ...input }, { taskQueue })).result();
