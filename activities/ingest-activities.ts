@@ -6,6 +6,7 @@ import { activityInfo, heartbeat, log } from '@temporalio/activity';
 import {
   BULK1_BATCH_LIMITS,
   BULK2_UPLOAD_LIMITS,
+  checkResultsCoverInput,
   IngestResultKind,
   isSalesforceError,
   SalesforceResultMismatchError,
@@ -148,6 +149,14 @@ export function createIngestActivities({
           `Job ${req.jobId}: results account for ${total} rows (${successful.rows} successful, ${failed.rows} failed, ` +
             `${unprocessed.rows} unprocessed) but ${req.expectedRows} were uploaded`,
         );
+      }
+      // Counts can agree while rows differ: check that the files hold exactly the uploaded rows.
+      if (req.unitUrl) {
+        await checkResultsCoverInput(staging.openRead(req.unitUrl), [
+          { name: 'successfulResults', body: staging.openRead(successful.url) },
+          { name: 'failedResults', body: staging.openRead(failed.url) },
+          { name: 'unprocessedrecords', body: staging.openRead(unprocessed.url) },
+        ]);
       }
       return { successful, failed, unprocessed };
     },

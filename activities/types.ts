@@ -57,6 +57,11 @@ export interface IngestJobResults {
 export interface DownloadIngestResultsRequest {
   jobId: string;
   stagingPrefix: string;
+  /**
+   * The staged unit the job was given, to check the results against. Optional because workflows
+   * started before the check existed do not pass it; they get the count check only.
+   */
+  unitUrl?: string;
   /** Rows uploaded to the job; the three result sets must add up to it. */
   expectedRows: number;
 }

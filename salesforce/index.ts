@@ -145,3 +145,4 @@ export {
   type PkChunkingOptions,
 } from './bulk1-types.js';
 export { sweepOrphanedIngestJobs, type SweepOptions, type SweptJob } from './sweep.js';
+export { checkResultsCoverInput, type ResultFileToCheck } from './result-matching.js';

@@ -85,6 +85,7 @@ class IngestJobRun {
     const results = await this.act.streams.downloadIngestResults({
       jobId: this.job.id,
       stagingPrefix: this.input.stagingPrefix,
+      unitUrl: unit.url,
       expectedRows: unit.rows,
     });
     return { unitIndex: unit.index, job: { ...this.job }, results };
