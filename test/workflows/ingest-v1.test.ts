@@ -83,7 +83,7 @@ test('v1 abort while batches are being added: the rest are never sent, every row
   emulator.reset();
   // Each batch upload takes a while, so the abort lands between batches. (Batches already
   // InProgress run to the end, as on Salesforce: an abort only stops what is not started.)
-  emulator.faults.set({ type: 'latency', ms: 300, method: 'POST', path: '*/batch' });
+  emulator.faults.set({ type: 'latency', ms: 1_000, method: 'POST', path: '*/batch' });
   const rows = contactRows(1_500, 'v1abort');
   const handle = await startBulkIngest(
     env.client,

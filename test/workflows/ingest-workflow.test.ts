@@ -130,6 +130,8 @@ test('the abort signal aborts the Salesforce job mid-processing and the result a
         if (p.records.processed > 0) break;
         await new Promise((r) => setTimeout(r, 100));
       }
+      // Salesforce crawls from here, so the job cannot end before the abort, however loaded the machine.
+      slow.faults.set({ type: 'slowProcessing', recordsPerSecond: 1 });
       await handle.signal(abortSignal, { reason: 'operator said stop' });
       const result = await handle.result();
       assert.equal(result.state, 'Aborted');
