@@ -92,6 +92,11 @@ export interface SalesforceEmulator {
   mintRefreshToken(username?: string): string;
   /** The PEM certificate served over HTTPS, for clients to trust; undefined over HTTP. */
   certificatePem: string | undefined;
+  /**
+   * @internal For tests: how many times background processing (Bulk 2.0 ingest and query, Bulk v1 batches) has
+   * handed the event loop back between two steps of a job.
+   */
+  processingYields(): number;
 }
 
 type ResolvedOptions = Required<
@@ -298,5 +303,6 @@ export async function createSalesforceEmulator(options: SalesforceEmulatorOption
     expireSessions,
     mintRefreshToken: mint,
     certificatePem: tls?.cert,
+    processingYields: () => processor.yields + queryProcessor.yields + v1Processor.yields,
   };
 }

@@ -5,6 +5,8 @@
  */
 import { normalizeId } from '../org/ids.js';
 import type { Org } from '../org/org.js';
+import { SOQL_STEP_ROWS } from '../soql/cursor.js';
+import { StepwiseSort } from '../soql/stepwise-sort.js';
 import { AsyncApiError, AsyncExceptionCode } from './wire.js';
 
 /** The chunking a job asked for. */
@@ -81,14 +83,47 @@ export function supportsPkChunking(objectName: string): boolean {
 /**
  * The Id ranges covering the object's records (deleted ones included, so queryAll sees them too), from startRow
  * on, `chunkSize` Ids each. Salesforce ranges over the Id space; here each chunk starts at a stored record,
- * which gives the same batches without empty ones. An object without records still gets one batch.
+ * which gives the same batches without empty ones. An object without records still gets one batch. Worked out
+ * in bounded steps: `step()` until it answers true, then read `ranges`.
  */
-export function chunkRanges(org: Org, objectName: string, chunking: PkChunking): IdRange[] {
-  const ids = org
-    .getRecords(objectName, { includeDeleted: true })
-    .map((record) => String(record['Id']))
-    .filter((id) => chunking.startRow === undefined || id >= chunking.startRow)
-    .sort();
+export class ChunkRangeFinder {
+  readonly #records: readonly Readonly<Record<string, unknown>>[];
+  readonly #chunking: PkChunking;
+  readonly #ids: string[] = [];
+  #position = 0;
+  #sort: StepwiseSort<string> | undefined;
+  #ranges: IdRange[] | undefined;
+
+  constructor(org: Org, objectName: string, chunking: PkChunking) {
+    this.#records = org.scanRecords(objectName);
+    this.#chunking = chunking;
+  }
+
+  /** Does a bounded piece of the work; true once the ranges are known. */
+  step(): boolean {
+    if (this.#ranges) return true;
+    if (this.#position < this.#records.length) {
+      const stop = Math.min(this.#records.length, this.#position + SOQL_STEP_ROWS);
+      const { startRow } = this.#chunking;
+      for (; this.#position < stop; this.#position++) {
+        const id = String(this.#records[this.#position]?.['Id']);
+        if (startRow === undefined || id >= startRow) this.#ids.push(id);
+      }
+      return false;
+    }
+    this.#sort ??= new StepwiseSort(this.#ids, (a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    if (!this.#sort.step()) return false;
+    this.#ranges = toRanges(this.#sort.sorted, this.#chunking);
+    return true;
+  }
+
+  /** The ranges; complete once `step()` has answered true. */
+  get ranges(): IdRange[] {
+    return this.#ranges ?? [];
+  }
+}
+
+function toRanges(ids: readonly string[], chunking: PkChunking): IdRange[] {
   if (ids.length === 0) return [chunking.startRow === undefined ? {} : { fromInclusive: chunking.startRow }];
   const ranges: IdRange[] = [];
   for (let start = 0; start < ids.length; start += chunking.chunkSize) {

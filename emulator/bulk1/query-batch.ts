@@ -1,13 +1,13 @@
 /**
- * Runs a v1 query batch: the batch body is SOQL, evaluated by the SOQL engine; rows are split into result files
- * (`752…` ids) of at most `rowsPerFile` rows. A rejected query fails the batch with
+ * Runs a v1 query batch: the batch body is SOQL, evaluated by the SOQL engine in bounded steps; rows are split
+ * into result files (`752…` ids) of at most `rowsPerFile` rows. A rejected query fails the batch with
  * `InvalidBatch : Failed to process query: <CODE>: <message>`, as Salesforce reports it.
  * @see https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/asynch_api_using_bulk_query.htm
  */
 import type { IdFactory } from '../org/ids.js';
 import type { Org } from '../org/org.js';
-import { SoqlError, executeSoql } from '../soql/index.js';
-import type { SoqlResult } from '../soql/index.js';
+import { SoqlError, prepareSoql, startPreparedSoql } from '../soql/index.js';
+import type { BoundQuery, SoqlCursor, SoqlResult } from '../soql/index.js';
 import { V1Operation } from './v1-jobs.js';
 import type { QueryResultFile, V1Batch, V1Job } from './v1-jobs.js';
 
@@ -17,10 +17,11 @@ export const QUERY_RESULT_PREFIX = '752';
 /** Rows per result file unless configured; Salesforce cuts files at 1 GB instead. */
 export const DEFAULT_QUERY_ROWS_PER_FILE = 100_000;
 
-/** The outcome of a query batch. */
-export type QueryOutcome = { ok: true; files: QueryResultFile[]; rows: number } | { ok: false; stateMessage: string };
+/** A query batch that has started, or the `stateMessage` that fails it. */
+export type QueryStart = { ok: true; query: BoundQuery; cursor: SoqlCursor } | { ok: false; stateMessage: string };
 
-function split(result: SoqlResult, rowsPerFile: number, ids: IdFactory): QueryResultFile[] {
+/** The result split into files of at most `rowsPerFile` rows. */
+export function resultFiles(result: SoqlResult, rowsPerFile: number, ids: IdFactory): QueryResultFile[] {
   const files: QueryResultFile[] = [];
   // An empty result still has one file: it holds the "Records not found for this query" text.
   for (let start = 0; start === 0 || start < result.rows.length; start += rowsPerFile) {
@@ -31,22 +32,23 @@ function split(result: SoqlResult, rowsPerFile: number, ids: IdFactory): QueryRe
   return files;
 }
 
-/** Runs the batch's query. */
-export function runQueryBatch(org: Org, ids: IdFactory, job: V1Job, batch: V1Batch, rowsPerFile: number): QueryOutcome {
+/** Checks the batch's query and starts it: `step()` the cursor until it answers true. */
+export function startQueryBatch(org: Org, job: V1Job, batch: V1Batch): QueryStart {
   const soql = batch.request.toString('utf8').trim();
-  let result: SoqlResult;
+  let query: BoundQuery;
   try {
-    result = executeSoql(org, soql, {
-      includeDeleted: job.operation === V1Operation.QueryAll,
-      ...(batch.idRange ? { idRange: batch.idRange } : {}),
-    });
+    query = prepareSoql(org, soql);
   } catch (error) {
     if (!(error instanceof SoqlError)) throw error;
     return { ok: false, stateMessage: `InvalidBatch : Failed to process query: ${error.code}: ${error.message}` };
   }
-  if (result.object.toLowerCase() !== job.object.toLowerCase()) {
-    const message = `InvalidBatch : Failed to process query: Entity in the query (${result.object}) does not match the job's object (${job.object})`;
+  if (query.object.name.toLowerCase() !== job.object.toLowerCase()) {
+    const message = `InvalidBatch : Failed to process query: Entity in the query (${query.object.name}) does not match the job's object (${job.object})`;
     return { ok: false, stateMessage: message };
   }
-  return { ok: true, files: split(result, rowsPerFile, ids), rows: result.rows.length };
+  const cursor = startPreparedSoql(org, query, {
+    includeDeleted: job.operation === V1Operation.QueryAll,
+    ...(batch.idRange ? { idRange: batch.idRange } : {}),
+  });
+  return { ok: true, query, cursor };
 }

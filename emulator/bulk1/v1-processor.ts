@@ -1,8 +1,9 @@
 /**
  * Works v1 batches in the background, never inside a request. Parallel jobs start each batch as it arrives;
  * Serial jobs run one batch at a time in the order they were added. Ingest batches are written a chunk at a
- * time, yielding to the event loop between chunks, so polls and aborts are answered while batches run. Jobs
- * need not be closed first: clients poll batches to completion before they close the job.
+ * time, and queries evaluated a few thousand records at a time, yielding to the event loop between steps, so
+ * polls and aborts are answered while batches run. Jobs need not be closed first: clients poll batches to
+ * completion before they close the job.
  */
 import type { ProcessingHooks } from '../faults/processing-hooks.js';
 import type { ColumnRef } from '../org/columns.js';
@@ -13,8 +14,9 @@ import { findField } from '../org/schemas.js';
 import type { FieldSchema, SObjectSchema } from '../org/schemas.js';
 import { parseBatchRecords } from './batch-records.js';
 import type { BatchRow } from './batch-records.js';
-import { chunkRanges } from './pk-chunking.js';
-import { DEFAULT_QUERY_ROWS_PER_FILE, runQueryBatch } from './query-batch.js';
+import { soqlResult } from '../soql/index.js';
+import { ChunkRangeFinder } from './pk-chunking.js';
+import { DEFAULT_QUERY_ROWS_PER_FILE, resultFiles, startQueryBatch } from './query-batch.js';
 import { ConcurrencyMode, V1BatchState, V1JobState, isQuery } from './v1-jobs.js';
 import type { V1Batch, V1Job, V1JobStore } from './v1-jobs.js';
 
@@ -50,9 +52,15 @@ const CHUNK_ROWS = 200;
 export class V1Processor {
   readonly #options: V1ProcessorOptions;
   readonly #pending = new Map<string, () => void>();
+  #yields = 0;
 
   constructor(options: V1ProcessorOptions) {
     this.#options = options;
+  }
+
+  /** How many times the processor has handed the event loop back between steps of a batch: for tests. */
+  get yields(): number {
+    return this.#yields;
   }
 
   /** Starts whatever the job may run now: every Queued batch when Parallel, the next one when Serial. */
@@ -141,6 +149,7 @@ export class V1Processor {
     this.#touch(batch);
     if (running.cursor >= rows.length) return this.#finish(job, batch, V1BatchState.Completed);
     const rate = this.#options.recordsPerSecond;
+    this.#yields += 1;
     this.#schedule(batch.id, rate === undefined ? 0 : (chunk / rate) * 1000, () => this.#tick(running));
   }
 
@@ -184,18 +193,37 @@ export class V1Processor {
     const { org, ids, jobs } = this.#options;
     if (job.pkChunking && batch.idRange === undefined) {
       // The original batch only seeds the chunks: it ends NotProcessed and each Id range gets its own batch.
-      const ranges = chunkRanges(org, job.object, job.pkChunking);
-      for (const range of ranges) jobs.addBatch(job, batch.request, range);
-      this.#options.onBatchesAdded?.(ranges.length);
-      this.#finish(job, batch, V1BatchState.NotProcessed);
-      return;
+      const finder = new ChunkRangeFinder(org, job.object, job.pkChunking);
+      return this.#steps(
+        batch.id,
+        () => finder.step(),
+        () => {
+          for (const range of finder.ranges) jobs.addBatch(job, batch.request, range);
+          this.#options.onBatchesAdded?.(finder.ranges.length);
+          this.#finish(job, batch, V1BatchState.NotProcessed);
+        },
+      );
     }
-    const rowsPerFile = this.#options.queryRowsPerFile ?? DEFAULT_QUERY_ROWS_PER_FILE;
-    const outcome = runQueryBatch(org, ids, job, batch, rowsPerFile);
-    if (!outcome.ok) return this.#finish(job, batch, V1BatchState.Failed, outcome.stateMessage);
-    batch.resultFiles = outcome.files;
-    batch.numberRecordsProcessed = outcome.rows;
-    this.#finish(job, batch, V1BatchState.Completed);
+    const started = startQueryBatch(org, job, batch);
+    if (!started.ok) return this.#finish(job, batch, V1BatchState.Failed, started.stateMessage);
+    const { query, cursor } = started;
+    this.#steps(
+      batch.id,
+      () => cursor.step(),
+      () => {
+        const rowsPerFile = this.#options.queryRowsPerFile ?? DEFAULT_QUERY_ROWS_PER_FILE;
+        batch.resultFiles = resultFiles(soqlResult(query, cursor.rows), rowsPerFile, ids);
+        batch.numberRecordsProcessed = cursor.rows.length;
+        this.#finish(job, batch, V1BatchState.Completed);
+      },
+    );
+  }
+
+  /** Runs `step` until it answers true, handing the event loop back between steps, then `done`. */
+  #steps(batchId: string, step: () => boolean, done: () => void): void {
+    if (step()) return done();
+    this.#yields += 1;
+    this.#schedule(batchId, 0, () => this.#steps(batchId, step, done));
   }
 
   #finish(job: V1Job, batch: V1Batch, state: V1BatchState, stateMessage?: string): void {

@@ -6,7 +6,8 @@
 import type { IdFactory } from '../org/ids.js';
 import { KeyPrefix } from '../org/ids.js';
 import type { DmlOperation } from '../org/org.js';
-import type { ColumnDelimiter, LineEnding, ParsedUpload } from './csv.js';
+import type { ColumnDelimiter, LineEnding } from './csv.js';
+import type { ParsedUpload } from './csv-upload.js';
 
 /** Ingest job states, as on the wire. */
 export const IngestJobState = {

@@ -1,7 +1,8 @@
 /**
- * Works ingest jobs in the background, never inside a request: after UploadComplete a job goes InProgress and
- * its rows are written a chunk at a time, yielding to the event loop between chunks so the server keeps
- * answering polls, aborts and uploads while a large job runs. Counters advance as it works.
+ * Works ingest jobs in the background, never inside a request: after UploadComplete a job goes InProgress, its
+ * upload is parsed about a megabyte per step, and its rows are written a chunk at a time, yielding to the event
+ * loop between steps so the server keeps answering polls, aborts and uploads while a large job runs. Counters
+ * advance as it works.
  */
 import type { ProcessingHooks } from '../faults/processing-hooks.js';
 import type { ColumnRef } from '../org/columns.js';
@@ -10,8 +11,8 @@ import type { RecordError } from '../org/record-errors.js';
 import { findField } from '../org/schemas.js';
 import type { FieldSchema, SObjectSchema } from '../org/schemas.js';
 import type { Org } from '../org/org.js';
-import { parseUpload } from './csv.js';
-import type { ParsedUpload } from './csv.js';
+import { UploadReader } from './csv-upload.js';
+import type { ParsedUpload } from './csv-upload.js';
 import { IngestJobState, transition } from './ingest-jobs.js';
 import type { IngestJob } from './ingest-jobs.js';
 
@@ -42,6 +43,9 @@ export class IngestProcessor {
   readonly #recordsPerSecond: number | undefined;
   readonly #pending = new Map<string, () => void>();
   readonly #hooks: ProcessingHooks | undefined;
+  /** Readers of uploads being parsed, by job id. */
+  readonly #readers = new Map<string, UploadReader>();
+  #yields = 0;
 
   constructor(options: IngestProcessorOptions) {
     this.#org = options.org;
@@ -57,20 +61,48 @@ export class IngestProcessor {
   /** Continues a job restored InProgress (persistence): rows that have an outcome are not written again. */
   resume(job: IngestJob): void {
     this.#schedule(job.id, 0, () => {
-      if (job.state !== IngestJobState.InProgress || !job.upload) return;
-      this.#run(job, job.upload, job.numberRecordsProcessed);
+      if (job.state !== IngestJobState.InProgress) return;
+      if (job.upload) this.#run(job, job.upload, job.numberRecordsProcessed);
+      else if (job.data) this.#parse(job, this.#readerOf(job));
     });
+  }
+
+  /** How many times the processor has handed the event loop back between steps of a job: for tests. */
+  get yields(): number {
+    return this.#yields;
+  }
+
+  /**
+   * Stops working an aborted job. An upload not parsed yet is parsed now, going on from where processing
+   * stopped, so that its rows show as unprocessed; a step at a time, like processing.
+   */
+  async abort(job: IngestJob): Promise<void> {
+    const reader = job.upload === undefined && job.data !== undefined ? this.#readerOf(job) : undefined;
+    this.cancel(job.id);
+    if (!reader) return;
+    while (!reader.step()) await new Promise((resolve) => setImmediate(resolve));
+    job.upload = reader.result().upload;
+    job.data = undefined;
   }
 
   /** Stops working a job (aborted or deleted); rows not yet written stay unprocessed. */
   cancel(jobId: string): void {
     this.#pending.get(jobId)?.();
     this.#pending.delete(jobId);
+    this.#readers.delete(jobId);
+  }
+
+  #readerOf(job: IngestJob): UploadReader {
+    const reader =
+      this.#readers.get(job.id) ?? new UploadReader(job.data ?? Buffer.alloc(0), job.columnDelimiter, job.lineEnding);
+    this.#readers.set(job.id, reader);
+    return reader;
   }
 
   /** Stops all background work. */
   stopAll(): void {
     for (const jobId of [...this.#pending.keys()]) this.cancel(jobId);
+    this.#readers.clear();
   }
 
   #schedule(jobId: string, delayMs: number, work: () => void): void {
@@ -91,7 +123,19 @@ export class IngestProcessor {
     if (job.state !== IngestJobState.UploadComplete) return;
     transition(job, IngestJobState.InProgress);
     job.processingStartedAt = Date.now();
-    const parsed = parseUpload(job.data ?? Buffer.alloc(0), job.columnDelimiter, job.lineEnding);
+    this.#parse(job, this.#readerOf(job));
+  }
+
+  /** One step of parsing the upload; the raw upload is kept until the whole of it is parsed. */
+  #parse(job: IngestJob, reader: UploadReader): void {
+    if (job.state !== IngestJobState.InProgress) return;
+    if (!reader.step()) {
+      this.#yields += 1;
+      this.#schedule(job.id, 0, () => this.#parse(job, reader));
+      return;
+    }
+    this.#readers.delete(job.id);
+    const parsed = reader.result();
     job.data = undefined;
     job.upload = parsed.upload;
     if (!parsed.ok) return this.#fail(job, parsed.errorMessage);
@@ -127,6 +171,7 @@ export class IngestProcessor {
     }
     const rate = this.#rate();
     const delay = rate === undefined ? 0 : (chunk / rate) * 1000;
+    this.#yields += 1;
     this.#schedule(job.id, delay, () => this.#tick(running));
   }
 

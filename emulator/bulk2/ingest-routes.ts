@@ -16,7 +16,6 @@ import {
 import type { RouteContext, Router } from '../http/router.js';
 import type { Org } from '../org/org.js';
 import { parseCreateJobRequest } from './create-job-request.js';
-import { parseUpload } from './csv.js';
 import { IngestJobState, InvalidStateTransitionError, TERMINAL_STATES, transition } from './ingest-jobs.js';
 import type { IngestJob, IngestJobStore } from './ingest-jobs.js';
 import type { IngestProcessor } from './ingest-processor.js';
@@ -84,7 +83,8 @@ async function changeState(deps: IngestDependencies, context: RouteContext): Pro
       deps.processor.start(job);
     } else if (state === IngestJobState.Aborted) {
       transition(job, IngestJobState.Aborted);
-      stopProcessing(deps, job);
+      // An upload never parsed is parsed now (in steps), so its rows show as unprocessed.
+      await deps.processor.abort(job);
     } else {
       throw invalidState(job, String(state));
     }
@@ -93,15 +93,6 @@ async function changeState(deps: IngestDependencies, context: RouteContext): Pro
     throw error;
   }
   sendJson(context.res, 200, patchedJobInfo(job));
-}
-
-/** Stops background work; an upload never parsed is parsed now so its rows show as unprocessed. */
-function stopProcessing(deps: IngestDependencies, job: IngestJob): void {
-  deps.processor.cancel(job.id);
-  if (job.upload === undefined && job.data !== undefined) {
-    job.upload = parseUpload(job.data, job.columnDelimiter, job.lineEnding).upload;
-    job.data = undefined;
-  }
 }
 
 function deleteJob(deps: IngestDependencies, context: RouteContext): void {

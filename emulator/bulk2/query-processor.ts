@@ -1,17 +1,19 @@
 /**
  * Runs query jobs in the background, never inside a request: the job goes InProgress, the query reads its
- * snapshot of the org, and the rows are "processed" a chunk per tick (at `recordsPerSecond` when set) so the
- * counters advance and a slow job can be watched or aborted before it completes.
+ * snapshot of the org, evaluated a few thousand records per step with the event loop free between steps, and
+ * the rows are then "processed" a chunk per tick (at `recordsPerSecond` when set) so the counters advance and a
+ * slow job can be watched or aborted before it completes.
  */
 import type { Org } from '../org/org.js';
-import { SoqlError, runPreparedSoql } from '../soql/index.js';
+import { SoqlError, soqlResult, startPreparedSoql } from '../soql/index.js';
+import type { SoqlCursor } from '../soql/index.js';
 import { QueryJobState, QueryOperation, transitionQuery } from './query-jobs.js';
 import type { QueryJob } from './query-jobs.js';
 
 /** How fast jobs are worked. */
 export interface QueryProcessorOptions {
   org: Org;
-  /** Rows per second; undefined completes each job in one tick. */
+  /** Rows per second; undefined completes each job as soon as its query has been evaluated. */
   recordsPerSecond?: number;
 }
 
@@ -20,6 +22,7 @@ export class QueryProcessor {
   readonly #org: Org;
   readonly #recordsPerSecond: number | undefined;
   readonly #pending = new Map<string, () => void>();
+  #yields = 0;
 
   constructor(options: QueryProcessorOptions) {
     this.#org = options.org;
@@ -29,6 +32,11 @@ export class QueryProcessor {
   /** Starts a job that has just been created. */
   start(job: QueryJob): void {
     this.#schedule(job.id, 0, () => this.#begin(job));
+  }
+
+  /** How many times the processor has handed the event loop back between steps of a job: for tests. */
+  get yields(): number {
+    return this.#yields;
   }
 
   /** Stops working a job (aborted or deleted). */
@@ -60,18 +68,38 @@ export class QueryProcessor {
     if (job.state !== QueryJobState.UploadComplete) return;
     transitionQuery(job, QueryJobState.InProgress);
     job.processingStartedAt = Date.now();
+    const includeDeleted = job.operation === QueryOperation.QueryAll;
+    let cursor: SoqlCursor;
     try {
-      const includeDeleted = job.operation === QueryOperation.QueryAll;
-      job.result = runPreparedSoql(this.#org, job.prepared, { includeDeleted });
+      cursor = startPreparedSoql(this.#org, job.prepared, { includeDeleted });
     } catch (error) {
-      // Never let a failing query escape into the event loop: the job fails, as a real one would.
-      const message = error instanceof Error ? error.message : String(error);
-      job.errorMessage = error instanceof SoqlError ? `${error.code} : ${message}` : `UNKNOWN_EXCEPTION : ${message}`;
-      transitionQuery(job, QueryJobState.Failed);
-      this.#touch(job);
-      return;
+      return this.#fail(job, error);
     }
+    this.#evaluate(job, cursor);
+  }
+
+  /** One step of the query; the rows become the job's result once all of them are known. */
+  #evaluate(job: QueryJob, cursor: SoqlCursor): void {
+    if (job.state !== QueryJobState.InProgress) return;
+    try {
+      if (!cursor.step()) {
+        this.#yields += 1;
+        this.#schedule(job.id, 0, () => this.#evaluate(job, cursor));
+        return;
+      }
+    } catch (error) {
+      return this.#fail(job, error);
+    }
+    job.result = soqlResult(job.prepared, cursor.rows);
     this.#tick(job);
+  }
+
+  /** Never lets a failing query escape into the event loop: the job fails, as a real one would. */
+  #fail(job: QueryJob, error: unknown): void {
+    const message = error instanceof Error ? error.message : String(error);
+    job.errorMessage = error instanceof SoqlError ? `${error.code} : ${message}` : `UNKNOWN_EXCEPTION : ${message}`;
+    transitionQuery(job, QueryJobState.Failed);
+    this.#touch(job);
   }
 
   #tick(job: QueryJob): void {
@@ -85,6 +113,7 @@ export class QueryProcessor {
       return;
     }
     const delay = this.#recordsPerSecond === undefined ? 0 : (chunk / this.#recordsPerSecond) * 1000;
+    this.#yields += 1;
     this.#schedule(job.id, delay, () => this.#tick(job));
   }
 

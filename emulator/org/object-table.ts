@@ -6,7 +6,7 @@
 import type { FieldValue } from './field-values.js';
 import type { FieldSchema, SObjectSchema } from './schemas.js';
 
-/** One stored record: field API name to value, every field of the object present. */
+/** One stored record: field API name to value, every field of the object present. Never changed once stored: a change stores a new object. */
 export type StoredRecord = Record<string, FieldValue>;
 
 /** Orgs number records from 1001 upwards unless configured otherwise (Case 00001001 and on). */

@@ -99,6 +99,15 @@ export class Org {
     return records.map((r) => ({ ...r }));
   }
 
+  /**
+   * The stored records of an object, recycle bin included, in creation order: the records themselves, not
+   * copies, so only read them. A stored record is replaced on every change, never changed in place, so the
+   * array is a snapshot of this moment. For the query engine, which reads each record once.
+   */
+  scanRecords(objectName: string): readonly Readonly<StoredRecord>[] {
+    return Array.from(this.#table(objectName).all());
+  }
+
   /** A copy of one stored record (deleted ones included) by 15- or 18-character id, if the object holds it. */
   getRecord(objectName: string, id: string): Record<string, FieldValue> | undefined {
     const normalized = normalizeId(id);

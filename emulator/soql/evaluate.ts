@@ -1,6 +1,6 @@
 /**
- * Runs a bound query over the org's records: filter, PK-chunk range, order, limit, then projection into rows
- * in SELECT order. Comparisons follow SOQL: text is compared case-insensitively, `!=` and NOT IN also match
+ * What a bound query is evaluated with (the steps themselves are in `cursor.ts`): reading fields through
+ * parent lookups, WHERE conditions, PK-chunk ranges and ORDER BY keys. Comparisons follow SOQL: text is compared case-insensitively, `!=` and NOT IN also match
  * nulls, ids compare on their case-sensitive 15-character form (base-62 digits sort in ASCII order, which is
  * the order Salesforce hands ids out in).
  */
@@ -10,7 +10,7 @@ import { FieldType } from '../org/schemas.js';
 import type { Org } from '../org/org.js';
 import type { BoundCondition, BoundField, BoundQuery } from './resolve.js';
 
-type Row = Record<string, FieldValue>;
+export type Row = Readonly<Record<string, FieldValue>>;
 
 /** Where rows come from, and the PK chunking range. */
 export interface EvaluateOptions {
@@ -18,21 +18,8 @@ export interface EvaluateOptions {
   idRange?: { fromInclusive?: string; toExclusive?: string };
 }
 
-/** The selected rows of a bound query. */
-export function evaluate(org: Org, query: BoundQuery, options: EvaluateOptions): FieldValue[][] {
-  const parents = new ParentCache(org);
-  const read = (record: Row, field: BoundField) => readField(record, field, parents);
-  let records = org.getRecords(query.object.name, { includeDeleted: options.includeDeleted });
-  if (options.idRange) records = records.filter(inRange(options.idRange));
-  const where = query.where;
-  if (where) records = records.filter((record) => matches(where, record, read));
-  if (query.orderBy.length > 0) records = sortRecords(records, query, read);
-  if (query.limit !== undefined) records = records.slice(0, query.limit);
-  return records.map((record) => query.select.map((field) => read(record, field)));
-}
-
 /** Parent records by id, fetched once per query. */
-class ParentCache {
+export class ParentCache {
   readonly #cache = new Map<string, Row | undefined>();
 
   constructor(readonly org: Org) {}
@@ -43,16 +30,16 @@ class ParentCache {
   }
 }
 
-function readField(record: Row, bound: BoundField, parents: ParentCache): FieldValue {
+export function readField(record: Row, bound: BoundField, parents: ParentCache): FieldValue {
   if (!bound.via) return record[bound.field.name] ?? null;
   const parentId = record[bound.via.reference.name];
   if (typeof parentId !== 'string') return null;
   return parents.get(bound.via.parent.name, parentId)?.[bound.field.name] ?? null;
 }
 
-type Reader = (record: Row, field: BoundField) => FieldValue;
+export type Reader = (record: Row, field: BoundField) => FieldValue;
 
-function matches(condition: BoundCondition, record: Row, read: Reader): boolean {
+export function matches(condition: BoundCondition, record: Row, read: Reader): boolean {
   switch (condition.kind) {
     case 'and':
       return condition.items.every((item) => matches(item, record, read));
@@ -118,25 +105,39 @@ function parseDateTime(text: string): number {
   return Date.parse(text.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
 }
 
-function sortRecords(records: Row[], query: BoundQuery, read: Reader): Row[] {
-  const keyed = records.map((record) => ({ record, values: query.orderBy.map((item) => read(record, item.field)) }));
-  keyed.sort((x, y) => {
+/** A record with the values of its ORDER BY fields, as sort keys (null stays null). */
+export interface Keyed {
+  record: Row;
+  keys: Array<string | number | null>;
+}
+
+/** The ORDER BY keys of a record. */
+export function orderKeys(query: BoundQuery, record: Row, read: Reader): Keyed {
+  const keys = query.orderBy.map((item) => {
+    const value = read(record, item.field);
+    return value === null ? null : sortKey(item.field, value);
+  });
+  return { record, keys };
+}
+
+/** Orders keyed records by the query's ORDER BY: direction per field, nulls first or last. */
+export function orderComparator(query: BoundQuery): (x: Keyed, y: Keyed) => number {
+  return (x, y) => {
     for (const [index, item] of query.orderBy.entries()) {
-      const a = x.values[index] ?? null;
-      const b = y.values[index] ?? null;
+      const a = x.keys[index] ?? null;
+      const b = y.keys[index] ?? null;
       if (a === null || b === null) {
         if (a === b) continue;
         return (a === null) === item.nullsFirst ? -1 : 1;
       }
-      const order = compare(item.field, a, b) ?? 0;
+      const order = a < b ? -1 : a > b ? 1 : 0;
       if (order !== 0) return item.descending ? -order : order;
     }
     return 0;
-  });
-  return keyed.map((entry) => entry.record);
+  };
 }
 
-function inRange(range: NonNullable<EvaluateOptions['idRange']>): (record: Row) => boolean {
+export function inRange(range: NonNullable<EvaluateOptions['idRange']>): (record: Row) => boolean {
   // An 18-character id may come in any letter case; its suffix restores the case the order depends on.
   const id15 = (id: string | undefined) => (id === undefined ? undefined : (normalizeId(id) ?? id).slice(0, 15));
   const from = id15(range.fromInclusive);

@@ -5,7 +5,7 @@
  * {@link SoqlUnsupportedError}.
  */
 import type { Org } from '../org/org.js';
-import { evaluate } from './evaluate.js';
+import { SoqlCursor, evaluate } from './cursor.js';
 import { parseSoql } from './parser.js';
 import { bindQuery } from './resolve.js';
 import type { BoundQuery } from './resolve.js';
@@ -13,6 +13,7 @@ import type { BoundQuery } from './resolve.js';
 export { SoqlError, SoqlUnsupportedError, UnsupportedFeature } from './errors.js';
 export type { SoqlErrorCode } from './errors.js';
 export type { BoundQuery } from './resolve.js';
+export { SoqlCursor } from './cursor.js';
 
 /** Options of {@link executeSoql}. */
 export interface SoqlOptions {
@@ -37,13 +38,22 @@ export function prepareSoql(org: Org, soql: string): BoundQuery {
   return bindQuery(org.schemas, soql, parseSoql(soql));
 }
 
-/** Runs an already prepared query. */
+/** Runs an already prepared query, all at once. */
 export function runPreparedSoql(org: Org, query: BoundQuery, options: SoqlOptions): SoqlResult {
-  return {
-    object: query.object.name,
-    fields: query.select.map((field) => field.name),
-    rows: evaluate(org, query, options),
-  };
+  return soqlResult(query, evaluate(org, query, options));
+}
+
+/**
+ * Starts running a prepared query in bounded steps (background jobs): `step()` the cursor until it answers
+ * true, then {@link soqlResult} gives the result.
+ */
+export function startPreparedSoql(org: Org, query: BoundQuery, options: SoqlOptions): SoqlCursor {
+  return new SoqlCursor(org, query, options);
+}
+
+/** The result of a query whose rows have been evaluated. */
+export function soqlResult(query: BoundQuery, rows: SoqlResult['rows']): SoqlResult {
+  return { object: query.object.name, fields: query.select.map((field) => field.name), rows };
 }
 
 /** Parses, validates and evaluates a query against the org. Throws {@link SoqlError}. */
