@@ -5,6 +5,7 @@
  * polls and aborts are answered while batches run. Jobs need not be closed first: clients poll batches to
  * completion before they close the job.
  */
+import { BackgroundWork } from '../background-work.js';
 import type { ProcessingHooks } from '../faults/processing-hooks.js';
 import type { ColumnRef } from '../org/columns.js';
 import type { IdFactory } from '../org/ids.js';
@@ -51,7 +52,7 @@ const CHUNK_ROWS = 200;
 /** Runs batches of v1 jobs. */
 export class V1Processor {
   readonly #options: V1ProcessorOptions;
-  readonly #pending = new Map<string, () => void>();
+  readonly #work = new BackgroundWork();
   #yields = 0;
 
   constructor(options: V1ProcessorOptions) {
@@ -66,14 +67,14 @@ export class V1Processor {
   /** Starts whatever the job may run now: every Queued batch when Parallel, the next one when Serial. */
   dispatch(job: V1Job): void {
     if (job.state === V1JobState.Aborted) return;
-    const queued = job.batches.filter((b) => b.state === V1BatchState.Queued && !this.#pending.has(b.id));
+    const queued = job.batches.filter((b) => b.state === V1BatchState.Queued && !this.#work.has(b.id));
     if (job.concurrencyMode === ConcurrencyMode.Parallel) {
-      for (const batch of queued) this.#schedule(batch.id, 0, () => this.#begin(job, batch));
+      for (const batch of queued) this.#work.schedule(batch.id, 0, () => this.#begin(job, batch));
       return;
     }
-    const busy = job.batches.some((b) => b.state === V1BatchState.InProgress || this.#pending.has(b.id));
+    const busy = job.batches.some((b) => b.state === V1BatchState.InProgress || this.#work.has(b.id));
     const next = queued[0];
-    if (!busy && next) this.#schedule(next.id, 0, () => this.#begin(job, next));
+    if (!busy && next) this.#work.schedule(next.id, 0, () => this.#begin(job, next));
   }
 
   /** Aborts a job's waiting work: Queued batches become NotProcessed; running ones finish. */
@@ -88,26 +89,11 @@ export class V1Processor {
 
   /** Stops all background work. */
   stopAll(): void {
-    for (const id of [...this.#pending.keys()]) this.#cancel(id);
+    for (const id of this.#work.keys()) this.#cancel(id);
   }
 
   #cancel(batchId: string): void {
-    this.#pending.get(batchId)?.();
-    this.#pending.delete(batchId);
-  }
-
-  #schedule(batchId: string, delayMs: number, work: () => void): void {
-    const run = () => {
-      this.#pending.delete(batchId);
-      work();
-    };
-    if (delayMs > 0) {
-      const timer = setTimeout(run, delayMs);
-      this.#pending.set(batchId, () => clearTimeout(timer));
-    } else {
-      const immediate = setImmediate(run);
-      this.#pending.set(batchId, () => clearImmediate(immediate));
-    }
+    this.#work.cancel(batchId);
   }
 
   #begin(job: V1Job, batch: V1Batch): void {
@@ -150,7 +136,7 @@ export class V1Processor {
     if (running.cursor >= rows.length) return this.#finish(job, batch, V1BatchState.Completed);
     const rate = this.#options.recordsPerSecond;
     this.#yields += 1;
-    this.#schedule(batch.id, rate === undefined ? 0 : (chunk / rate) * 1000, () => this.#tick(running));
+    this.#work.schedule(batch.id, rate === undefined ? 0 : (chunk / rate) * 1000, () => this.#tick(running));
   }
 
   #writeRow(running: RunningBatch, index: number): void {
@@ -223,7 +209,7 @@ export class V1Processor {
   #steps(batchId: string, step: () => boolean, done: () => void): void {
     if (step()) return done();
     this.#yields += 1;
-    this.#schedule(batchId, 0, () => this.#steps(batchId, step, done));
+    this.#work.schedule(batchId, 0, () => this.#steps(batchId, step, done));
   }
 
   #finish(job: V1Job, batch: V1Batch, state: V1BatchState, stateMessage?: string): void {

@@ -3,6 +3,7 @@
  * the processor moves it on to InProgress and then JobComplete or Failed. Any other move is refused.
  * @see https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/how_requests_are_processed.htm
  */
+import { JobMap } from './job-map.js';
 import type { IdFactory } from '../org/ids.js';
 import { KeyPrefix } from '../org/ids.js';
 import type { DmlOperation } from '../org/org.js';
@@ -93,7 +94,7 @@ export type NewIngestJob = Pick<
 
 /** The jobs of the org, in creation order. */
 export class IngestJobStore {
-  readonly #jobs = new Map<string, IngestJob>();
+  readonly #jobs = new JobMap<IngestJob>();
 
   constructor(readonly ids: IdFactory) {}
 
@@ -111,13 +112,13 @@ export class IngestJobStore {
       numberRecordsFailed: 0,
       totalProcessingTime: 0,
     };
-    this.#jobs.set(job.id, job);
+    this.#jobs.set(job);
     return job;
   }
 
   /** A job by its 18- or 15-character id. */
   get(id: string): IngestJob | undefined {
-    return this.#jobs.get(id) ?? [...this.#jobs.values()].find((job) => job.id.slice(0, 15) === id);
+    return this.#jobs.get(id);
   }
 
   delete(id: string): void {
@@ -125,7 +126,7 @@ export class IngestJobStore {
   }
 
   list(): IngestJob[] {
-    return [...this.#jobs.values()];
+    return this.#jobs.list();
   }
 
   clear(): void {
@@ -134,6 +135,6 @@ export class IngestJobStore {
 
   /** Puts back a saved job as it was (persistence across restarts). */
   restore(job: IngestJob): void {
-    this.#jobs.set(job.id, job);
+    this.#jobs.set(job);
   }
 }

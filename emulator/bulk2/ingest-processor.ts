@@ -4,6 +4,7 @@
  * loop between steps so the server keeps answering polls, aborts and uploads while a large job runs. Counters
  * advance as it works.
  */
+import { BackgroundWork } from '../background-work.js';
 import type { ProcessingHooks } from '../faults/processing-hooks.js';
 import type { ColumnRef } from '../org/columns.js';
 import { StatusCode, formatRecordError, recordError } from '../org/record-errors.js';
@@ -41,7 +42,7 @@ const CHUNK_ROWS = 200;
 export class IngestProcessor {
   readonly #org: Org;
   readonly #recordsPerSecond: number | undefined;
-  readonly #pending = new Map<string, () => void>();
+  readonly #work = new BackgroundWork();
   readonly #hooks: ProcessingHooks | undefined;
   /** Readers of uploads being parsed, by job id. */
   readonly #readers = new Map<string, UploadReader>();
@@ -55,12 +56,12 @@ export class IngestProcessor {
 
   /** Starts a job that has just reached UploadComplete. */
   start(job: IngestJob): void {
-    this.#schedule(job.id, 0, () => this.#begin(job));
+    this.#work.schedule(job.id, 0, () => this.#begin(job));
   }
 
   /** Continues a job restored InProgress (persistence): rows that have an outcome are not written again. */
   resume(job: IngestJob): void {
-    this.#schedule(job.id, 0, () => {
+    this.#work.schedule(job.id, 0, () => {
       if (job.state !== IngestJobState.InProgress) return;
       if (job.upload) this.#run(job, job.upload, job.numberRecordsProcessed);
       else if (job.data) this.#parse(job, this.#readerOf(job));
@@ -87,8 +88,7 @@ export class IngestProcessor {
 
   /** Stops working a job (aborted or deleted); rows not yet written stay unprocessed. */
   cancel(jobId: string): void {
-    this.#pending.get(jobId)?.();
-    this.#pending.delete(jobId);
+    this.#work.cancel(jobId);
     this.#readers.delete(jobId);
   }
 
@@ -101,22 +101,8 @@ export class IngestProcessor {
 
   /** Stops all background work. */
   stopAll(): void {
-    for (const jobId of [...this.#pending.keys()]) this.cancel(jobId);
+    for (const jobId of this.#work.keys()) this.cancel(jobId);
     this.#readers.clear();
-  }
-
-  #schedule(jobId: string, delayMs: number, work: () => void): void {
-    const run = () => {
-      this.#pending.delete(jobId);
-      work();
-    };
-    if (delayMs > 0) {
-      const timer = setTimeout(run, delayMs);
-      this.#pending.set(jobId, () => clearTimeout(timer));
-    } else {
-      const immediate = setImmediate(run);
-      this.#pending.set(jobId, () => clearImmediate(immediate));
-    }
   }
 
   #begin(job: IngestJob): void {
@@ -131,7 +117,7 @@ export class IngestProcessor {
     if (job.state !== IngestJobState.InProgress) return;
     if (!reader.step()) {
       this.#yields += 1;
-      this.#schedule(job.id, 0, () => this.#parse(job, reader));
+      this.#work.schedule(job.id, 0, () => this.#parse(job, reader));
       return;
     }
     this.#readers.delete(job.id);
@@ -172,7 +158,7 @@ export class IngestProcessor {
     const rate = this.#rate();
     const delay = rate === undefined ? 0 : (chunk / rate) * 1000;
     this.#yields += 1;
-    this.#schedule(job.id, delay, () => this.#tick(running));
+    this.#work.schedule(job.id, delay, () => this.#tick(running));
   }
 
   #writeRow(running: RunningJob, index: number): void {

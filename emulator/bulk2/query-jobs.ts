@@ -3,6 +3,7 @@
  * processor moves it to InProgress and then JobComplete or Failed; the client may abort it until it ends.
  * @see https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/query_create_job.htm
  */
+import { JobMap } from './job-map.js';
 import type { IdFactory } from '../org/ids.js';
 import { KeyPrefix } from '../org/ids.js';
 import type { BoundQuery, SoqlResult } from '../soql/index.js';
@@ -85,7 +86,7 @@ export type NewQueryJob = Pick<
 
 /** The org's query jobs, in creation order. */
 export class QueryJobStore {
-  readonly #jobs = new Map<string, QueryJob>();
+  readonly #jobs = new JobMap<QueryJob>();
 
   constructor(readonly ids: IdFactory) {}
 
@@ -100,13 +101,13 @@ export class QueryJobStore {
       numberRecordsProcessed: 0,
       totalProcessingTime: 0,
     };
-    this.#jobs.set(job.id, job);
+    this.#jobs.set(job);
     return job;
   }
 
   /** A job by its 18- or 15-character id. */
   get(id: string): QueryJob | undefined {
-    return this.#jobs.get(id) ?? [...this.#jobs.values()].find((job) => job.id.slice(0, 15) === id);
+    return this.#jobs.get(id);
   }
 
   delete(id: string): void {
@@ -114,7 +115,7 @@ export class QueryJobStore {
   }
 
   list(): QueryJob[] {
-    return [...this.#jobs.values()];
+    return this.#jobs.list();
   }
 
   clear(): void {

@@ -4,6 +4,7 @@
  * the rows are then "processed" a chunk per tick (at `recordsPerSecond` when set) so the counters advance and a
  * slow job can be watched or aborted before it completes.
  */
+import { BackgroundWork } from '../background-work.js';
 import type { Org } from '../org/org.js';
 import { SoqlError, soqlResult, startPreparedSoql } from '../soql/index.js';
 import type { SoqlCursor } from '../soql/index.js';
@@ -21,7 +22,7 @@ export interface QueryProcessorOptions {
 export class QueryProcessor {
   readonly #org: Org;
   readonly #recordsPerSecond: number | undefined;
-  readonly #pending = new Map<string, () => void>();
+  readonly #work = new BackgroundWork();
   #yields = 0;
 
   constructor(options: QueryProcessorOptions) {
@@ -31,7 +32,7 @@ export class QueryProcessor {
 
   /** Starts a job that has just been created. */
   start(job: QueryJob): void {
-    this.#schedule(job.id, 0, () => this.#begin(job));
+    this.#work.schedule(job.id, 0, () => this.#begin(job));
   }
 
   /** How many times the processor has handed the event loop back between steps of a job: for tests. */
@@ -41,27 +42,12 @@ export class QueryProcessor {
 
   /** Stops working a job (aborted or deleted). */
   cancel(jobId: string): void {
-    this.#pending.get(jobId)?.();
-    this.#pending.delete(jobId);
+    this.#work.cancel(jobId);
   }
 
   /** Stops all background work. */
   stopAll(): void {
-    for (const jobId of [...this.#pending.keys()]) this.cancel(jobId);
-  }
-
-  #schedule(jobId: string, delayMs: number, work: () => void): void {
-    const run = () => {
-      this.#pending.delete(jobId);
-      work();
-    };
-    if (delayMs > 0) {
-      const timer = setTimeout(run, delayMs);
-      this.#pending.set(jobId, () => clearTimeout(timer));
-    } else {
-      const immediate = setImmediate(run);
-      this.#pending.set(jobId, () => clearImmediate(immediate));
-    }
+    for (const jobId of this.#work.keys()) this.cancel(jobId);
   }
 
   #begin(job: QueryJob): void {
@@ -84,7 +70,7 @@ export class QueryProcessor {
     try {
       if (!cursor.step()) {
         this.#yields += 1;
-        this.#schedule(job.id, 0, () => this.#evaluate(job, cursor));
+        this.#work.schedule(job.id, 0, () => this.#evaluate(job, cursor));
         return;
       }
     } catch (error) {
@@ -114,7 +100,7 @@ export class QueryProcessor {
     }
     const delay = this.#recordsPerSecond === undefined ? 0 : (chunk / this.#recordsPerSecond) * 1000;
     this.#yields += 1;
-    this.#schedule(job.id, delay, () => this.#tick(job));
+    this.#work.schedule(job.id, delay, () => this.#tick(job));
   }
 
   #touch(job: QueryJob): void {
