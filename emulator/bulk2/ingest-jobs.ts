@@ -93,10 +93,10 @@ export type NewIngestJob = Pick<
 >;
 
 /** The jobs of the org, in creation order. */
-export class IngestJobStore {
-  readonly #jobs = new JobMap<IngestJob>();
-
-  constructor(readonly ids: IdFactory) {}
+export class IngestJobStore extends JobMap<IngestJob> {
+  constructor(readonly ids: IdFactory) {
+    super();
+  }
 
   create(fields: NewIngestJob): IngestJob {
     const now = new Date();
@@ -112,29 +112,12 @@ export class IngestJobStore {
       numberRecordsFailed: 0,
       totalProcessingTime: 0,
     };
-    this.#jobs.set(job);
+    this.set(job);
     return job;
-  }
-
-  /** A job by its 18- or 15-character id. */
-  get(id: string): IngestJob | undefined {
-    return this.#jobs.get(id);
-  }
-
-  delete(id: string): void {
-    this.#jobs.delete(id);
-  }
-
-  list(): IngestJob[] {
-    return this.#jobs.list();
-  }
-
-  clear(): void {
-    this.#jobs.clear();
   }
 
   /** Puts back a saved job as it was (persistence across restarts). */
   restore(job: IngestJob): void {
-    this.#jobs.set(job);
+    this.set(job);
   }
 }

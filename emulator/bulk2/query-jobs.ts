@@ -85,10 +85,10 @@ export type NewQueryJob = Pick<
 >;
 
 /** The org's query jobs, in creation order. */
-export class QueryJobStore {
-  readonly #jobs = new JobMap<QueryJob>();
-
-  constructor(readonly ids: IdFactory) {}
+export class QueryJobStore extends JobMap<QueryJob> {
+  constructor(readonly ids: IdFactory) {
+    super();
+  }
 
   create(fields: NewQueryJob): QueryJob {
     const now = new Date();
@@ -101,24 +101,7 @@ export class QueryJobStore {
       numberRecordsProcessed: 0,
       totalProcessingTime: 0,
     };
-    this.#jobs.set(job);
+    this.set(job);
     return job;
-  }
-
-  /** A job by its 18- or 15-character id. */
-  get(id: string): QueryJob | undefined {
-    return this.#jobs.get(id);
-  }
-
-  delete(id: string): void {
-    this.#jobs.delete(id);
-  }
-
-  list(): QueryJob[] {
-    return this.#jobs.list();
-  }
-
-  clear(): void {
-    this.#jobs.clear();
   }
 }

@@ -4,28 +4,21 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
-import { FileStagingStore } from '../../activities/staging.js';
 import { startBulkIngest } from '../../client/starters.js';
-import { createSalesforceEmulator, DEV_CREDENTIALS, type SalesforceEmulator } from '../../emulator/index.js';
-import { createSalesforceClient, formatCsvRow, OAuthPasswordAuthenticator } from '../../salesforce/index.js';
-import { createBulkflowWorker } from '../../worker/create-worker.js';
+import type { SalesforceEmulator } from '../../emulator/index.js';
+import { formatCsvRow } from '../../salesforce/index.js';
 import { contactRows } from '../helpers/data.js';
 import { emulatorStats, orgRecords, readCsvFile } from '../helpers/org.js';
-import { createLocalEnv, workflowBundle } from '../helpers/temporal.js';
+import { startTestbed, type Testbed } from '../helpers/testbed.js';
 
 let env: TestWorkflowEnvironment;
 let emulator: SalesforceEmulator;
-let worker: Worker;
-let workerRun: Promise<void>;
+let bed: Testbed;
 const taskQueue = `https-${randomUUID()}`;
 const rows = contactRows(120, 'web');
 const columns = ['FirstName', 'LastName', 'Email', 'Title', 'Description'] as const;
@@ -49,25 +42,12 @@ let base: string;
 before(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-  env = await createLocalEnv();
-  emulator = await createSalesforceEmulator();
-  worker = await createBulkflowWorker({
-    connection: env.nativeConnection,
-    salesforce: createSalesforceClient({
-      auth: new OAuthPasswordAuthenticator({ loginUrl: emulator.url, ...DEV_CREDENTIALS }),
-    }),
-    taskQueue,
-    staging: new FileStagingStore(path.join(mkdtempSync(path.join(tmpdir(), 'bulkflow-https-')), 'staging')),
-    workflowBundle: await workflowBundle(),
-  });
-  workerRun = worker.run();
+  bed = await startTestbed({ taskQueue });
+  ({ env, emulator } = bed);
 });
 
 after(async () => {
-  worker?.shutdown();
-  await workerRun;
-  await emulator?.close();
-  await env?.teardown();
+  await bed?.close();
   server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
 });

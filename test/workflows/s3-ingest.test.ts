@@ -8,24 +8,21 @@ import { after, before, test } from 'node:test';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import Papa from 'papaparse';
 import { S3StagingStore } from '../../activities/s3-staging.js';
 import { startBulkIngest } from '../../client/starters.js';
-import { createSalesforceEmulator, DEV_CREDENTIALS, type SalesforceEmulator } from '../../emulator/index.js';
-import { createSalesforceClient, formatCsvRow, OAuthPasswordAuthenticator } from '../../salesforce/index.js';
-import { createBulkflowWorker } from '../../worker/create-worker.js';
+import type { SalesforceEmulator } from '../../emulator/index.js';
+import { formatCsvRow } from '../../salesforce/index.js';
 import type { ResultFileRef } from '../../activities/types.js';
 import { contactRows } from '../helpers/data.js';
 import { emulatorStats, orgRecords } from '../helpers/org.js';
-import { createLocalEnv, workflowBundle } from '../helpers/temporal.js';
+import { startTestbed, type Testbed } from '../helpers/testbed.js';
 import { startS3Server, type S3TestServer } from '../activities/helpers/s3-server.js';
 
 let env: TestWorkflowEnvironment;
 let emulator: SalesforceEmulator;
 let s3: S3TestServer;
-let worker: Worker;
-let workerRun: Promise<void>;
+let bed: Testbed;
 const taskQueue = `s3-${randomUUID()}`;
 
 before(async () => {
@@ -34,27 +31,19 @@ before(async () => {
   Object.assign(process.env, s3.env);
   await s3.createBucket('inputs');
   await s3.createBucket('staging');
-  env = await createLocalEnv();
-  emulator = await createSalesforceEmulator();
-  worker = await createBulkflowWorker({
-    connection: env.nativeConnection,
-    salesforce: createSalesforceClient({
-      auth: new OAuthPasswordAuthenticator({ loginUrl: emulator.url, ...DEV_CREDENTIALS }),
-    }),
+  bed = await startTestbed({
     taskQueue,
-    staging: new S3StagingStore({ bucket: 'staging', prefix: 'bulkflow', client: s3.client }),
-    // Small units, so that one input becomes several staged objects and Salesforce jobs.
-    uploadLimits: { maxRows: 100, maxBytes: 1024 * 1024 },
-    workflowBundle: await workflowBundle(),
+    worker: {
+      staging: new S3StagingStore({ bucket: 'staging', prefix: 'bulkflow', client: s3.client }),
+      // Small units, so that one input becomes several staged objects and Salesforce jobs.
+      uploadLimits: { maxRows: 100, maxBytes: 1024 * 1024 },
+    },
   });
-  workerRun = worker.run();
+  ({ env, emulator } = bed);
 });
 
 after(async () => {
-  worker?.shutdown();
-  await workerRun;
-  await emulator?.close();
-  await env?.teardown();
+  await bed?.close();
   await s3?.stop();
 });
 
