@@ -33,35 +33,91 @@ export default tseslint.config(
     files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
   },
-  {
-    // Workflow code runs in Temporal's deterministic sandbox: no Node built-ins, no I/O libraries,
-    // and activities only as types (their code must never be bundled into the workflow).
-    files: ['workflows/**/*.ts'],
-    rules: {
-      '@typescript-eslint/no-restricted-imports': [
-        'error',
-        {
-          paths: [
-            ...nodeBuiltins.map((name) => ({
-              name,
-              message: 'Node built-ins are not available in the workflow sandbox.',
-            })),
-            { name: 'undici', message: 'Do I/O in activities, not workflows.' },
-            { name: 'papaparse', message: 'Do I/O in activities, not workflows.' },
-            { name: 'fast-xml-parser', message: 'Do I/O in activities, not workflows.' },
-            { name: '@temporalio/activity', message: 'Activity APIs are not available in workflows.' },
-            { name: '@temporalio/client', message: 'Use @temporalio/workflow in workflows.' },
-            { name: '@temporalio/worker', message: 'Use @temporalio/workflow in workflows.' },
-          ],
-          patterns: [
-            {
-              group: ['../activities/*', '../activities', '../salesforce/*', '../salesforce'],
-              allowTypeImports: true,
-              message: 'Import activities and the Salesforce client as types only.',
-            },
-          ],
-        },
-      ],
-    },
-  },
+  ...layerBoundaries(),
 );
+
+/**
+ * The layers table of CONTRIBUTING.md as lint rules: each folder may import only what its row allows. A
+ * pattern names a folder wherever it sits in a relative path (`../../storage/x.js`), so a rule holds from
+ * any depth of the importing file.
+ */
+function layerBoundaries() {
+  const folder = (name) => [`../${name}`, `../${name}/*`, `**/../${name}`, `**/../${name}/**`];
+  const banFolders = (names, message) =>
+    names.map((name) => ({ group: folder(name), message: `${message} (${name}/)` }));
+  const banTypesToo = (names, message) =>
+    names.map((name) => ({ group: folder(name), allowTypeImports: true, message: `${message} (${name}/)` }));
+  const temporal = (names, message) => names.map((name) => ({ name: `@temporalio/${name}`, message }));
+  const all = ['common', 'salesforce', 'storage', 'activities', 'workflows', 'worker', 'client', 'cli', 'emulator'];
+  const except = (...keep) => all.filter((name) => !keep.includes(name));
+  const rule = (files, paths, patterns) => ({
+    files,
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { paths, patterns }] },
+  });
+  const noTemporal = { group: ['@temporalio/*'], message: 'This layer runs without Temporal.' };
+  const io = ['undici', 'papaparse', 'fast-xml-parser'].map((name) => ({
+    name,
+    message: 'Do I/O in activities, not workflows.',
+  }));
+  return [
+    rule(['common/**/*.ts'], temporal(['worker', 'client', 'activity'], 'common/ is shared by clients and workers.'), [
+      ...banFolders(except('common'), 'common/ imports nothing of the product'),
+    ]),
+    rule(
+      ['salesforce/**/*.ts'],
+      [],
+      [
+        noTemporal,
+        { group: ['@aws-sdk/*'], message: 'Storage belongs in storage/.' },
+        ...banFolders(except('common', 'salesforce'), 'salesforce/ is the bottom layer: it imports only common/'),
+      ],
+    ),
+    rule(
+      ['storage/**/*.ts'],
+      [],
+      [
+        noTemporal,
+        ...banFolders(except('common', 'salesforce', 'storage'), 'storage/ imports only salesforce/ and common/'),
+      ],
+    ),
+    rule(
+      ['activities/**/*.ts'],
+      temporal(['worker', 'client', 'workflow'], 'Activities use @temporalio/activity only.'),
+      banFolders(['workflows', 'worker', 'client', 'cli', 'emulator'], 'activities/ sit below workflows and workers'),
+    ),
+    rule(
+      ['workflows/**/*.ts'],
+      [
+        ...nodeBuiltins.map((name) => ({ name, message: 'Node built-ins are not available in the workflow sandbox.' })),
+        ...io,
+        ...temporal(['activity'], 'Activity APIs are not available in workflows.'),
+        ...temporal(['client', 'worker'], 'Use @temporalio/workflow in workflows.'),
+      ],
+      [
+        { group: ['**/common/encryption-codec*'], message: 'The codec uses node:crypto; workflows never see it.' },
+        ...banTypesToo(
+          ['activities', 'salesforce', 'storage'],
+          'Workflows import activities and I/O code as types only',
+        ),
+        ...banFolders(['worker', 'client', 'cli', 'emulator'], 'Workflows run in the sandbox'),
+      ],
+    ),
+    rule(
+      ['worker/**/*.ts'],
+      temporal(['client'], 'The worker gets its connection from @temporalio/worker.'),
+      banFolders(['client', 'cli', 'emulator'], 'worker/ is a library for workers'),
+    ),
+    rule(['client/**/*.ts'], temporal(['worker', 'activity'], 'bulkflow/client must not load the worker.'), [
+      ...banTypesToo(['activities', 'salesforce', 'storage'], 'client/ uses I/O code only as types'),
+      ...banFolders(['worker', 'cli', 'emulator'], 'client/ is the lean library a service imports'),
+    ]),
+    rule(
+      ['emulator/**/*.ts'],
+      [],
+      [
+        noTemporal,
+        ...banFolders(except('emulator'), 'The emulator is an independent oracle: it imports nothing of the product'),
+      ],
+    ),
+  ];
+}

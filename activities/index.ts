@@ -6,8 +6,8 @@
  * await Worker.create({ activities, workflowsPath, taskQueue: 'bulkflow', connection });
  */
 import { withFailureMapping } from './failures.js';
-import { createIngestActivities, type IngestActivityDeps } from './ingest-activities.js';
-import { createIngestV1Activities } from './ingest-v1-activities.js';
+import { createIngestActivities, type IngestActivityDeps } from './bulk2-ingest-activities.js';
+import { createIngestV1Activities } from './bulk1-ingest-activities.js';
 import { createQueryActivities } from './query-activities.js';
 
 export type BulkActivityDeps = IngestActivityDeps;
@@ -23,8 +23,6 @@ export function createBulkActivities(deps: BulkActivityDeps) {
 export type BulkActivities = ReturnType<typeof createBulkActivities>;
 
 export { FAILURE_TYPE_PREFIX, toApplicationFailure, withFailureMapping } from './failures.js';
-export { FileStagingStore, stagingStoreFromEnv, type StagingStore } from './staging.js';
-export { S3StagingStore } from './s3-staging.js';
 export type * from './types.js';
-export type { V1JobStatus } from './ingest-v1-activities.js';
+export type { V1JobStatus } from './bulk1-ingest-activities.js';
 export type { DownloadQueryRequest, QueryJobRequest, QueryJobStatus } from './query-activities.js';

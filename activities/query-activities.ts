@@ -15,8 +15,8 @@ import {
   type Bulk1BatchInfo,
   type SalesforceClient,
 } from '../salesforce/index.js';
-import type { StagingStore } from './staging.js';
-import { saveAndCount } from './streams.js';
+import type { StagingStore } from '../storage/staging-store.js';
+import { saveAndCount } from './heartbeat-streams.js';
 import type { ResultFileRef } from './types.js';
 
 export interface QueryJobRequest {

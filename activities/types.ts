@@ -2,7 +2,10 @@
  * Inputs and outputs of bulkflow's activities. Workflows import these as types only.
  * Everything here travels through workflow history: references, counts and checksums, no records.
  */
-import type { Bulk2JobState, IngestOperation } from '../salesforce/bulk2-types.js';
+import type { InlineValue } from '../storage/input-sources.js';
+import type { Bulk2JobState, IngestOperation } from '../salesforce/bulk2/types.js';
+
+export type { InlineValue };
 
 export interface StagedUnit {
   index: number;
@@ -17,8 +20,6 @@ export interface StagedInput {
   totalRows: number;
   units: StagedUnit[];
 }
-
-export type InlineValue = string | number | boolean | null;
 
 export interface StageIngestInputRequest {
   /** A CSV file by URL, or inline records. */

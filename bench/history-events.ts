@@ -9,8 +9,8 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startBulkIngest } from '../client/starters.js';
-import { startLocalStack } from '../client/dev/local-stack.js';
-import { writeDemoContacts } from '../client/dev/demo.js';
+import { startLocalStack } from '../cli/dev/local-stack.js';
+import { writeDemoContacts } from '../cli/dev/demo.js';
 
 const rows = Number(process.argv[2] ?? 1_000_000);
 const rate = process.argv[3] ? Number(process.argv[3]) : undefined;

@@ -1,5 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
-import { dataConverterFromEnv } from './encryption-codec.js';
+import { dataConverterFromEnv } from '../common/encryption-codec.js';
 
 export interface TemporalTarget {
   address: string;

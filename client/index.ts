@@ -11,7 +11,7 @@ export {
   EncryptionCodec,
   encryptionCodecFromEnv,
   type EncryptionKey,
-} from './encryption-codec.js';
+} from '../common/encryption-codec.js';
 export {
   getProgress,
   InlineRecordsTooLargeError,
@@ -23,9 +23,6 @@ export {
   type StartOptions,
 } from './starters.js';
 export { createNightlySync, deleteSync, triggerSync, type NightlySync, type NightlySyncOptions } from './schedules.js';
-export { startDevServer, type DevServer, type DevServerOptions } from './dev/dev-server.js';
-export { resolveTemporalCli, resolveTemporalTestServer, requireTemporalCli } from './dev/temporal-binaries.js';
-export { startLocalStack, type LocalStack, type LocalStackOptions } from './dev/local-stack.js';
 export {
   abortSignal,
   BulkflowState,

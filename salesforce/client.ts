@@ -6,14 +6,14 @@
  * const job = await sf.bulk2Ingest.createJob({ object: 'Contact', operation: 'insert' });
  */
 import type { Dispatcher } from 'undici';
-import { authenticatorFromEnv } from './auth-env.js';
-import { Bulk1Client } from './bulk1-client.js';
-import { Bulk2IngestClient } from './bulk2-ingest.js';
-import { Bulk2QueryClient } from './bulk2-query.js';
-import { SalesforceError, SalesforceErrorCode } from './errors.js';
-import { SalesforceHttp } from './http.js';
-import { LimitsClient } from './limits.js';
-import { SessionManager, type Authenticator } from './session.js';
+import { authenticatorFromEnv } from './auth/from-env.js';
+import { Bulk1Client } from './bulk1/client.js';
+import { Bulk2IngestClient } from './bulk2/ingest.js';
+import { Bulk2QueryClient } from './bulk2/query.js';
+import { SalesforceError, SalesforceErrorCode } from './core/errors.js';
+import { SalesforceHttp } from './core/http.js';
+import { LimitsClient } from './org/limits.js';
+import { SessionManager, type Authenticator } from './core/session.js';
 
 export const DEFAULT_API_VERSION = '62.0';
 

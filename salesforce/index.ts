@@ -6,8 +6,9 @@
  * const sf = createSalesforceClient({ auth: new OAuthPasswordAuthenticator({ loginUrl, clientId, clientSecret, username, password }) });
  * const job = await sf.bulk2Ingest.createJob({ object: 'Contact', operation: 'insert' });
  */
-export { AccessTokenAuthenticator, OAuthPasswordAuthenticator, type OAuthPasswordOptions } from './auth.js';
-export { Bulk2IngestClient } from './bulk2-ingest.js';
+export { AccessTokenAuthenticator } from './auth/access-token.js';
+export { OAuthPasswordAuthenticator, type OAuthPasswordOptions } from './auth/oauth-password.js';
+export { Bulk2IngestClient } from './bulk2/ingest.js';
 export {
   Bulk2JobState,
   ColumnDelimiter,
@@ -18,7 +19,7 @@ export {
   type CreateIngestJobRequest,
   type IngestJobInfo,
   type LineEnding,
-} from './bulk2-types.js';
+} from './bulk2/types.js';
 export {
   createSalesforceClient,
   DEFAULT_API_VERSION,
@@ -26,7 +27,7 @@ export {
   type SalesforceClient,
   type SalesforceClientOptions,
 } from './client.js';
-export { countCsvRecords, formatCsvRow, readCsvRows, validateHeader, type CsvReadOptions } from './csv.js';
+export { countCsvRecords, formatCsvRow, readCsvRows, validateHeader, type CsvReadOptions } from './csv/csv.js';
 export {
   BULK1_BATCH_LIMITS,
   BULK2_UPLOAD_LIMITS,
@@ -35,7 +36,7 @@ export {
   type SplitResult,
   type UploadLimits,
   type UploadUnit,
-} from './csv-split.js';
+} from './csv/split.js';
 export {
   isRetryable,
   isSalesforceError,
@@ -48,27 +49,27 @@ export {
   SalesforceNetworkError,
   SalesforceResultMismatchError,
   SalesforceSessionError,
-} from './errors.js';
-export { SalesforceHttp, type ApiFamily, type ApiUsage, type SalesforceRequest } from './http.js';
-export { redact, registerSecret } from './redact.js';
-export { SessionManager, type Authenticator, type SalesforceSession } from './session.js';
+} from './core/errors.js';
+export { SalesforceHttp, type ApiFamily, type ApiUsage, type SalesforceRequest } from './core/http.js';
+export { redact, registerSecret } from './core/redact.js';
+export { SessionManager, type Authenticator, type SalesforceSession } from './core/session.js';
 export {
   ClientCredentialsAuthenticator,
   DEFAULT_LOGIN_URL,
   RefreshTokenAuthenticator,
   type ClientCredentialsOptions,
   type RefreshTokenOptions,
-} from './auth-oauth.js';
+} from './auth/oauth-grants.js';
 export {
   createJwtAssertion,
   JwtBearerAuthenticator,
   jwtBearerWithDefaults,
   type JwtBearerOptions,
-} from './auth-jwt.js';
-export { SoapLoginAuthenticator, type SoapLoginOptions } from './auth-soap.js';
-export { authenticatorFromEnv } from './auth-env.js';
-export { Bulk2QueryClient, type StreamResultsOptions } from './bulk2-query.js';
-export { normalizeLocator, openResultFile, type FileSinkOptions } from './bulk2-query-pages.js';
+} from './auth/jwt-bearer.js';
+export { SoapLoginAuthenticator, type SoapLoginOptions } from './auth/soap-login.js';
+export { authenticatorFromEnv } from './auth/from-env.js';
+export { Bulk2QueryClient, type StreamResultsOptions } from './bulk2/query.js';
+export { normalizeLocator, openResultFile, type FileSinkOptions } from './bulk2/query-pages.js';
 export {
   Bulk2JobType,
   QueryOperation,
@@ -78,7 +79,7 @@ export {
   type QueryJobInfo,
   type QueryResultPage,
   type StreamResultsResult,
-} from './bulk2-query-types.js';
+} from './bulk2/query-types.js';
 export {
   batchesForRows,
   findShortfalls,
@@ -90,7 +91,7 @@ export {
   type LimitShortfall,
   type LimitValue,
   type OrgLimits,
-} from './limits.js';
+} from './org/limits.js';
 export {
   DEFAULT_POLL_POLICY,
   delayFor,
@@ -99,8 +100,8 @@ export {
   withDefaults as pollPolicyWithDefaults,
   type PollPolicy,
   type PollUntilOptions,
-} from './polling.js';
-export { Bulk1Client, pkChunkingHeader, type AddBatchesOptions } from './bulk1-client.js';
+} from './core/polling.js';
+export { Bulk1Client, pkChunkingHeader, type AddBatchesOptions } from './bulk1/client.js';
 export {
   parseBatchInfo,
   parseBatchInfoList,
@@ -109,21 +110,21 @@ export {
   parseStateMessage,
   syntaxOf,
   type Bulk1Syntax,
-} from './bulk1-info.js';
+} from './bulk1/job-info.js';
 export {
   Bulk1QueryResults,
   NO_RECORDS_CSV,
   type Bulk1DownloadedFile,
   type Bulk1QueryResultFile,
-} from './bulk1-query.js';
-export { CSV_NULL, recordsToCsv } from './bulk1-records.js';
+} from './bulk1/query.js';
+export { CSV_NULL, recordsToCsv } from './bulk1/records.js';
 export {
   formatRecordErrors,
   matchBatchResults,
   parseRecordError,
   readIngestResults,
   type Bulk1RowOutcome,
-} from './bulk1-results.js';
+} from './bulk1/results.js';
 export {
   Bulk1BatchState,
   Bulk1ConcurrencyMode,
@@ -143,6 +144,6 @@ export {
   type Bulk1RecordError,
   type CreateBulk1JobRequest,
   type PkChunkingOptions,
-} from './bulk1-types.js';
-export { sweepOrphanedIngestJobs, type SweepOptions, type SweptJob } from './sweep.js';
-export { checkResultsCoverInput, type ResultFileToCheck } from './result-matching.js';
+} from './bulk1/types.js';
+export { sweepOrphanedIngestJobs, type SweepOptions, type SweptJob } from './bulk2/sweep.js';
+export { checkResultsCoverInput, type ResultFileToCheck } from './csv/result-matching.js';

@@ -7,7 +7,8 @@
  * await worker.run();
  */
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
-import { createBulkActivities, stagingStoreFromEnv, type StagingStore } from '../activities/index.js';
+import { createBulkActivities } from '../activities/index.js';
+import { stagingStoreFromEnv, type StagingStore } from '../storage/index.js';
 import type { SalesforceClient, UploadLimits } from '../salesforce/index.js';
 import { DEFAULT_TASK_QUEUE } from '../workflows/contract.js';
 import { workflowsPath } from './paths.js';

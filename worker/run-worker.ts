@@ -3,7 +3,7 @@
  * in-flight activities finish for a grace period before it stops.
  */
 import { NativeConnection } from '@temporalio/worker';
-import { dataConverterFromEnv } from '../client/encryption-codec.js';
+import { dataConverterFromEnv } from '../common/encryption-codec.js';
 import { createSalesforceClient, salesforceOptionsFromEnv } from '../salesforce/index.js';
 import { DEFAULT_TASK_QUEUE } from '../workflows/contract.js';
 import { createBulkflowWorker } from './create-worker.js';

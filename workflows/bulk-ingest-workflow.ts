@@ -25,8 +25,8 @@ import {
   type BulkProgress,
 } from './contract.js';
 import { jobProgressSignal, type IngestJobOutcome } from './ingest-job-contract.js';
-import { bulkIngestJobWorkflow } from './ingest-job-workflow.js';
-import { bulkIngestV1Workflow } from './ingest-v1-workflow.js';
+import { bulkIngestJobWorkflow } from './bulk2-ingest-job-workflow.js';
+import { bulkIngestV1Workflow } from './bulk1-ingest-job-workflow.js';
 
 /** Salesforce jobs of one workflow that run at once, unless the input says otherwise. */
 export const DEFAULT_MAX_CONCURRENT_JOBS = 4;

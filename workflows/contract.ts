@@ -5,7 +5,7 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { ResultFileRef } from '../activities/types.js';
-import type { IngestOperation } from '../salesforce/bulk2-types.js';
+import type { IngestOperation } from '../common/wire-values.js';
 
 /** The task queue bulkflow's workers poll unless told otherwise. */
 export const DEFAULT_TASK_QUEUE = 'bulkflow';

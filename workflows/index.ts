@@ -4,8 +4,8 @@
  */
 export { bulkIngestWorkflow } from './bulk-ingest-workflow.js';
 export { bulkQueryWorkflow } from './bulk-query-workflow.js';
-export { bulkIngestJobWorkflow } from './ingest-job-workflow.js';
-export { bulkIngestV1Workflow } from './ingest-v1-workflow.js';
+export { bulkIngestJobWorkflow } from './bulk2-ingest-job-workflow.js';
+export { bulkIngestV1Workflow } from './bulk1-ingest-job-workflow.js';
 export {
   abortSignal,
   BulkflowState,

@@ -4,7 +4,7 @@
  */
 import { defineSignal } from '@temporalio/workflow';
 import type { IngestJobResults, ResultFileRef, StagedUnit } from '../activities/types.js';
-import type { IngestOperation } from '../salesforce/bulk2-types.js';
+import type { IngestOperation } from '../common/wire-values.js';
 import type { ActivityTimeouts, BulkJobProgress, PollPolicy } from './contract.js';
 
 export interface IngestJobWorkflowInput {

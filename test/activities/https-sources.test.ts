@@ -10,7 +10,7 @@ import { text } from 'node:stream/consumers';
 import { after, before, test } from 'node:test';
 import selfsigned from 'selfsigned';
 import { Agent } from 'undici';
-import { openSource } from '../../activities/sources.js';
+import { openSource } from '../../storage/input-sources.js';
 import {
   isRetryable,
   SalesforceAuthError,

@@ -9,8 +9,8 @@ import { text } from 'node:stream/consumers';
 import { after, before, test } from 'node:test';
 import type { ApplicationFailure } from '@temporalio/common';
 import { toApplicationFailure } from '../../activities/failures.js';
-import { s3ClientFromEnv, scrubUrls, toS3Error } from '../../activities/s3-client.js';
-import { openSource } from '../../activities/sources.js';
+import { s3ClientFromEnv, scrubUrls, toS3Error } from '../../storage/s3-client.js';
+import { openSource } from '../../storage/input-sources.js';
 import {
   isRetryable,
   SalesforceAuthError,

@@ -11,8 +11,8 @@ import { buffer, text } from 'node:stream/consumers';
 import { pipeline } from 'node:stream/promises';
 import { after, before, test } from 'node:test';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
-import { S3StagingStore } from '../../activities/s3-staging.js';
-import { stagingStoreFromEnv } from '../../activities/staging.js';
+import { S3StagingStore } from '../../storage/s3-staging.js';
+import { stagingStoreFromEnv } from '../../storage/staging-from-env.js';
 import { isRetryable, SalesforceInputError } from '../../salesforce/index.js';
 import { startS3Server, type S3TestServer } from './helpers/s3-server.js';
 

@@ -13,7 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { ScheduleOverlapPolicy, type ScheduleDescription } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import { FileStagingStore } from '../../activities/staging.js';
+import { FileStagingStore } from '../../storage/staging.js';
 import { createNightlySync, deleteSync, triggerSync } from '../../client/schedules.js';
 import { createSalesforceEmulator, DEV_CREDENTIALS, type SalesforceEmulator } from '../../emulator/index.js';
 import { createSalesforceClient, OAuthPasswordAuthenticator } from '../../salesforce/index.js';

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
-import { requireTemporalCli } from '../../client/dev/temporal-binaries.js';
+import { requireTemporalCli } from '../../cli/dev/temporal-binaries.js';
 import { startBulkIngest } from '../../client/starters.js';
 import { createSalesforceEmulator, type SalesforceEmulator } from '../../emulator/index.js';
 import { progressQuery, type BulkIngestResult } from '../../workflows/contract.js';

@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { startDevServer, type DevServer } from '../../client/dev/dev-server.js';
-import { requireTemporalCli } from '../../client/dev/temporal-binaries.js';
+import { startDevServer, type DevServer } from '../../cli/dev/dev-server.js';
+import { requireTemporalCli } from '../../cli/dev/temporal-binaries.js';
 import { workflowsPath } from '../../worker/paths.js';
 import { SearchAttributes } from '../../workflows/contract.js';
 

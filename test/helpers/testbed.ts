@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { FileStagingStore } from '../../activities/index.js';
+import { FileStagingStore } from '../../storage/index.js';
 import {
   createSalesforceEmulator,
   DEV_CREDENTIALS,

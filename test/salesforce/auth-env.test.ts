@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { defaultAudience } from '../../salesforce/auth-jwt.js';
+import { defaultAudience } from '../../salesforce/auth/jwt-bearer.js';
 import { authenticatorFromEnv, salesforceOptionsFromEnv, SalesforceErrorCode } from '../../salesforce/index.js';
 
 const BASE = { SF_LOGIN_URL: 'https://example.my.salesforce.com' };

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { createSalesforceEmulator, DEV_CREDENTIALS, type SalesforceEmulator } from '../../emulator/index.js';
-import { csvRecords } from '../../salesforce/bulk1-results.js';
+import { csvRecords } from '../../salesforce/bulk1/results.js';
 import {
   createSalesforceClient,
   isJobDone,

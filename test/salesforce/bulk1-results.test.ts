@@ -15,7 +15,7 @@ import {
   type Bulk1IngestResult,
   type Bulk1RowOutcome,
 } from '../../salesforce/index.js';
-import { recordBatchBodies } from '../../salesforce/bulk1-records.js';
+import { recordBatchBodies } from '../../salesforce/bulk1/records.js';
 
 const NS = 'http://www.force.com/2009/06/asyncapi/dataload';
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { NativeConnection } from '@temporalio/worker';
-import { startDevServer } from '../../client/dev/dev-server.js';
-import { requireTemporalCli } from '../../client/dev/temporal-binaries.js';
+import { startDevServer } from '../../cli/dev/dev-server.js';
+import { requireTemporalCli } from '../../cli/dev/temporal-binaries.js';
 import { ensureSearchAttributes } from '../../worker/search-attributes.js';
 import { SearchAttributes } from '../../workflows/contract.js';
 

@@ -13,7 +13,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 
-import { FileStagingStore } from '../../activities/index.js';
+import { FileStagingStore } from '../../storage/index.js';
 import { startBulkIngest } from '../../client/starters.js';
 import { createSalesforceEmulator, DEV_CREDENTIALS, type SalesforceEmulator } from '../../emulator/index.js';
 import { createSalesforceClient, OAuthPasswordAuthenticator } from '../../salesforce/index.js';

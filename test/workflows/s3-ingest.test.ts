@@ -9,7 +9,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import Papa from 'papaparse';
-import { S3StagingStore } from '../../activities/s3-staging.js';
+import { S3StagingStore } from '../../storage/s3-staging.js';
 import { startBulkIngest } from '../../client/starters.js';
 import type { SalesforceEmulator } from '../../emulator/index.js';
 import { formatCsvRow } from '../../salesforce/index.js';

@@ -14,7 +14,7 @@ import {
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { s3ClientFromEnv } from '../../../activities/s3-client.js';
+import { s3ClientFromEnv } from '../../../storage/s3-client.js';
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const serverDir = path.resolve(process.env.BULKFLOW_S3_SERVER_DIR ?? path.join(projectRoot, '.tools', 's3-server'));

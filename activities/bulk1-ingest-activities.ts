@@ -1,0 +1,163 @@
+/**
+ * Bulk API v1 ingest activities: one job, one batch per staged unit (≤10,000 rows, ≤10 MB), results
+ * matched to input rows by position and written in the same three files as Bulk 2.0's.
+ */
+import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import { activityInfo, heartbeat, log } from '@temporalio/activity';
+import {
+  Bulk1ContentType,
+  formatCsvRow,
+  readCsvRows,
+  type Bulk1BatchInfo,
+  type Bulk1JobInfo,
+  type SalesforceClient,
+} from '../salesforce/index.js';
+import type { StagingStore } from '../storage/staging-store.js';
+import type { CreateIngestJobParams, IngestJobResults, ResultFileRef, StagedUnit } from './types.js';
+
+export interface V1JobStatus {
+  jobId: string;
+  /** The v1 job state: Open, Closed, Aborted, Failed. */
+  state: string;
+  recordsProcessed: number;
+  recordsFailed: number;
+  /** Every batch has ended (Completed, Failed or NotProcessed) and the job is no longer Open. */
+  done: boolean;
+}
+
+const BATCH_DONE = new Set(['Completed', 'Failed', 'NotProcessed']);
+
+function toStatus(job: Bulk1JobInfo, batches: Bulk1BatchInfo[]): V1JobStatus {
+  return {
+    jobId: job.id,
+    state: job.state,
+    recordsProcessed: job.numberRecordsProcessed,
+    recordsFailed: job.numberRecordsFailed,
+    done: job.state !== 'Open' && batches.every((b) => BATCH_DONE.has(b.state)),
+  };
+}
+
+export function createIngestV1Activities({
+  salesforce,
+  staging,
+}: {
+  salesforce: SalesforceClient;
+  staging: StagingStore;
+}) {
+  const v1 = salesforce.bulk1;
+
+  async function status(jobId: string): Promise<V1JobStatus> {
+    return toStatus(await v1.getJob(jobId), await v1.listBatches(jobId));
+  }
+
+  return {
+    /** Creates the v1 job, or adopts the one an earlier attempt created (its id is heartbeated at once). */
+    async createV1IngestJob(params: CreateIngestJobParams): Promise<V1JobStatus> {
+      const earlier = (activityInfo().heartbeatDetails as { jobId?: string } | undefined)?.jobId;
+      if (earlier) return status(earlier);
+      const job = await v1.createJob({
+        object: params.object,
+        operation: params.operation,
+        contentType: Bulk1ContentType.CSV,
+        ...(params.externalIdFieldName ? { externalIdFieldName: params.externalIdFieldName } : {}),
+      });
+      heartbeat({ jobId: job.id });
+      return toStatus(job, []);
+    },
+
+    /**
+     * Adds one unit as a batch, exactly once: a retry first looks for a batch whose original request
+     * (`/request`) has the unit's SHA-256, which is the batch a dead attempt created.
+     */
+    async addV1Batch({ jobId, unit }: { jobId: string; unit: StagedUnit }): Promise<{ batchId: string }> {
+      if (activityInfo().attempt > 1) {
+        for (const batch of await v1.listBatches(jobId)) {
+          const hash = createHash('sha256');
+          for await (const chunk of await v1.openBatchRequest(jobId, batch.id)) hash.update(chunk as Buffer);
+          if (hash.digest('hex') === unit.sha256) {
+            log.info('adopting the batch an earlier attempt created', { jobId, batchId: batch.id });
+            return { batchId: batch.id };
+          }
+        }
+      }
+      const batch = await v1.addBatch(jobId, () => staging.openRead(unit.url));
+      return { batchId: batch.id };
+    },
+
+    async closeV1Job({ jobId }: { jobId: string }): Promise<V1JobStatus> {
+      const job = await v1.getJob(jobId);
+      if (job.state === 'Open') await v1.closeJob(jobId);
+      return status(jobId);
+    },
+
+    async getV1JobStatus({ jobId }: { jobId: string }): Promise<V1JobStatus> {
+      return status(jobId);
+    },
+
+    async abortV1Job({ jobId }: { jobId: string }): Promise<V1JobStatus> {
+      const job = await v1.getJob(jobId);
+      if (job.state === 'Open' || job.state === 'Closed') await v1.abortJob(jobId);
+      return status(jobId);
+    },
+
+    /**
+     * Matches a finished batch's results to its unit's rows by position and writes successful
+     * (`sf__Id`, `sf__Created`), failed (`sf__Id`, `sf__Error`) and unprocessed rows, each with the
+     * input columns. Rewriting the three files is idempotent, so a retry simply starts over.
+     */
+    async downloadV1BatchResults(req: {
+      jobId: string;
+      batchId: string;
+      unit: StagedUnit;
+      stagingPrefix: string;
+    }): Promise<IngestJobResults> {
+      const batch = await v1.getBatch(req.jobId, req.batchId);
+      const rows = readCsvRows(staging.openRead(req.unit.url));
+      const header = (await rows.next()).value as string[];
+      const prefix = `${req.stagingPrefix}/results/${req.jobId}/${req.batchId}`;
+      const out = {
+        successful: openCsv(staging, `${prefix}/successfulResults.csv`, ['sf__Id', 'sf__Created', ...header]),
+        failed: openCsv(staging, `${prefix}/failedResults.csv`, ['sf__Id', 'sf__Error', ...header]),
+        unprocessed: openCsv(staging, `${prefix}/unprocessedrecords.csv`, header),
+      };
+      for await (const o of v1.batchOutcomes(req.jobId, batch, rows)) {
+        if (o.status === 'success')
+          await out.successful.write([o.result.id ?? '', String(o.result.created), ...o.input]);
+        else if (o.status === 'failed') await out.failed.write([o.result.id ?? '', o.result.error, ...o.input]);
+        else await out.unprocessed.write(o.input);
+        if (o.index % 1000 === 0) heartbeat({ row: o.index });
+      }
+      return {
+        successful: await out.successful.close(),
+        failed: await out.failed.close(),
+        unprocessed: await out.unprocessed.close(),
+      };
+    },
+  };
+}
+
+export type IngestV1Activities = ReturnType<typeof createIngestV1Activities>;
+
+function openCsv(staging: StagingStore, key: string, header: string[]) {
+  const sink: Writable = staging.openWrite(key);
+  let rows = 0;
+  const put = async (line: string) => {
+    if (!sink.write(line)) await once(sink, 'drain');
+  };
+  const ready = put(formatCsvRow(header));
+  return {
+    async write(values: string[]) {
+      await ready;
+      await put(formatCsvRow(values));
+      rows += 1;
+    },
+    async close(): Promise<ResultFileRef> {
+      await ready;
+      sink.end();
+      await once(sink, 'finish');
+      return { url: staging.urlFor(key), rows };
+    },
+  };
+}

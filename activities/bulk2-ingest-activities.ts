@@ -1,0 +1,182 @@
+/**
+ * Bulk 2.0 ingest activities. Each is thin: it calls the Salesforce client, heartbeats while it
+ * streams, and returns references and counts.
+ */
+import { activityInfo, heartbeat, log } from '@temporalio/activity';
+import {
+  BULK1_BATCH_LIMITS,
+  BULK2_UPLOAD_LIMITS,
+  checkResultsCoverInput,
+  IngestResultKind,
+  isSalesforceError,
+  SalesforceResultMismatchError,
+  splitCsv,
+  type SalesforceClient,
+  type UploadLimits,
+} from '../salesforce/index.js';
+import { inlineRecordsAsCsv, openSource } from '../storage/input-sources.js';
+import { saveAndCount, withHeartbeats } from './heartbeat-streams.js';
+import type { StagingStore } from '../storage/staging-store.js';
+import type {
+  CreateIngestJobParams,
+  DownloadIngestResultsRequest,
+  IngestJobResults,
+  IngestJobStatus,
+  ResultFileRef,
+  StagedInput,
+  StageIngestInputRequest,
+} from './types.js';
+
+export interface IngestActivityDeps {
+  salesforce: SalesforceClient;
+  staging: StagingStore;
+  /** Upload unit limits for Bulk 2.0 jobs. @default BULK2_UPLOAD_LIMITS */
+  uploadLimits?: UploadLimits;
+  /** Batch limits for Bulk v1. @default BULK1_BATCH_LIMITS */
+  v1BatchLimits?: UploadLimits;
+}
+
+export function createIngestActivities({
+  salesforce,
+  staging,
+  uploadLimits = BULK2_UPLOAD_LIMITS,
+  v1BatchLimits = BULK1_BATCH_LIMITS,
+}: IngestActivityDeps) {
+  const ingest = salesforce.bulk2Ingest;
+
+  return {
+    /** Reads the input once, checks its shape, and writes upload units to the staging store. */
+    async stageIngestInput({ source: input, stagingPrefix, api }: StageIngestInputRequest): Promise<StagedInput> {
+      const source = 'url' in input ? await openSource(input.url) : inlineRecordsAsCsv(input.records);
+      const unitKey = (i: number) => `${stagingPrefix}/input/unit-${String(i + 1).padStart(4, '0')}.csv`;
+      const split = await splitCsv(source, {
+        limits: api === '1.0' ? v1BatchLimits : uploadLimits,
+        openUnit: (i) => staging.openWrite(unitKey(i)),
+        onProgress: (rows) => heartbeat({ rows }),
+      });
+      log.info('staged ingest input', { rows: split.totalRows, units: split.units.length });
+      return {
+        columns: split.columns,
+        totalRows: split.totalRows,
+        units: split.units.map((u) => ({ ...u, url: staging.urlFor(unitKey(u.index)) })),
+      };
+    },
+
+    /**
+     * Creates the job, or adopts the one an earlier attempt of this activity created: the job id is
+     * heartbeated the moment Salesforce answers, so a retry after a crash finds it in the heartbeat
+     * details instead of creating a second job.
+     */
+    async createIngestJob(params: CreateIngestJobParams): Promise<IngestJobStatus> {
+      const earlier = (activityInfo().heartbeatDetails as { jobId?: string } | undefined)?.jobId;
+      if (earlier) {
+        log.info('adopting the Salesforce job an earlier attempt created', { jobId: earlier });
+        return toStatus(await ingest.getJob(earlier));
+      }
+      const job = await ingest.createJob({
+        object: params.object,
+        operation: params.operation,
+        ...(params.externalIdFieldName ? { externalIdFieldName: params.externalIdFieldName } : {}),
+      });
+      heartbeat({ jobId: job.id });
+      log.info('created Salesforce ingest job', { jobId: job.id });
+      return toStatus(job);
+    },
+
+    /**
+     * Uploads the unit. Bulk 2.0 takes one upload per job and answers a second one with
+     * BULK_API_ERROR "Found multipe contents": after a crash mid-activity, that answer means the
+     * earlier attempt's upload arrived, so it counts as done.
+     */
+    async uploadIngestData({ jobId, unitUrl }: { jobId: string; unitUrl: string }): Promise<void> {
+      try {
+        await ingest.upload(jobId, () =>
+          withHeartbeats(staging.openRead(unitUrl), (bytes) => ({ jobId, uploadedBytes: bytes })),
+        );
+      } catch (err) {
+        if (isSalesforceError(err) && err.errorCode === 'BULK_API_ERROR' && /multip\w* contents/i.test(err.message)) {
+          log.info('the upload of an earlier attempt had arrived; not uploading again', { jobId });
+          return;
+        }
+        throw err;
+      }
+    },
+
+    /** Marks the upload complete; a job an earlier attempt already closed is left as it is. */
+    async closeIngestJob({ jobId }: { jobId: string }): Promise<IngestJobStatus> {
+      const current = await ingest.getJob(jobId);
+      if (current.state !== 'Open') return toStatus(current);
+      return toStatus(await ingest.closeJob(jobId));
+    },
+
+    async getIngestJobStatus({ jobId }: { jobId: string }): Promise<IngestJobStatus> {
+      return toStatus(await ingest.getJob(jobId));
+    },
+
+    /** Aborts the job unless it already ended; returns its state either way. */
+    async abortIngestJob({ jobId }: { jobId: string }): Promise<IngestJobStatus> {
+      const current = await ingest.getJob(jobId);
+      if (current.state === 'JobComplete' || current.state === 'Failed' || current.state === 'Aborted') {
+        return toStatus(current);
+      }
+      await ingest.abortJob(jobId);
+      return toStatus(await ingest.getJob(jobId));
+    },
+
+    /**
+     * Streams the three result sets to staging and checks that they account for every row. Each
+     * finished file is heartbeated, so a retry after a crash fetches only what is missing.
+     */
+    async downloadIngestResults(req: DownloadIngestResultsRequest): Promise<IngestJobResults> {
+      const done: Partial<Record<IngestResultKind, ResultFileRef>> = {
+        ...(activityInfo().heartbeatDetails as Partial<Record<IngestResultKind, ResultFileRef>> | undefined),
+      };
+      for (const kind of Object.values(IngestResultKind)) {
+        if (done[kind] && (await staging.exists(done[kind].url))) continue;
+        const key = `${req.stagingPrefix}/results/${req.jobId}/${kind}.csv`;
+        // Heartbeats while streaming carry only the files already finished, which a retry may skip.
+        const body = withHeartbeats(await ingest.openResults(req.jobId, kind), () => ({ ...done }));
+        const rows = await saveAndCount(body, staging.openWrite(key));
+        done[kind] = { url: staging.urlFor(key), rows };
+        heartbeat(done);
+      }
+      const successful = done.successfulResults as ResultFileRef;
+      const failed = done.failedResults as ResultFileRef;
+      const unprocessed = done.unprocessedrecords as ResultFileRef;
+      const total = successful.rows + failed.rows + unprocessed.rows;
+      if (total !== req.expectedRows) {
+        throw new SalesforceResultMismatchError(
+          `Job ${req.jobId}: results account for ${total} rows (${successful.rows} successful, ${failed.rows} failed, ` +
+            `${unprocessed.rows} unprocessed) but ${req.expectedRows} were uploaded`,
+        );
+      }
+      // Counts can agree while rows differ: check that the files hold exactly the uploaded rows.
+      if (req.unitUrl) {
+        await checkResultsCoverInput(staging.openRead(req.unitUrl), [
+          { name: 'successfulResults', body: staging.openRead(successful.url) },
+          { name: 'failedResults', body: staging.openRead(failed.url) },
+          { name: 'unprocessedrecords', body: staging.openRead(unprocessed.url) },
+        ]);
+      }
+      return { successful, failed, unprocessed };
+    },
+  };
+}
+
+export type IngestActivities = ReturnType<typeof createIngestActivities>;
+
+function toStatus(job: {
+  id: string;
+  state: IngestJobStatus['state'];
+  numberRecordsProcessed?: number;
+  numberRecordsFailed?: number;
+  errorMessage?: string;
+}): IngestJobStatus {
+  return {
+    jobId: job.id,
+    state: job.state,
+    recordsProcessed: job.numberRecordsProcessed ?? 0,
+    recordsFailed: job.numberRecordsFailed ?? 0,
+    ...(job.errorMessage ? { errorMessage: job.errorMessage } : {}),
+  };
+}

@@ -1,0 +1,78 @@
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import type { BulkQueryResult } from '../workflows/contract.js';
+import { connectClient, temporalTargetFromEnv } from '../client/connection.js';
+import { startBulkQuery } from '../client/starters.js';
+import { exitCodeFor, printJson } from './output.js';
+import { waitWithProgress } from './wait.js';
+
+interface QueryFlags {
+  soql: string;
+  out: string;
+  all?: boolean;
+  api: '2.0' | '1.0';
+  pkChunking?: number;
+  workflowId?: string;
+  taskQueue?: string;
+  wait: boolean;
+  json?: boolean;
+}
+
+function chunkSize(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 250_000) throw new InvalidArgumentError('a chunk size from 1 to 250,000');
+  return n;
+}
+
+export function registerQueryCommand(program: Command): void {
+  program
+    .command('query')
+    .description('Export a SOQL query to a CSV file as a durable bulk job')
+    .requiredOption('--soql <query>', 'SOQL, e.g. "SELECT Id, Name FROM Account"')
+    .requiredOption('--out <file>', 'where the CSV goes (the worker writes it)')
+    .option('--all', 'queryAll: include deleted and archived records')
+    .addOption(new Option('--api <version>', 'Bulk API version').choices(['2.0', '1.0']).default('2.0'))
+    .option('--pk-chunking <size>', 'Bulk v1: split by Id ranges of this many records', chunkSize)
+    .option('--workflow-id <id>', 'your business id; starting it again attaches to the running job')
+    .option('--task-queue <name>', 'task queue of the bulkflow workers (default BULKFLOW_TASK_QUEUE or bulkflow)')
+    .option('--no-wait', 'start the job and return its workflow id at once')
+    .option('--json', 'machine-readable output')
+    .action(async (flags: QueryFlags) => {
+      if (flags.pkChunking && flags.api !== '1.0') throw new InvalidArgumentError('--pk-chunking needs --api 1.0');
+      const client = await connectClient(temporalTargetFromEnv());
+      try {
+        const handle = await startBulkQuery(
+          client,
+          {
+            soql: flags.soql,
+            operation: flags.all ? 'queryAll' : 'query',
+            api: flags.api,
+            destination: { url: pathToFileURL(path.resolve(flags.out)).href },
+            ...(flags.pkChunking ? { pkChunking: { chunkSize: flags.pkChunking } } : {}),
+          },
+          {
+            ...(flags.workflowId ? { workflowId: flags.workflowId } : {}),
+            taskQueue: flags.taskQueue ?? process.env.BULKFLOW_TASK_QUEUE ?? 'bulkflow',
+          },
+        );
+        if (!flags.wait) {
+          if (flags.json) printJson({ workflowId: handle.workflowId, runId: handle.firstExecutionRunId });
+          else process.stdout.write(`started ${handle.workflowId}\n`);
+          return;
+        }
+        const result: BulkQueryResult = await waitWithProgress(handle, { quiet: Boolean(flags.json) });
+        if (flags.json) printJson({ workflowId: handle.workflowId, ...result });
+        else {
+          const where = result.results.records ? ` to ${result.results.records.url}` : '';
+          process.stdout.write(
+            `${result.state}: ${result.records.total} records${where} (workflow ${handle.workflowId})\n`,
+          );
+          if (result.failureMessage) process.stdout.write(`  failure: ${result.failureMessage}\n`);
+        }
+        process.exitCode = exitCodeFor(result);
+      } finally {
+        await client.connection.close();
+      }
+    });
+}

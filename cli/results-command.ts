@@ -1,0 +1,54 @@
+import { createWriteStream, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { Command } from 'commander';
+import { openSource } from '../storage/input-sources.js';
+import type { BulkIngestResult, BulkQueryResult } from '../workflows/contract.js';
+import { connectClient, temporalTargetFromEnv } from '../client/connection.js';
+import { printJson } from './output.js';
+
+interface Copied {
+  kind: string;
+  from: string;
+  to: string;
+  rows: number;
+}
+
+/** The result files of an ingest (successful/failed/unprocessed per job) or a query (records). */
+function resultFiles(result: BulkIngestResult | BulkQueryResult): Array<{ name: string; url: string; rows: number }> {
+  const files: Array<{ name: string; url: string; rows: number }> = [];
+  for (const [kind, refs] of Object.entries(result.results) as Array<[string, unknown]>) {
+    const list = Array.isArray(refs)
+      ? (refs as Array<{ url: string; rows: number }>)
+      : refs
+        ? [refs as { url: string; rows: number }]
+        : [];
+    list.forEach((ref, i) => files.push({ name: list.length > 1 ? `${kind}-${i + 1}.csv` : `${kind}.csv`, ...ref }));
+  }
+  return files;
+}
+
+export function registerResultsCommand(program: Command): void {
+  program
+    .command('results <workflowId>')
+    .description("Copy a finished bulk workflow's result files (from file:// or s3:// staging) into a folder")
+    .requiredOption('--out-dir <dir>', 'folder to write the CSV files to')
+    .option('--json', 'machine-readable output')
+    .action(async (workflowId: string, flags: { outDir: string; json?: boolean }) => {
+      const client = await connectClient(temporalTargetFromEnv());
+      try {
+        const result = (await client.workflow.getHandle(workflowId).result()) as BulkIngestResult | BulkQueryResult;
+        mkdirSync(flags.outDir, { recursive: true });
+        const copied: Copied[] = [];
+        for (const file of resultFiles(result)) {
+          const to = path.join(flags.outDir, file.name);
+          await pipeline(await openSource(file.url), createWriteStream(to));
+          copied.push({ kind: file.name.replace(/(-\d+)?\.csv$/, ''), from: file.url, to, rows: file.rows });
+        }
+        if (flags.json) printJson({ workflowId, state: result.state, files: copied });
+        else for (const c of copied) process.stdout.write(`${c.to}: ${c.rows} rows\n`);
+      } finally {
+        await client.connection.close();
+      }
+    });
+}

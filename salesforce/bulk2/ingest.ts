@@ -1,0 +1,118 @@
+/**
+ * Bulk API 2.0 ingest jobs: create, upload once, close or abort, inspect, stream results.
+ *
+ * @see https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/walkthrough_upload_data.htm
+ */
+import type { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { SalesforceHttp } from '../core/http.js';
+import type { CreateIngestJobRequest, IngestJobInfo, IngestResultKind } from './types.js';
+import { jobListQuery, listAllJobs, listJobsPage } from './job-list.js';
+import type { JobListPage, ListJobsFilter } from './query-types.js';
+import { SalesforceInputError } from '../core/errors.js';
+
+export class Bulk2IngestClient {
+  constructor(
+    private readonly http: SalesforceHttp,
+    private readonly apiVersion: string,
+  ) {}
+
+  private path(suffix = ''): string {
+    return `/services/data/v${this.apiVersion}/jobs/ingest${suffix}`;
+  }
+
+  createJob(job: CreateIngestJobRequest): Promise<IngestJobInfo> {
+    return this.http.json<IngestJobInfo>({
+      method: 'POST',
+      path: this.path(),
+      api: 'rest',
+      headers: { 'content-type': 'application/json; charset=UTF-8' },
+      body: JSON.stringify({ contentType: 'CSV', lineEnding: 'LF', columnDelimiter: 'COMMA', ...job }),
+    });
+  }
+
+  getJob(jobId: string): Promise<IngestJobInfo> {
+    return this.http.json<IngestJobInfo>({ method: 'GET', path: this.path(`/${jobId}`), api: 'rest' });
+  }
+
+  /**
+   * Uploads the job's only CSV payload. `body` is a factory so that the upload can be sent again
+   * if the session has to be renewed first. Salesforce accepts one upload per job.
+   */
+  async upload(jobId: string, body: () => Readable): Promise<void> {
+    const res = await this.http.send({
+      method: 'PUT',
+      path: this.path(`/${jobId}/batches`),
+      api: 'rest',
+      headers: { 'content-type': 'text/csv; charset=UTF-8' },
+      body,
+    });
+    await res.body.dump();
+  }
+
+  /** Marks the upload complete so Salesforce queues the job for processing. */
+  closeJob(jobId: string): Promise<IngestJobInfo> {
+    return this.setState(jobId, 'UploadComplete');
+  }
+
+  abortJob(jobId: string): Promise<IngestJobInfo> {
+    return this.setState(jobId, 'Aborted');
+  }
+
+  private setState(jobId: string, state: 'UploadComplete' | 'Aborted'): Promise<IngestJobInfo> {
+    return this.http.json<IngestJobInfo>({
+      method: 'PATCH',
+      path: this.path(`/${jobId}`),
+      api: 'rest',
+      headers: { 'content-type': 'application/json; charset=UTF-8' },
+      body: JSON.stringify({ state }),
+    });
+  }
+
+  /** Opens one result set (CSV, with Salesforce's `sf__` columns) as a stream. */
+  async openResults(jobId: string, kind: IngestResultKind): Promise<Readable> {
+    const res = await this.http.send({
+      method: 'GET',
+      path: this.path(`/${jobId}/${kind}`),
+      api: 'rest',
+      headers: { accept: 'text/csv' },
+    });
+    return res.body;
+  }
+
+  /** Streams one result set into `sink`. */
+  async downloadResults(jobId: string, kind: IngestResultKind, sink: Writable): Promise<void> {
+    await pipeline(await this.openResults(jobId, kind), sink);
+  }
+
+  /**
+   * Picks up a job created earlier (by a process that crashed, or another tool) by id: its current info.
+   * Throws when the id names a job that is not a Bulk 2.0 ingest job.
+   */
+  async attachJob(jobId: string): Promise<IngestJobInfo> {
+    const info = await this.getJob(jobId);
+    const jobType = (info as IngestJobInfo & { jobType?: string }).jobType;
+    if (jobType !== undefined && jobType !== 'V2Ingest') {
+      throw new SalesforceInputError(`Job ${jobId} is a ${jobType} job, not a Bulk API 2.0 ingest job`);
+    }
+    return info;
+  }
+
+  /**
+   * One page (up to 1,000 jobs) of the org's ingest jobs; pass the previous page's `nextRecordsUrl` for the next.
+   * @see https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/get_all_jobs.htm
+   */
+  listJobs(filter: ListJobsFilter = {}, nextRecordsUrl?: string): Promise<JobListPage<IngestJobInfo>> {
+    return listJobsPage<IngestJobInfo>(this.http, nextRecordsUrl ?? this.path(jobListQuery(filter)));
+  }
+
+  /** Every ingest job, following `nextRecordsUrl`; e.g. to find jobs a crashed process left open. */
+  listAllJobs(filter: ListJobsFilter = {}): AsyncGenerator<IngestJobInfo> {
+    return listAllJobs<IngestJobInfo>(this.http, this.path(jobListQuery(filter)));
+  }
+
+  async deleteJob(jobId: string): Promise<void> {
+    const res = await this.http.send({ method: 'DELETE', path: this.path(`/${jobId}`), api: 'rest' });
+    await res.body.dump();
+  }
+}
