@@ -31,7 +31,7 @@ export interface ChildReport {
   maxRssKb: number;
 }
 
-const POLL = { initialMs: 200, factor: 1.5, maxMs: 2000 };
+const POLL = { floorMs: 200, initialMs: 200, ceilingMs: 2000 };
 
 /** Connection resets seen while polling (the emulator may block its event loop on a large job). */
 let pollRetries = 0;

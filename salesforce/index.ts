@@ -92,15 +92,14 @@ export {
   type LimitValue,
   type OrgLimits,
 } from './org/limits.js';
+export { pollUntil, type PollUntilOptions } from './core/polling.js';
 export {
   DEFAULT_POLL_POLICY,
-  delayFor,
-  pollCallsFor,
-  pollUntil,
-  withDefaults as pollPolicyWithDefaults,
+  PollPolicyError,
+  simulatePolls,
+  withPollDefaults,
   type PollPolicy,
-  type PollUntilOptions,
-} from './core/polling.js';
+} from '../common/poll-policy.js';
 export { Bulk1Client, pkChunkingHeader, type AddBatchesOptions } from './bulk1/client.js';
 export {
   parseBatchInfo,

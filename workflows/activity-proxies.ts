@@ -6,6 +6,7 @@ import type { ActivityTimeouts } from './contract.js';
 /** Retries for Salesforce calls: transient errors back off; typed non-retryable ones fail fast. */
 const RETRY = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 20 };
 
+/** The two activity proxies every workflow uses: short calls, and heartbeating streaming steps. */
 export function activityProxies(timeouts: ActivityTimeouts = {}) {
   return {
     /** Single Salesforce calls (status, close, abort). */
@@ -19,4 +20,5 @@ export function activityProxies(timeouts: ActivityTimeouts = {}) {
   };
 }
 
+/** What {@link activityProxies} returns. */
 export type ActivityProxies = ReturnType<typeof activityProxies>;

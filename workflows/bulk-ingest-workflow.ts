@@ -27,11 +27,23 @@ import {
 import { jobProgressSignal, type IngestJobOutcome } from './ingest-job-contract.js';
 import { bulkIngestJobWorkflow } from './bulk2-ingest-job-workflow.js';
 import { bulkIngestV1Workflow } from './bulk1-ingest-job-workflow.js';
+import { resolvePollPolicy } from './poll-loop.js';
 
 /** Salesforce jobs of one workflow that run at once, unless the input says otherwise. */
 export const DEFAULT_MAX_CONCURRENT_JOBS = 4;
 
+/**
+ * Loads `input.source` into `input.object` with one Bulk operation, once, whatever happens to the workers.
+ * Every input row ends in exactly one of the result's successful, failed or unprocessed files.
+ *
+ * Signal {@link abortSignal} to abort the Salesforce job(s); query {@link progressQuery} for live counts.
+ *
+ * @example
+ * await client.workflow.start(bulkIngestWorkflow, { taskQueue: 'bulkflow', workflowId: 'contacts-2026-11-23',
+ *   args: [{ object: 'Contact', operation: 'insert', source: { url: 'file:///data/contacts.csv' } }] });
+ */
 export async function bulkIngestWorkflow(input: BulkIngestInput): Promise<BulkIngestResult> {
+  resolvePollPolicy(input.pollPolicy); // a bad policy fails the start, not a child hours later
   const run = new IngestRun(input);
   setHandler(abortSignal, ({ reason }) => run.requestAbort(reason));
   setHandler(progressQuery, () => run.progress());

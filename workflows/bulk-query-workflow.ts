@@ -5,7 +5,6 @@
  */
 import {
   CancellationScope,
-  condition,
   continueAsNew,
   isCancellation,
   setHandler,
@@ -13,6 +12,8 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { QueryJobStatus } from '../activities/index.js';
+import type { PollPolicy } from '../common/poll-policy.js';
+import { TERMINAL_BULK2_STATES } from '../common/wire-values.js';
 import { activityProxies } from './activity-proxies.js';
 import {
   abortSignal,
@@ -23,11 +24,17 @@ import {
   type BulkProgress,
   type BulkQueryInput,
   type BulkQueryResult,
-  type PollPolicy,
 } from './contract.js';
+import { abortStep, pollUntilDone, resolvePollPolicy } from './poll-loop.js';
 
-const DEFAULT_POLL: Required<PollPolicy> = { initialMs: 1000, factor: 1.5, maxMs: 30_000 };
+const TERMINAL: ReadonlySet<string> = new Set(TERMINAL_BULK2_STATES);
 
+/**
+ * Runs `input.soql` as a Bulk query (2.0, or v1 with PK chunking) and writes the records as one CSV to
+ * `input.destination` or the staging store. A killed worker's download resumes from its last part.
+ *
+ * Signal {@link abortSignal} to abort the Salesforce job; query {@link progressQuery} for live counts.
+ */
 export async function bulkQueryWorkflow(input: BulkQueryInput): Promise<BulkQueryResult> {
   const run = new QueryRun(input);
   setHandler(abortSignal, ({ reason }) => run.requestAbort(reason));
@@ -52,7 +59,7 @@ class QueryRun {
   constructor(private readonly input: BulkQueryInput) {
     this.api = input.api ?? '2.0';
     this.act = activityProxies(input.activityTimeouts);
-    this.poll = { ...DEFAULT_POLL, ...input.pollPolicy };
+    this.poll = resolvePollPolicy(input.pollPolicy);
     this.job = input.resume?.job;
     const info = workflowInfo();
     this.stagingPrefix = `${encodeURIComponent(info.workflowId)}/${info.firstExecutionRunId}`;
@@ -110,28 +117,30 @@ class QueryRun {
     return this.finish(records);
   }
 
-  private async waitForJob(job: BulkJobProgress): Promise<QueryJobStatus> {
-    let delay = this.input.resume?.delayMs ?? this.poll.initialMs;
-    for (;;) {
-      const status = await this.act.calls.getQueryJobStatus({ jobId: job.id, api: this.api });
-      this.update(status);
-      if (status.done) return status;
-      if (this.abortReason) {
-        this.update(await this.act.calls.abortQueryJob({ jobId: job.id, api: this.api }));
-        continue;
-      }
-      const info = workflowInfo();
-      if (info.continueAsNewSuggested || info.historyLength >= (this.input.historyEventLimit ?? 2000)) {
-        await continueAsNew<typeof bulkQueryWorkflow>({ ...this.input, resume: { job: { ...job }, delayMs: delay } });
-      }
-      await condition(() => this.abortReason !== undefined, delay);
-      delay = Math.min(Math.round(delay * this.poll.factor), this.poll.maxMs);
-    }
+  /** Polls on durable timers (see poll-loop.ts). The total is unknown until the job ends. */
+  private waitForJob(job: BulkJobProgress): Promise<QueryJobStatus> {
+    return pollUntilDone({
+      check: async () => {
+        const status = await this.act.calls.getQueryJobStatus({ jobId: job.id, api: this.api });
+        this.update(status);
+        return status;
+      },
+      abortRequested: () => this.abortReason !== undefined,
+      abort: () => this.abort(),
+      policy: this.poll,
+      ...(this.input.resume ? { resume: this.input.resume } : {}),
+      ...(this.input.historyEventLimit ? { historyEventLimit: this.input.historyEventLimit } : {}),
+      continueAsNew: (resume) =>
+        continueAsNew<typeof bulkQueryWorkflow>({ ...this.input, resume: { job: { ...job }, ...resume } }),
+    });
   }
 
   async abort(): Promise<void> {
-    if (!this.job || ['JobComplete', 'Failed', 'Aborted'].includes(this.job.state)) return;
-    this.update(await this.act.calls.abortQueryJob({ jobId: this.job.id, api: this.api }));
+    const job = this.job;
+    if (!job || TERMINAL.has(job.state)) return;
+    await abortStep(job.id, async () =>
+      this.update(await this.act.calls.abortQueryJob({ jobId: job.id, api: this.api })),
+    );
   }
 
   private update(status: QueryJobStatus): void {

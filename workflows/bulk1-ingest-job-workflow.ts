@@ -4,29 +4,25 @@
  * close → poll on durable timers → match each batch's results to its rows. Continues as new between
  * steps once its history grows, carrying the job id, the batch ids and the results so far.
  */
-import {
-  CancellationScope,
-  condition,
-  continueAsNew,
-  getExternalWorkflowHandle,
-  isCancellation,
-  setHandler,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { CancellationScope, continueAsNew, isCancellation, setHandler } from '@temporalio/workflow';
 import type { StagedUnit, V1JobStatus } from '../activities/index.js';
+import type { PollPolicy } from '../common/poll-policy.js';
 import { activityProxies, type ActivityProxies } from './activity-proxies.js';
-import { abortSignal, type BulkJobProgress, type PollPolicy } from './contract.js';
-import { jobProgressSignal, type IngestJobOutcome } from './ingest-job-contract.js';
-import type { IngestJobWorkflowInput } from './ingest-job-contract.js';
+import { abortSignal, type BulkJobProgress } from './contract.js';
+import { reportToParent, type IngestJobOutcome, type IngestJobWorkflowInput } from './ingest-job-contract.js';
+import { abortStep, historyIsLong, pollUntilDone, resolvePollPolicy, type PollResume } from './poll-loop.js';
 
+/** Input of {@link bulkIngestV1Workflow}: every staged unit goes into one v1 job, a batch each. */
 export interface IngestV1WorkflowInput extends Omit<IngestJobWorkflowInput, 'unit' | 'resume'> {
   units: StagedUnit[];
   /** Carried across continue-as-new. */
-  resume?: { job: BulkJobProgress; batchIds: string[]; closed: boolean; outcomes: IngestJobOutcome[]; delayMs: number };
+  resume?: { job: BulkJobProgress; batchIds: string[]; closed: boolean; outcomes: IngestJobOutcome[] } & PollResume;
 }
 
-const DEFAULT_POLL: Required<PollPolicy> = { initialMs: 1000, factor: 1.5, maxMs: 30_000 };
-
+/**
+ * Internal child of `bulkIngestWorkflow` for `api: '1.0'`: one Bulk v1 job with a batch per unit. Its type
+ * name (with the `V1` that predates the `bulk1` spelling) is recorded in running histories, so it stays.
+ */
 export async function bulkIngestV1Workflow(input: IngestV1WorkflowInput): Promise<IngestJobOutcome[]> {
   const run = new V1Run(input);
   setHandler(abortSignal, ({ reason }) => run.requestAbort(reason));
@@ -43,19 +39,19 @@ class V1Run {
   private readonly batchIds: string[];
   private closed: boolean;
   private readonly outcomes: IngestJobOutcome[];
-  private delay: number;
+  private pollResume: PollResume | undefined;
   private abortReason: string | undefined;
   private readonly act: ActivityProxies;
   private readonly poll: Required<PollPolicy>;
 
   constructor(private readonly input: IngestV1WorkflowInput) {
     this.act = activityProxies(input.activityTimeouts);
-    this.poll = { ...DEFAULT_POLL, ...input.pollPolicy };
+    this.poll = resolvePollPolicy(input.pollPolicy);
     this.job = input.resume?.job;
     this.batchIds = [...(input.resume?.batchIds ?? [])];
     this.closed = input.resume?.closed ?? false;
     this.outcomes = [...(input.resume?.outcomes ?? [])];
-    this.delay = input.resume?.delayMs ?? this.poll.initialMs;
+    this.pollResume = input.resume;
   }
 
   requestAbort(reason: string): void {
@@ -107,38 +103,40 @@ class V1Run {
   }
 
   private async waitForJob(job: BulkJobProgress): Promise<void> {
-    for (;;) {
-      const status = await this.act.calls.getV1JobStatus({ jobId: job.id });
-      this.update(status);
-      if (status.done) return;
-      if (this.abortReason && status.state !== 'Aborted') {
-        await this.abort();
-        continue;
-      }
-      await this.continueIfLong();
-      await condition(() => this.abortReason !== undefined && job.state !== 'Aborted', this.delay);
-      this.delay = Math.min(Math.round(this.delay * this.poll.factor), this.poll.maxMs);
-    }
-  }
-
-  async abort(): Promise<void> {
-    if (!this.job || this.job.state === 'Aborted' || this.job.state === 'Failed') return;
-    this.update(await this.act.calls.abortV1Job({ jobId: this.job.id }));
-  }
-
-  private async continueIfLong(): Promise<void> {
-    const info = workflowInfo();
-    if (this.abortReason || !this.job) return;
-    if (!info.continueAsNewSuggested && info.historyLength < (this.input.historyEventLimit ?? 2000)) return;
-    await continueAsNew<typeof bulkIngestV1Workflow>({
-      ...this.input,
-      resume: {
-        job: { ...this.job },
-        batchIds: this.batchIds,
-        closed: this.closed,
-        outcomes: this.outcomes,
-        delayMs: this.delay,
+    await pollUntilDone({
+      check: async () => {
+        const status = await this.act.calls.getV1JobStatus({ jobId: job.id });
+        this.update(status);
+        return status;
       },
+      abortRequested: () => this.abortReason !== undefined && this.job?.state !== 'Aborted',
+      abort: () => this.abort(),
+      policy: this.poll,
+      totalRecords: this.input.units.reduce((sum, unit) => sum + unit.rows, 0),
+      ...(this.pollResume ? { resume: this.pollResume } : {}),
+      ...(this.input.historyEventLimit ? { historyEventLimit: this.input.historyEventLimit } : {}),
+      continueAsNew: (resume) => this.continueAsNew(resume),
+    });
+  }
+
+  /** Aborts the v1 job unless it has ended (a `Closed` job can still be aborted). */
+  async abort(): Promise<void> {
+    const job = this.job;
+    if (!job || job.state === 'Aborted' || job.state === 'Failed') return;
+    await abortStep(job.id, async () => this.update(await this.act.calls.abortV1Job({ jobId: job.id })));
+  }
+
+  /** Between steps (batches, downloads): continue as new once history is long. */
+  private async continueIfLong(): Promise<void> {
+    if (this.abortReason || !this.job) return;
+    if (historyIsLong(this.input.historyEventLimit)) await this.continueAsNew(this.pollResume ?? {});
+  }
+
+  private continueAsNew(resume: PollResume): Promise<never> {
+    const job = this.job as BulkJobProgress;
+    return continueAsNew<typeof bulkIngestV1Workflow>({
+      ...this.input,
+      resume: { job: { ...job }, batchIds: this.batchIds, closed: this.closed, outcomes: this.outcomes, ...resume },
     });
   }
 
@@ -155,10 +153,6 @@ class V1Run {
       recordsProcessed: status.recordsProcessed,
       recordsFailed: status.recordsFailed,
     };
-    if (changed) {
-      getExternalWorkflowHandle(this.input.parentWorkflowId)
-        .signal(jobProgressSignal, { unitIndex: 0, job: { ...this.job } })
-        .catch(() => undefined);
-    }
+    if (changed) reportToParent(this.input.parentWorkflowId, { unitIndex: 0, job: { ...this.job } });
   }
 }

@@ -4,26 +4,23 @@
  * download results. Continues as new while polling once its history grows, so a job that runs for
  * days keeps a short history.
  */
-import {
-  CancellationScope,
-  condition,
-  continueAsNew,
-  getExternalWorkflowHandle,
-  isCancellation,
-  log,
-  setHandler,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { CancellationScope, continueAsNew, isCancellation, setHandler } from '@temporalio/workflow';
 import type { IngestJobStatus } from '../activities/types.js';
+import type { PollPolicy } from '../common/poll-policy.js';
+import { TERMINAL_BULK2_STATES } from '../common/wire-values.js';
 import { activityProxies, type ActivityProxies } from './activity-proxies.js';
-import { abortSignal, progressQuery, type BulkJobProgress, type PollPolicy } from './contract.js';
-import { jobProgressSignal, type IngestJobOutcome, type IngestJobWorkflowInput } from './ingest-job-contract.js';
+import { abortSignal, progressQuery, type BulkJobProgress } from './contract.js';
+import { reportToParent, type IngestJobOutcome, type IngestJobWorkflowInput } from './ingest-job-contract.js';
+import { abortStep, pollUntilDone, resolvePollPolicy } from './poll-loop.js';
 
-const TERMINAL = new Set(['JobComplete', 'Failed', 'Aborted']);
-const DEFAULT_POLL: Required<PollPolicy> = { initialMs: 1000, factor: 1.5, maxMs: 30_000 };
+const TERMINAL: ReadonlySet<string> = new Set(TERMINAL_BULK2_STATES);
 /** Progress reports to the parent: on every state change, else at most this often. */
 const REPORT_INTERVAL_MS = 30_000;
 
+/**
+ * Internal child of {@link bulkIngestWorkflow}: one Bulk 2.0 job for one staged unit, from create to results.
+ * Its type name is recorded in running histories, so it does not change.
+ */
 export async function bulkIngestJobWorkflow(input: IngestJobWorkflowInput): Promise<IngestJobOutcome> {
   const run = new IngestJobRun(input);
   setHandler(abortSignal, ({ reason }) => run.requestAbort(reason));
@@ -46,7 +43,7 @@ class IngestJobRun {
   private lastReport = { state: '', at: -Infinity };
 
   constructor(private readonly input: IngestJobWorkflowInput) {
-    this.poll = { ...DEFAULT_POLL, ...input.pollPolicy };
+    this.poll = resolvePollPolicy(input.pollPolicy);
     this.act = activityProxies(input.activityTimeouts);
     this.job = input.resume?.job;
   }
@@ -81,7 +78,7 @@ class IngestJobRun {
       }
       this.update(await this.act.calls.closeIngestJob({ jobId: this.job.id }));
     }
-    await this.waitForJob(this.job, this.input.resume?.delayMs ?? this.poll.initialMs);
+    await this.waitForJob(this.job);
     const results = await this.act.streams.downloadIngestResults({
       jobId: this.job.id,
       stagingPrefix: this.input.stagingPrefix,
@@ -91,42 +88,29 @@ class IngestJobRun {
     return { unitIndex: unit.index, job: { ...this.job }, results };
   }
 
-  /** Polls with backoff on durable timers; an abort wakes it at once; long waits continue as new. */
-  private async waitForJob(job: BulkJobProgress, firstDelay: number): Promise<void> {
-    let delay = firstDelay;
-    let abortSent = false;
-    for (;;) {
-      this.update(await this.act.calls.getIngestJobStatus({ jobId: job.id }));
-      if (TERMINAL.has(job.state)) return;
-      if (this.abortReason && !abortSent) {
-        abortSent = true;
-        await this.abortJob();
-        continue;
-      }
-      if (!this.abortReason && this.historyIsLong()) {
-        await continueAsNew<typeof bulkIngestJobWorkflow>({
-          ...this.input,
-          resume: { job: { ...job }, delayMs: delay },
-        });
-      }
-      await condition(() => this.abortReason !== undefined && !abortSent, delay);
-      delay = Math.min(Math.round(delay * this.poll.factor), this.poll.maxMs);
-    }
-  }
-
-  private historyIsLong(): boolean {
-    const info = workflowInfo();
-    return info.continueAsNewSuggested || info.historyLength >= (this.input.historyEventLimit ?? 2000);
+  /** Polls on durable timers (see poll-loop.ts); an abort wakes it at once; long waits continue as new. */
+  private async waitForJob(job: BulkJobProgress): Promise<void> {
+    await pollUntilDone({
+      check: async () => {
+        this.update(await this.act.calls.getIngestJobStatus({ jobId: job.id }));
+        return { ...job, done: TERMINAL.has(job.state) };
+      },
+      abortRequested: () => this.abortReason !== undefined,
+      abort: () => this.abortJob(),
+      policy: this.poll,
+      totalRecords: this.input.unit.rows,
+      ...(this.input.resume ? { resume: this.input.resume } : {}),
+      ...(this.input.historyEventLimit ? { historyEventLimit: this.input.historyEventLimit } : {}),
+      continueAsNew: (resume) =>
+        continueAsNew<typeof bulkIngestJobWorkflow>({ ...this.input, resume: { job: { ...job }, ...resume } }),
+    });
   }
 
   /** Aborts the Salesforce job unless it has ended. */
   async abortJob(): Promise<void> {
-    if (!this.job || TERMINAL.has(this.job.state)) return;
-    try {
-      this.update(await this.act.calls.abortIngestJob({ jobId: this.job.id }));
-    } catch (err) {
-      log.warn('could not abort the Salesforce job', { jobId: this.job.id, error: String(err) });
-    }
+    const job = this.job;
+    if (!job || TERMINAL.has(job.state)) return;
+    await abortStep(job.id, async () => this.update(await this.act.calls.abortIngestJob({ jobId: job.id })));
   }
 
   private jobParams() {
@@ -156,9 +140,6 @@ class IngestJobRun {
     const now = Date.now();
     if (job.state === this.lastReport.state && now - this.lastReport.at < REPORT_INTERVAL_MS) return;
     this.lastReport = { state: job.state, at: now };
-    const parent = getExternalWorkflowHandle(this.input.parentWorkflowId);
-    parent.signal(jobProgressSignal, { unitIndex: this.input.unit.index, job: { ...job } }).catch((err: unknown) => {
-      log.warn('could not report progress to the parent workflow', { error: String(err) });
-    });
+    reportToParent(this.input.parentWorkflowId, { unitIndex: this.input.unit.index, job: { ...job } });
   }
 }

@@ -5,15 +5,19 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { ResultFileRef } from '../activities/types.js';
+import type { PollPolicy } from '../common/poll-policy.js';
 import type { IngestOperation } from '../common/wire-values.js';
+import type { PollResume } from './poll-loop.js';
 
 /** The task queue bulkflow's workers poll unless told otherwise. */
 export const DEFAULT_TASK_QUEUE = 'bulkflow';
 
+/** The public workflow type names, as services, schedules and the `temporal` CLI name them. */
 export const WorkflowType = {
   BulkIngest: 'bulkIngestWorkflow',
   BulkQuery: 'bulkQueryWorkflow',
 } as const;
+/** One of {@link WorkflowType}'s names. */
 export type WorkflowType = (typeof WorkflowType)[keyof typeof WorkflowType];
 
 /** Where a bulk workflow is in its lifecycle. */
@@ -26,6 +30,7 @@ export const BulkflowState = {
   Failed: 'Failed',
   Aborted: 'Aborted',
 } as const;
+/** One of {@link BulkflowState}'s values. */
 export type BulkflowState = (typeof BulkflowState)[keyof typeof BulkflowState];
 
 /**
@@ -40,13 +45,16 @@ export const SearchAttributes = {
   jobIds: defineSearchAttributeKey('BulkflowJobIds', SearchAttributeType.KEYWORD_LIST),
 } as const;
 
+/** The payload of {@link abortSignal}. */
 export interface AbortRequest {
+  /** Why, as operators will read it in the result and the progress query. */
   reason: string;
 }
 
 /** Operators' abort: aborts the Salesforce job(s), stops further uploads, still reports results. */
 export const abortSignal = defineSignal<[AbortRequest]>('abort');
 
+/** One Salesforce job of a bulk workflow, as last seen. */
 export interface BulkJobProgress {
   /** Salesforce job id. */
   id: string;
@@ -58,6 +66,7 @@ export interface BulkJobProgress {
   errorMessage?: string;
 }
 
+/** What {@link progressQuery} answers: the workflow's state, its jobs and record counts so far. */
 export interface BulkProgress {
   state: BulkflowState;
   jobs: BulkJobProgress[];
@@ -65,17 +74,14 @@ export interface BulkProgress {
   abortReason?: string;
 }
 
+/** Query `progress`: live state and counts, answered from workflow memory (no Salesforce call). */
 export const progressQuery = defineQuery<BulkProgress>('progress');
 
-/** How the workflow polls a Salesforce job: start fast, grow by `factor`, never above `maxMs`. */
-export interface PollPolicy {
-  /** @default 1000 */
-  initialMs?: number;
-  /** @default 1.5 */
-  factor?: number;
-  /** @default 30000 */
-  maxMs?: number;
-}
+/**
+ * How a workflow polls a Salesforce job: it predicts the finish from the job's progress and polls near it,
+ * within a floor and a ceiling (see `common/poll-policy.ts`). The old `maxMs` is read as `ceilingMs`.
+ */
+export type { PollPolicy };
 
 /** How long activities may take before Temporal retries them, e.g. on another worker after a crash. */
 export interface ActivityTimeouts {
@@ -97,6 +103,7 @@ export type IngestSource = { url: string } | { records: Array<Record<string, Inl
 /** Inline records above this size must be staged as a file instead. */
 export const MAX_INLINE_BYTES = 256 * 1024;
 
+/** Input of `bulkIngestWorkflow`. It travels through history: a location or a few inline records, no secrets. */
 export interface BulkIngestInput {
   object: string;
   operation: IngestOperation;
@@ -113,6 +120,7 @@ export interface BulkIngestInput {
   historyEventLimit?: number;
 }
 
+/** Result of `bulkIngestWorkflow`: counts and the result files that account for every input row. */
 export interface BulkIngestResult {
   /** `Completed` when every job ended (rows may still have failed individually). */
   state: typeof BulkflowState.Completed | typeof BulkflowState.Failed | typeof BulkflowState.Aborted;
@@ -126,6 +134,7 @@ export interface BulkIngestResult {
   failureMessage?: string;
 }
 
+/** Input of `bulkQueryWorkflow`. */
 export interface BulkQueryInput {
   /** SOQL. Bulk 2.0 refuses GROUP BY, OFFSET, TYPEOF, aggregates, FIELDS() and subqueries. */
   soql: string;
@@ -144,9 +153,10 @@ export interface BulkQueryInput {
   /** Continue as new while polling once history reaches this many events. @default 2000 */
   historyEventLimit?: number;
   /** Internal: carried across continue-as-new. */
-  resume?: { job: BulkJobProgress; delayMs: number };
+  resume?: { job: BulkJobProgress } & PollResume;
 }
 
+/** Result of `bulkQueryWorkflow`: the job and where the joined CSV is. */
 export interface BulkQueryResult {
   state: typeof BulkflowState.Completed | typeof BulkflowState.Failed | typeof BulkflowState.Aborted;
   jobs: BulkJobProgress[];

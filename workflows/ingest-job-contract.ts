@@ -2,11 +2,13 @@
  * The internal contract between `bulkIngestWorkflow` and its per-job children. Not public: the
  * names may change with a patch, unlike those in contract.ts.
  */
-import { defineSignal } from '@temporalio/workflow';
+import { defineSignal, getExternalWorkflowHandle, log } from '@temporalio/workflow';
 import type { IngestJobResults, ResultFileRef, StagedUnit } from '../activities/types.js';
 import type { IngestOperation } from '../common/wire-values.js';
 import type { ActivityTimeouts, BulkJobProgress, PollPolicy } from './contract.js';
+import type { PollResume } from './poll-loop.js';
 
+/** Input of a per-job child workflow (internal). */
 export interface IngestJobWorkflowInput {
   object: string;
   operation: IngestOperation;
@@ -19,10 +21,11 @@ export interface IngestJobWorkflowInput {
   activityTimeouts?: ActivityTimeouts;
   /** Continue as new once history holds this many events. @default 2000 */
   historyEventLimit?: number;
-  /** Carried across continue-as-new: the job being polled and the next delay. */
-  resume?: { job: BulkJobProgress; delayMs: number };
+  /** Carried across continue-as-new: the job being polled and the poll policy's state. */
+  resume?: { job: BulkJobProgress } & PollResume;
 }
 
+/** What a per-job child returns to `bulkIngestWorkflow`: its job and the unit's result files. */
 export interface IngestJobOutcome {
   unitIndex: number;
   /** Undefined when the unit was never sent (aborted before its job existed). */
@@ -30,6 +33,7 @@ export interface IngestJobOutcome {
   results: { successful?: ResultFileRef; failed?: ResultFileRef; unprocessed: ResultFileRef } | IngestJobResults;
 }
 
+/** The payload of {@link jobProgressSignal}. */
 export interface JobProgressReport {
   unitIndex: number;
   job: BulkJobProgress;
@@ -37,3 +41,15 @@ export interface JobProgressReport {
 
 /** A child tells its parent how its Salesforce job is doing. */
 export const jobProgressSignal = defineSignal<[JobProgressReport]>('bulkflow.jobProgress');
+
+/**
+ * Sends a child's progress to its parent. A failed signal (the parent is gone or continuing as new) is
+ * logged, not thrown: progress is advisory, the child's result is what counts.
+ */
+export function reportToParent(parentWorkflowId: string, report: JobProgressReport): void {
+  getExternalWorkflowHandle(parentWorkflowId)
+    .signal(jobProgressSignal, report)
+    .catch((err: unknown) => {
+      log.warn('could not report progress to the parent workflow', { error: String(err) });
+    });
+}

@@ -40,7 +40,7 @@ export function batchesForRows(rows: number): number {
 export interface BulkCapacityRequest {
   /** Bulk batches the work will use (see {@link batchesForRows}). @default 0 */
   batchesNeeded?: number;
-  /** API requests the work will use (see `pollCallsFor` in `polling.ts`). @default 0 */
+  /** API requests the work will use (polls: see `simulatePolls` in `common/poll-policy.ts`). @default 0 */
   apiCallsNeeded?: number;
   /** Share of each daily limit to leave for other integrations, 0–1. @default 0 */
   reserveFraction?: number;

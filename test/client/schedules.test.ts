@@ -52,7 +52,7 @@ before(async () => {
     object: 'Contact',
     operation: 'insert',
     source: { url: pathToFileURL(file).href },
-    pollPolicy: { initialMs: 100, maxMs: 300 },
+    pollPolicy: { initialMs: 100, ceilingMs: 300 },
   };
 });
 

@@ -58,7 +58,7 @@ async function startAndWaitForProcessing(name: string): Promise<string> {
       object: 'Contact',
       operation: 'insert',
       source: { url: pathToFileURL(file).href },
-      pollPolicy: { initialMs: 200, maxMs: 500 },
+      pollPolicy: { initialMs: 200, ceilingMs: 500 },
     },
     { taskQueue: env.BULKFLOW_TASK_QUEUE ?? '', workflowId },
   );

@@ -16,7 +16,7 @@ import {
 } from '../../salesforce/index.js';
 
 /** Polls fast: the emulator finishes small jobs in milliseconds. */
-export const FAST_POLL = { initialMs: 5, factor: 1.5, maxMs: 50 };
+export const FAST_POLL = { floorMs: 5, initialMs: 5, ceilingMs: 50 };
 
 export function passwordAuth(url: string): Authenticator {
   return new OAuthPasswordAuthenticator({

@@ -37,7 +37,7 @@ function input(name: string) {
     object: 'Contact',
     operation: 'insert' as const,
     source: { url: pathToFileURL(file).href },
-    pollPolicy: { initialMs: 100, maxMs: 200 },
+    pollPolicy: { initialMs: 100, ceilingMs: 200 },
   };
 }
 

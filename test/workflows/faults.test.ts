@@ -23,7 +23,7 @@ let env: TestWorkflowEnvironment;
 let emulator: SalesforceEmulator;
 const taskQueue = `faults-${randomUUID()}`;
 const dir = mkdtempSync(path.join(tmpdir(), 'bulkflow-faults-'));
-const POLL = { initialMs: 100, maxMs: 300 };
+const POLL = { initialMs: 100, ceilingMs: 300 };
 
 before(async () => {
   bed = await startTestbed({ taskQueue, dir, worker: { v1BatchLimits: { maxRows: 200, maxBytes: 10_000_000 } } });

@@ -49,7 +49,7 @@ test('450 rows become 5 jobs run 2 at a time, each continuing as new, every row 
       source: { url: pathToFileURL(file).href },
       maxConcurrentJobs: 2,
       historyEventLimit: 30,
-      pollPolicy: { initialMs: 100, factor: 1, maxMs: 100 },
+      pollPolicy: { initialMs: 100, ceilingMs: 100 },
     },
     { taskQueue, workflowId },
   );

@@ -53,7 +53,7 @@ test('v1 insert over three batches: each row once, results matched to their rows
       operation: 'insert',
       api: '1.0',
       source: { url: csv('v1ins', rows) },
-      pollPolicy: { initialMs: 100, maxMs: 300 },
+      pollPolicy: { initialMs: 100, ceilingMs: 300 },
     },
     { taskQueue },
   );
@@ -92,7 +92,7 @@ test('v1 abort while batches are being added: the rest are never sent, every row
       operation: 'insert',
       api: '1.0',
       source: { url: csv('v1abort', rows) },
-      pollPolicy: { initialMs: 100, maxMs: 200 },
+      pollPolicy: { initialMs: 100, ceilingMs: 200 },
     },
     { taskQueue },
   );

@@ -120,7 +120,7 @@ test('the abort signal aborts the Salesforce job mid-processing and the result a
           object: 'Contact',
           operation: 'insert',
           source: { url: pathToFileURL(file).href },
-          pollPolicy: { initialMs: 100, maxMs: 200 },
+          pollPolicy: { initialMs: 100, ceilingMs: 200 },
         },
         { taskQueue: slowQueue, workflowId: `abort-${randomUUID()}` },
       );

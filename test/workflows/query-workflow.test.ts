@@ -25,7 +25,7 @@ let bed: Testbed;
 const taskQueue = `query-${randomUUID()}`;
 const dir = mkdtempSync(path.join(tmpdir(), 'bulkflow-query-'));
 const rows = contactRows(1_200, 'q');
-const FAST_POLL = { initialMs: 100, maxMs: 300 };
+const FAST_POLL = { initialMs: 100, ceilingMs: 300 };
 
 before(async () => {
   bed = await startTestbed({ taskQueue, dir });
