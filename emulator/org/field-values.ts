@@ -3,12 +3,12 @@
  * for it. References are resolved by the org, which knows the records.
  */
 import { FieldType } from './schemas.js';
-import type { FieldSchema } from './schemas.js';
+import type { FieldSchema, FieldValue } from './schemas.js';
 import { StatusCode, htmlEscape, recordError } from './record-errors.js';
 import type { RecordError } from './record-errors.js';
 
 /** A stored field value. Dates are `YYYY-MM-DD`, date-times `2024-01-10T12:00:00.000+0000`. */
-export type FieldValue = string | number | boolean | null;
+export type { FieldValue };
 
 /** The outcome of converting one cell. */
 export type CoerceResult = { ok: true; value: FieldValue } | { ok: false; error: RecordError };

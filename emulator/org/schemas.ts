@@ -3,7 +3,8 @@
  * more standard objects and custom objects (with external ids, restricted picklists and lookups) are added by
  * defining them, not by new code.
  */
-import type { FieldValue } from './field-values.js';
+/** A field's value as the org stores it (`null` for empty). */
+export type FieldValue = string | number | boolean | null;
 
 /** Field data types, spelled as in Salesforce describe results. */
 export const FieldType = {
