@@ -20,6 +20,9 @@ import type { RequestGate } from './faults/request-gate.js';
 import { ApiLimits, LimitName } from './limits/api-limits.js';
 import type { LimitMaxima } from './limits/api-limits.js';
 import { addLimitsRoutes } from './limits/limits-routes.js';
+import { addDescribeRoutes } from './describe/describe-routes.js';
+import { QueryCursorStore } from './rest-query/query-cursors.js';
+import { addRestQueryRoutes } from './rest-query/query-routes.js';
 import { OrgPersistence } from './persistence/org-persistence.js';
 import { RestorableIdFactory } from './persistence/restorable-ids.js';
 import { resolveTlsOption } from './tls/certificate.js';
@@ -227,7 +230,9 @@ export async function createSalesforceEmulator(options: SalesforceEmulatorOption
     ...(config.bulkV1QueryRowsPerFile ? { queryRowsPerFile: config.bulkV1QueryRowsPerFile } : {}),
   });
   const stats = new RequestStats();
+  const restCursors = new QueryCursorStore();
   const reset = () => {
+    restCursors.clear();
     processor.stopAll();
     queryProcessor.stopAll();
     queryJobs.clear();
@@ -248,6 +253,8 @@ export async function createSalesforceEmulator(options: SalesforceEmulatorOption
   addTokenAdminRoutes(router, { refreshTokens, users, apps: [app] });
   addLimitsRoutes(router, { sessions, limits, latestApiVersion: config.apiVersion });
   addFaultRoutes(router, faults);
+  addDescribeRoutes(router, { org, sessions, latestApiVersion: config.apiVersion });
+  addRestQueryRoutes(router, { org, sessions, cursors: restCursors, latestApiVersion: config.apiVersion });
   addIngestRoutes(router, { org, sessions, jobs, processor, latestApiVersion: config.apiVersion });
   addQueryRoutes(router, {
     org,
