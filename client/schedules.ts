@@ -27,6 +27,7 @@ import type { bulkIngestWorkflow } from '../workflows/bulk-ingest-workflow.js';
 import { DEFAULT_TASK_QUEUE, MAX_INLINE_BYTES, WorkflowType, type BulkIngestInput } from '../workflows/contract.js';
 import { InlineRecordsTooLargeError } from './starters.js';
 
+/** Options of {@link createNightlySync}: which load to run, and when. */
 export interface NightlySyncOptions {
   /** A stable business id, e.g. `contacts-nightly`; runs get workflow ids `<scheduleId>-<start time>`. */
   scheduleId: string;
@@ -49,6 +50,7 @@ export interface NightlySyncOptions {
   note?: string;
 }
 
+/** A nightly sync as it stands on the server: its schedule id and handle. */
 export interface NightlySync {
   handle: ScheduleHandle;
   /** `false` when a schedule with this id already existed and was updated to these options. */
