@@ -38,6 +38,7 @@ export {
   type UploadUnit,
 } from './csv/split.js';
 export {
+  InputProblem,
   isRetryable,
   isSalesforceError,
   SalesforceAuthError,
@@ -49,6 +50,8 @@ export {
   SalesforceNetworkError,
   SalesforceResultMismatchError,
   SalesforceSessionError,
+  type InputLocation,
+  type SalesforceErrorOptions,
 } from './core/errors.js';
 export { SalesforceHttp, type ApiFamily, type ApiUsage, type SalesforceRequest } from './core/http.js';
 export { redact, registerSecret } from './core/redact.js';

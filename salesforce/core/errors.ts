@@ -21,6 +21,59 @@ export const SalesforceErrorCode = {
 } as const;
 export type SalesforceErrorCode = (typeof SalesforceErrorCode)[keyof typeof SalesforceErrorCode];
 
+/**
+ * What exactly is wrong with an input (`SF_INVALID_INPUT`). The error's `code`, and so its failure type
+ * `bulkflow.SF_INVALID_INPUT`, stays the same for all of them, so that callers matching bad input keep working;
+ * the problem says which check refused it.
+ */
+export const InputProblem = {
+  /** The input file or object does not exist. */
+  NotFound: 'SF_INPUT_NOT_FOUND',
+  /** No header row: an empty file, or blank lines only. */
+  Empty: 'SF_EMPTY_INPUT',
+  /** A header and no rows. */
+  NothingToLoad: 'SF_NOTHING_TO_LOAD',
+  /** Bytes that are not UTF-8 text (or NUL bytes: a binary file). */
+  NotUtf8: 'SF_NOT_UTF8',
+  /** A row with more or fewer cells than the header. */
+  RaggedRow: 'SF_RAGGED_ROW',
+  /** A quoted value that never ends. */
+  UnterminatedQuote: 'SF_UNTERMINATED_QUOTE',
+  /** A closing quote followed by something other than a delimiter or the end of the line. */
+  MalformedQuote: 'SF_MALFORMED_QUOTE',
+  /** A header column named twice (case-insensitively), or not at all. */
+  BadHeader: 'SF_BAD_HEADER',
+  /** One row alone is larger than an upload unit may be. */
+  RowTooLarge: 'SF_ROW_TOO_LARGE',
+  /** The org has no such sObject. */
+  UnknownObject: 'SF_UNKNOWN_OBJECT',
+  /** A header column that is no field (or relationship) of the object. */
+  UnknownField: 'SF_UNKNOWN_FIELD',
+  /** A column the operation may not write (not createable for insert, not updateable for update). */
+  FieldNotWritable: 'SF_FIELD_NOT_WRITABLE',
+  /** A column the operation needs is absent: `Id` for update and delete, required fields for insert. */
+  MissingColumn: 'SF_MISSING_COLUMN',
+  /** The upsert key (or a relationship column's target) is not an external id or id lookup field. */
+  InvalidExternalId: 'SF_INVALID_EXTERNAL_ID',
+} as const;
+export type InputProblem = (typeof InputProblem)[keyof typeof InputProblem];
+
+/**
+ * Where in the input a problem is. Rows count data rows from 1 (the header is not a row), columns count from 1.
+ */
+export interface InputLocation {
+  /** The input as a person names it: a path for `file://`, else the URL without its query string. */
+  file?: string;
+  row?: number;
+  column?: number;
+  /** The column's header name (the field or relationship path). */
+  field?: string;
+  /** Every column the refusal names, when it names more than one. */
+  fields?: string[];
+  /** Bytes from the start of the input, for encoding problems. */
+  byteOffset?: number;
+}
+
 export interface SalesforceErrorOptions {
   cause?: unknown;
   statusCode?: number;
@@ -30,6 +83,10 @@ export interface SalesforceErrorOptions {
   body?: string;
   /** Milliseconds Salesforce asked us to wait before retrying (`Retry-After`). */
   retryAfterMs?: number;
+  /** For bad input: which check refused it. */
+  problem?: InputProblem;
+  /** For bad input: where the problem is. */
+  location?: InputLocation;
 }
 
 export class SalesforceError extends Error {
@@ -38,6 +95,9 @@ export class SalesforceError extends Error {
   readonly errorCode: string | undefined;
   readonly body: string | undefined;
   readonly retryAfterMs: number | undefined;
+  readonly problem: InputProblem | undefined;
+  /** Where the problem is; callers that know more (the file) add to it with {@link SalesforceError.at}. */
+  location: InputLocation | undefined;
 
   constructor(code: SalesforceErrorCode, message: string, options: SalesforceErrorOptions = {}) {
     super(redact(message), options.cause === undefined ? undefined : { cause: options.cause });
@@ -47,6 +107,14 @@ export class SalesforceError extends Error {
     this.errorCode = options.errorCode;
     this.body = options.body === undefined ? undefined : excerpt(options.body);
     this.retryAfterMs = options.retryAfterMs;
+    this.problem = options.problem;
+    this.location = options.location;
+  }
+
+  /** Adds to the location (e.g. the file, which the CSV reader does not know) and returns the error. */
+  at(location: InputLocation): this {
+    this.location = { ...location, ...this.location };
+    return this;
   }
 }
 

@@ -4,11 +4,15 @@
  *
  * Bulk 2.0 takes one upload per job, 150 MB after base64 encoding (about 100 MB of CSV), so a
  * larger input becomes several jobs. Bulk v1 takes batches of 10,000 records and 10 MB.
+ *
+ * The same pass checks the input's shape, before any unit is complete: UTF-8 text, closed quotes, a header with
+ * named, distinct columns, and every row as wide as the header. `onHeader` sees the columns before a single
+ * unit is opened, for checks against the org's schema.
  */
 import { createHash, type Hash } from 'node:crypto';
 import type { Readable, Writable } from 'node:stream';
 import { once } from 'node:events';
-import { SalesforceInputError } from '../core/errors.js';
+import { InputProblem, SalesforceInputError } from '../core/errors.js';
 import { formatCsvRow, readCsvRows, validateHeader } from './csv.js';
 
 export interface UploadLimits {
@@ -42,6 +46,11 @@ export interface SplitOptions {
   delimiter?: string;
   /** Opens the sink for unit `index` (0-based). The splitter ends it. */
   openUnit: (index: number) => Writable;
+  /**
+   * Called with the checked header before any unit is opened; a rejection stops the split (pre-flight against
+   * the object's fields, say).
+   */
+  onHeader?: (columns: string[]) => Promise<void> | void;
   /** Called every `progressEvery` rows, e.g. to heartbeat. */
   onProgress?: (rowsSoFar: number) => void;
   progressEvery?: number;
@@ -56,9 +65,13 @@ interface OpenUnit {
 
 export async function splitCsv(input: Readable, options: SplitOptions): Promise<SplitResult> {
   const { limits, openUnit, onProgress, progressEvery = 10_000 } = options;
-  const rows = readCsvRows(input, options.delimiter === undefined ? {} : { delimiter: options.delimiter });
+  const rows = readCsvRows(input, {
+    strict: true,
+    ...(options.delimiter === undefined ? {} : { delimiter: options.delimiter }),
+  });
   const first = await rows.next();
   const columns = validateHeader(first.done ? undefined : first.value);
+  await options.onHeader?.(columns);
   const headerLine = formatCsvRow(columns);
   const headerBytes = Buffer.byteLength(headerLine);
   const units: UploadUnit[] = [];
@@ -77,16 +90,13 @@ export async function splitCsv(input: Readable, options: SplitOptions): Promise<
   };
 
   for await (const row of rows) {
-    if (row.length !== columns.length) {
-      throw new SalesforceInputError(
-        `CSV row ${totalRows + 1} has ${row.length} fields but the header has ${columns.length}.`,
-      );
-    }
+    if (row.length !== columns.length) throw raggedRow(totalRows + 1, row.length, columns);
     const line = formatCsvRow(row);
     const bytes = Buffer.byteLength(line);
     if (headerBytes + bytes > limits.maxBytes) {
       throw new SalesforceInputError(
         `CSV row ${totalRows + 1} alone exceeds the upload limit of ${limits.maxBytes} bytes.`,
+        { problem: InputProblem.RowTooLarge, location: { row: totalRows + 1 } },
       );
     }
     if (current && (current.rows >= limits.maxRows || current.bytes + bytes > limits.maxBytes)) {
@@ -104,4 +114,18 @@ export async function splitCsv(input: Readable, options: SplitOptions): Promise<
   }
   if (current) await finish(current);
   return { columns, totalRows, units };
+}
+
+function raggedRow(row: number, cells: number, columns: readonly string[]): SalesforceInputError {
+  const hint =
+    cells > columns.length
+      ? 'a value with a comma that is not quoted?'
+      : `the first missing one is ${columns[cells] ?? '?'}`;
+  return new SalesforceInputError(
+    `CSV row ${row} has ${cells} ${cells === 1 ? 'field' : 'fields'} but the header has ${columns.length} (${hint}).`,
+    {
+      problem: InputProblem.RaggedRow,
+      location: { row, ...(cells < columns.length ? { column: cells + 1, field: columns[cells] } : {}) },
+    },
+  );
 }
