@@ -27,6 +27,7 @@ import {
 import { jobProgressSignal, type IngestJobOutcome } from './ingest-job-contract.js';
 import { bulkIngestJobWorkflow } from './bulk2-ingest-job-workflow.js';
 import { bulkIngestV1Workflow } from './bulk1-ingest-job-workflow.js';
+import { PhaseClock } from './phase-timings.js';
 import { resolvePollPolicy } from './poll-loop.js';
 
 /** Salesforce jobs of one workflow that run at once, unless the input says otherwise. */
@@ -60,6 +61,8 @@ class IngestRun {
   private readonly children = new Map<number, ChildWorkflowHandle<Workflow>>();
   private readonly outcomes: IngestJobOutcome[] = [];
   private readonly stagingPrefix: string;
+  private readonly clock = new PhaseClock();
+  private readonly startedAtMs = Date.now();
 
   constructor(private readonly input: BulkIngestInput) {
     const info = workflowInfo();
@@ -104,11 +107,9 @@ class IngestRun {
     ]);
     const { streams } = activityProxies(this.input.activityTimeouts);
     const api = this.input.api ?? '2.0';
-    const staged = await streams.stageIngestInput({
-      source: this.input.source,
-      stagingPrefix: this.stagingPrefix,
-      api,
-    });
+    const staged = await this.clock.time('staging', () =>
+      streams.stageIngestInput({ source: this.input.source, stagingPrefix: this.stagingPrefix, api }),
+    );
     this.totalRows = staged.totalRows;
     if (api === '1.0') await this.runV1Job(staged.units);
     else await this.runUnits(staged.units);
@@ -199,6 +200,7 @@ class IngestRun {
         ? BulkflowState.Failed
         : BulkflowState.Completed;
     this.enter(final);
+    for (const outcome of ordered) this.clock.merge(outcome.phases);
     return {
       state: final,
       object: this.input.object,
@@ -211,6 +213,7 @@ class IngestRun {
         unprocessed: sum(results.unprocessed),
       },
       results,
+      timings: this.clock.timings(this.startedAtMs),
       ...(this.abortReason ? { abortReason: this.abortReason } : {}),
       ...(failedJob?.errorMessage ? { failureMessage: failedJob.errorMessage } : {}),
     };

@@ -25,6 +25,7 @@ import {
   type BulkQueryInput,
   type BulkQueryResult,
 } from './contract.js';
+import { PhaseClock } from './phase-timings.js';
 import { abortStep, pollUntilDone, resolvePollPolicy } from './poll-loop.js';
 
 const TERMINAL: ReadonlySet<string> = new Set(TERMINAL_BULK2_STATES);
@@ -55,12 +56,15 @@ class QueryRun {
   private readonly act: ReturnType<typeof activityProxies>;
   private readonly poll: Required<PollPolicy>;
   private readonly stagingPrefix: string;
+  private readonly clock: PhaseClock;
+  private readonly startedAtMs = Date.now();
 
   constructor(private readonly input: BulkQueryInput) {
     this.api = input.api ?? '2.0';
     this.act = activityProxies(input.activityTimeouts);
     this.poll = resolvePollPolicy(input.pollPolicy);
     this.job = input.resume?.job;
+    this.clock = new PhaseClock(input.resume?.phases);
     const info = workflowInfo();
     this.stagingPrefix = `${encodeURIComponent(info.workflowId)}/${info.firstExecutionRunId}`;
   }
@@ -100,9 +104,10 @@ class QueryRun {
     }
     const job = this.job!;
     this.enter(BulkflowState.Processing);
-    const status = await this.waitForJob(job);
+    const status = await this.clock.time('processing', () => this.waitForJob(job));
     if (this.abortReason || status.state === 'Failed' || status.state === 'Aborted') return this.finish();
     this.enter(BulkflowState.Downloading);
+    this.clock.begin('download');
     const parts = await this.act.streams.downloadQueryParts({
       jobId: job.id,
       api: this.api,
@@ -114,6 +119,7 @@ class QueryRun {
       stagingPrefix: this.stagingPrefix,
       ...(this.input.destination ? { destinationUrl: this.input.destination.url } : {}),
     });
+    this.clock.end('download');
     return this.finish(records);
   }
 
@@ -131,7 +137,10 @@ class QueryRun {
       ...(this.input.resume ? { resume: this.input.resume } : {}),
       ...(this.input.historyEventLimit ? { historyEventLimit: this.input.historyEventLimit } : {}),
       continueAsNew: (resume) =>
-        continueAsNew<typeof bulkQueryWorkflow>({ ...this.input, resume: { job: { ...job }, ...resume } }),
+        continueAsNew<typeof bulkQueryWorkflow>({
+          ...this.input,
+          resume: { job: { ...job }, phases: this.clock.spans, ...resume },
+        }),
     });
   }
 
@@ -173,6 +182,7 @@ class QueryRun {
       jobs: this.job ? [{ ...this.job }] : [],
       records: { total: records?.rows ?? 0 },
       results: records ? { records } : {},
+      timings: this.clock.timings(this.startedAtMs),
       ...(this.abortReason ? { abortReason: this.abortReason } : {}),
       ...(failed && this.job?.errorMessage ? { failureMessage: this.job.errorMessage } : {}),
     };

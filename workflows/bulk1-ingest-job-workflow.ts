@@ -10,13 +10,20 @@ import type { PollPolicy } from '../common/poll-policy.js';
 import { activityProxies, type ActivityProxies } from './activity-proxies.js';
 import { abortSignal, type BulkJobProgress } from './contract.js';
 import { reportToParent, type IngestJobOutcome, type IngestJobWorkflowInput } from './ingest-job-contract.js';
+import { PhaseClock, type PhaseSpans } from './phase-timings.js';
 import { abortStep, historyIsLong, pollUntilDone, resolvePollPolicy, type PollResume } from './poll-loop.js';
 
 /** Input of {@link bulkIngestV1Workflow}: every staged unit goes into one v1 job, a batch each. */
 export interface IngestV1WorkflowInput extends Omit<IngestJobWorkflowInput, 'unit' | 'resume'> {
   units: StagedUnit[];
   /** Carried across continue-as-new. */
-  resume?: { job: BulkJobProgress; batchIds: string[]; closed: boolean; outcomes: IngestJobOutcome[] } & PollResume;
+  resume?: {
+    job: BulkJobProgress;
+    batchIds: string[];
+    closed: boolean;
+    outcomes: IngestJobOutcome[];
+    phases?: PhaseSpans;
+  } & PollResume;
 }
 
 /**
@@ -40,6 +47,7 @@ class V1Run {
   private closed: boolean;
   private readonly outcomes: IngestJobOutcome[];
   private pollResume: PollResume | undefined;
+  private readonly clock: PhaseClock;
   private abortReason: string | undefined;
   private readonly act: ActivityProxies;
   private readonly poll: Required<PollPolicy>;
@@ -52,6 +60,7 @@ class V1Run {
     this.closed = input.resume?.closed ?? false;
     this.outcomes = [...(input.resume?.outcomes ?? [])];
     this.pollResume = input.resume;
+    this.clock = new PhaseClock(input.resume?.phases);
   }
 
   requestAbort(reason: string): void {
@@ -62,6 +71,7 @@ class V1Run {
     const { units } = this.input;
     if (!this.job) {
       if (this.abortReason) return units.map((u) => this.skipped(u));
+      this.clock.begin('upload');
       const { object, operation, externalIdFieldName } = this.input;
       this.update(
         await this.act.streams.createV1IngestJob({
@@ -75,14 +85,16 @@ class V1Run {
     while (this.batchIds.length < units.length && !this.abortReason) {
       const unit = units[this.batchIds.length] as StagedUnit;
       this.batchIds.push((await this.act.streams.addV1Batch({ jobId: job.id, unit })).batchId);
+      this.clock.end('upload');
       await this.continueIfLong();
     }
     if (this.abortReason) await this.abort();
     else if (!this.closed) {
       this.update(await this.act.calls.closeV1Job({ jobId: job.id }));
       this.closed = true;
+      this.clock.end('upload');
     }
-    await this.waitForJob(job);
+    await this.clock.time('processing', () => this.waitForJob(job));
     for (let i = this.outcomes.length; i < units.length; i++) {
       const unit = units[i] as StagedUnit;
       const batchId = this.batchIds[i];
@@ -90,13 +102,15 @@ class V1Run {
         this.outcomes.push(this.skipped(unit));
         continue;
       }
-      const results = await this.act.streams.downloadV1BatchResults({
-        jobId: job.id,
-        batchId,
-        unit,
-        stagingPrefix: this.input.stagingPrefix,
-      });
-      this.outcomes.push({ unitIndex: unit.index, job: { ...job }, results });
+      const results = await this.clock.time('download', () =>
+        this.act.streams.downloadV1BatchResults({
+          jobId: job.id,
+          batchId,
+          unit,
+          stagingPrefix: this.input.stagingPrefix,
+        }),
+      );
+      this.outcomes.push({ unitIndex: unit.index, job: { ...job }, results, phases: this.clock.spans });
       await this.continueIfLong();
     }
     return this.outcomes;
@@ -136,7 +150,14 @@ class V1Run {
     const job = this.job as BulkJobProgress;
     return continueAsNew<typeof bulkIngestV1Workflow>({
       ...this.input,
-      resume: { job: { ...job }, batchIds: this.batchIds, closed: this.closed, outcomes: this.outcomes, ...resume },
+      resume: {
+        job: { ...job },
+        batchIds: this.batchIds,
+        closed: this.closed,
+        outcomes: this.outcomes,
+        phases: this.clock.spans,
+        ...resume,
+      },
     });
   }
 

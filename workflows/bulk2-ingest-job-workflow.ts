@@ -11,6 +11,7 @@ import { TERMINAL_BULK2_STATES } from '../common/wire-values.js';
 import { activityProxies, type ActivityProxies } from './activity-proxies.js';
 import { abortSignal, progressQuery, type BulkJobProgress } from './contract.js';
 import { reportToParent, type IngestJobOutcome, type IngestJobWorkflowInput } from './ingest-job-contract.js';
+import { PhaseClock } from './phase-timings.js';
 import { abortStep, pollUntilDone, resolvePollPolicy } from './poll-loop.js';
 
 const TERMINAL: ReadonlySet<string> = new Set(TERMINAL_BULK2_STATES);
@@ -41,11 +42,13 @@ class IngestJobRun {
   private readonly poll: Required<PollPolicy>;
   private readonly act: ActivityProxies;
   private lastReport = { state: '', at: -Infinity };
+  private readonly clock: PhaseClock;
 
   constructor(private readonly input: IngestJobWorkflowInput) {
     this.poll = resolvePollPolicy(input.pollPolicy);
     this.act = activityProxies(input.activityTimeouts);
     this.job = input.resume?.job;
+    this.clock = new PhaseClock(input.resume?.phases);
   }
 
   requestAbort(reason: string): void {
@@ -70,22 +73,27 @@ class IngestJobRun {
     };
     if (!this.job) {
       if (this.abortReason) return skipped;
-      this.job = this.track(await this.act.streams.createIngestJob(this.jobParams()));
-      if (!this.abortReason) await this.act.streams.uploadIngestData({ jobId: this.job.id, unitUrl: unit.url });
+      this.clock.begin('upload');
+      const job = this.track(await this.act.streams.createIngestJob(this.jobParams()));
+      if (!this.abortReason) await this.act.streams.uploadIngestData({ jobId: job.id, unitUrl: unit.url });
       if (this.abortReason) {
         await this.abortJob();
-        return { ...skipped, job: { ...this.job } };
+        return { ...skipped, job: { ...job }, phases: this.clock.spans };
       }
-      this.update(await this.act.calls.closeIngestJob({ jobId: this.job.id }));
+      this.update(await this.act.calls.closeIngestJob({ jobId: job.id }));
+      this.clock.end('upload');
     }
-    await this.waitForJob(this.job);
-    const results = await this.act.streams.downloadIngestResults({
-      jobId: this.job.id,
-      stagingPrefix: this.input.stagingPrefix,
-      unitUrl: unit.url,
-      expectedRows: unit.rows,
-    });
-    return { unitIndex: unit.index, job: { ...this.job }, results };
+    const job = this.job as BulkJobProgress; // from track() above, or carried in resume
+    await this.clock.time('processing', () => this.waitForJob(job));
+    const results = await this.clock.time('download', () =>
+      this.act.streams.downloadIngestResults({
+        jobId: job.id,
+        stagingPrefix: this.input.stagingPrefix,
+        unitUrl: unit.url,
+        expectedRows: unit.rows,
+      }),
+    );
+    return { unitIndex: unit.index, job: { ...job }, results, phases: this.clock.spans };
   }
 
   /** Polls on durable timers (see poll-loop.ts); an abort wakes it at once; long waits continue as new. */
@@ -102,7 +110,10 @@ class IngestJobRun {
       ...(this.input.resume ? { resume: this.input.resume } : {}),
       ...(this.input.historyEventLimit ? { historyEventLimit: this.input.historyEventLimit } : {}),
       continueAsNew: (resume) =>
-        continueAsNew<typeof bulkIngestJobWorkflow>({ ...this.input, resume: { job: { ...job }, ...resume } }),
+        continueAsNew<typeof bulkIngestJobWorkflow>({
+          ...this.input,
+          resume: { job: { ...job }, phases: this.clock.spans, ...resume },
+        }),
     });
   }
 

@@ -7,6 +7,7 @@ import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { ResultFileRef } from '../activities/types.js';
 import type { PollPolicy } from '../common/poll-policy.js';
 import type { IngestOperation } from '../common/wire-values.js';
+import type { PhaseSpans, PhaseTimings } from './phase-timings.js';
 import type { PollResume } from './poll-loop.js';
 
 /** The task queue bulkflow's workers poll unless told otherwise. */
@@ -81,7 +82,7 @@ export const progressQuery = defineQuery<BulkProgress>('progress');
  * How a workflow polls a Salesforce job: it predicts the finish from the job's progress and polls near it,
  * within a floor and a ceiling (see `common/poll-policy.ts`). The old `maxMs` is read as `ceilingMs`.
  */
-export type { PollPolicy };
+export type { PollPolicy, PhaseTimings };
 
 /** How long activities may take before Temporal retries them, e.g. on another worker after a crash. */
 export interface ActivityTimeouts {
@@ -129,6 +130,8 @@ export interface BulkIngestResult {
   jobs: BulkJobProgress[];
   records: { total: number; successful: number; failed: number; unprocessed: number };
   results: { successful: ResultFileRef[]; failed: ResultFileRef[]; unprocessed: ResultFileRef[] };
+  /** Where the time went. Absent in results of workflows started before it was added. */
+  timings?: PhaseTimings;
   abortReason?: string;
   /** Why the workflow ended `Failed`, e.g. Salesforce's `errorMessage` for a failed job. */
   failureMessage?: string;
@@ -153,7 +156,7 @@ export interface BulkQueryInput {
   /** Continue as new while polling once history reaches this many events. @default 2000 */
   historyEventLimit?: number;
   /** Internal: carried across continue-as-new. */
-  resume?: { job: BulkJobProgress } & PollResume;
+  resume?: { job: BulkJobProgress; phases?: PhaseSpans } & PollResume;
 }
 
 /** Result of `bulkQueryWorkflow`: the job and where the joined CSV is. */
@@ -163,6 +166,8 @@ export interface BulkQueryResult {
   records: { total: number };
   /** The joined CSV (one header row); absent when the job failed or was aborted. */
   results: { records?: ResultFileRef };
+  /** Where the time went (staging and upload are 0 for queries). */
+  timings?: PhaseTimings;
   abortReason?: string;
   failureMessage?: string;
 }

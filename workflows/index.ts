@@ -24,5 +24,6 @@ export {
   type BulkProgress,
   type BulkQueryInput,
   type BulkQueryResult,
+  type PhaseTimings,
   type PollPolicy,
 } from './contract.js';

@@ -6,6 +6,7 @@ import { defineSignal, getExternalWorkflowHandle, log } from '@temporalio/workfl
 import type { IngestJobResults, ResultFileRef, StagedUnit } from '../activities/types.js';
 import type { IngestOperation } from '../common/wire-values.js';
 import type { ActivityTimeouts, BulkJobProgress, PollPolicy } from './contract.js';
+import type { PhaseSpans } from './phase-timings.js';
 import type { PollResume } from './poll-loop.js';
 
 /** Input of a per-job child workflow (internal). */
@@ -22,7 +23,7 @@ export interface IngestJobWorkflowInput {
   /** Continue as new once history holds this many events. @default 2000 */
   historyEventLimit?: number;
   /** Carried across continue-as-new: the job being polled and the poll policy's state. */
-  resume?: { job: BulkJobProgress } & PollResume;
+  resume?: { job: BulkJobProgress; phases?: PhaseSpans } & PollResume;
 }
 
 /** What a per-job child returns to `bulkIngestWorkflow`: its job and the unit's result files. */
@@ -31,6 +32,8 @@ export interface IngestJobOutcome {
   /** Undefined when the unit was never sent (aborted before its job existed). */
   job?: BulkJobProgress;
   results: { successful?: ResultFileRef; failed?: ResultFileRef; unprocessed: ResultFileRef } | IngestJobResults;
+  /** When this job uploaded, was processed and was downloaded (absent in older runs). */
+  phases?: PhaseSpans;
 }
 
 /** The payload of {@link jobProgressSignal}. */

@@ -55,7 +55,17 @@ test('an 8-second job at the emulator’s fixed rate: a few polls, the finish no
   // Noticed late by at most max(1 s, 10 %), plus downloading and checking 16,000 result rows.
   const slack = Math.max(1000, 0.1 * processingMs) + 3000;
   const startedAt = Date.parse(String(info.createdDate ?? ''));
-  t.diagnostic(`${polls} job-info calls; result ${resultAt - startedAt} ms after the job's creation`);
+  t.diagnostic(
+    `${polls} job-info calls; result ${resultAt - startedAt} ms after the job's creation; ${JSON.stringify(result.timings)}`,
+  );
+  // Where the time went: processing is Salesforce's 8 s; the phases of one job follow each other.
+  const timings = result.timings;
+  assert.ok(timings, 'the result carries per-phase timings');
+  assert.ok(timings.processingMs >= processingMs * 0.9, `processing ${timings.processingMs} ms`);
+  assert.ok(timings.processingMs <= processingMs + slack, `processing ${timings.processingMs} ms`);
+  const phases = timings.stagingMs + timings.uploadMs + timings.processingMs + timings.downloadMs;
+  assert.ok(phases <= timings.totalMs, `phases ${phases} ms within the total ${timings.totalMs} ms`);
+  assert.ok(timings.stagingMs > 0 && timings.downloadMs > 0, JSON.stringify(timings));
   assert.ok(Number.isFinite(startedAt), `createdDate ${String(info.createdDate)}`);
   assert.ok(resultAt - startedAt <= processingMs + slack, `${resultAt - startedAt} ms from job creation to result`);
 });
