@@ -12,6 +12,7 @@ import { Bulk2IngestClient } from './bulk2/ingest.js';
 import { Bulk2QueryClient } from './bulk2/query.js';
 import { SalesforceError, SalesforceErrorCode } from './core/errors.js';
 import { SalesforceHttp } from './core/http.js';
+import { DescribeClient, type DescribeCacheOptions } from './org/describe.js';
 import { LimitsClient } from './org/limits.js';
 import { SessionManager, type Authenticator } from './core/session.js';
 
@@ -24,6 +25,8 @@ export interface SalesforceClientOptions {
   apiVersion?: string;
   /** The undici dispatcher (connection pool, proxy, TLS options). @default undici's global dispatcher */
   dispatcher?: Dispatcher;
+  /** How long and how many describe results the client keeps. @default 10 minutes, 200 objects */
+  describeCache?: DescribeCacheOptions;
 }
 
 export interface SalesforceClient {
@@ -36,6 +39,8 @@ export interface SalesforceClient {
   readonly bulk2Query: Bulk2QueryClient;
   /** The org's daily limits and the pre-flight capacity check. */
   readonly limits: LimitsClient;
+  /** describeGlobal and sObject describe, cached for the client's lifetime within bounds. */
+  readonly describe: DescribeClient;
 }
 
 export function createSalesforceClient(options: SalesforceClientOptions): SalesforceClient {
@@ -54,6 +59,7 @@ export function createSalesforceClient(options: SalesforceClientOptions): Salesf
     bulk2Ingest: new Bulk2IngestClient(http, apiVersion),
     bulk2Query: new Bulk2QueryClient(http, apiVersion),
     limits: new LimitsClient(http, apiVersion),
+    describe: new DescribeClient(http, apiVersion, options.describeCache),
   };
 }
 

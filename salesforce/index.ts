@@ -147,5 +147,15 @@ export {
   type CreateBulk1JobRequest,
   type PkChunkingOptions,
 } from './bulk1/types.js';
+export {
+  DescribeClient,
+  levenshtein,
+  suggest,
+  type DescribeCacheOptions,
+  type DescribeField,
+  type GlobalDescribe,
+  type GlobalSObject,
+  type SObjectDescribe,
+} from './org/describe.js';
 export { sweepOrphanedIngestJobs, type SweepOptions, type SweptJob } from './bulk2/sweep.js';
 export { checkResultsCoverInput, type ResultFileToCheck } from './csv/result-matching.js';
