@@ -18,7 +18,7 @@ import {
   SalesforceInputError,
   SalesforceNetworkError,
 } from '../../salesforce/index.js';
-import { freePort } from './helpers/s3-server.js';
+import { freePort } from '../helpers/s3-server.js';
 
 const CSV = 'FirstName,LastName\nAda,Lovelace\n';
 let server: Server;

@@ -18,7 +18,7 @@ import {
   SalesforceInputError,
   SalesforceNetworkError,
 } from '../../salesforce/index.js';
-import { freePort, startS3Server, type S3TestServer } from './helpers/s3-server.js';
+import { freePort, startS3Server, type S3TestServer } from '../helpers/s3-server.js';
 
 let s3: S3TestServer;
 let failing: Server;

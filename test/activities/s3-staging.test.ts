@@ -14,7 +14,7 @@ import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { S3StagingStore } from '../../storage/s3-staging.js';
 import { stagingStoreFromEnv } from '../../storage/staging-from-env.js';
 import { isRetryable, SalesforceInputError } from '../../salesforce/index.js';
-import { startS3Server, type S3TestServer } from './helpers/s3-server.js';
+import { startS3Server, type S3TestServer } from '../helpers/s3-server.js';
 
 let s3: S3TestServer;
 let store: S3StagingStore;

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
-import { createSalesforceEmulator } from '../../emulator/index.js';
-import type { SalesforceEmulator } from '../../emulator/index.js';
-import { API, login } from './helpers.js';
+import { beforeEach, describe, it } from 'node:test';
+import { startEmulator, useEmulator } from '../helpers/emulator.js';
+import { API, login } from '../helpers/emulator-http.js';
+import { eventually } from '../helpers/eventually.js';
 
 const EXPIRED_REST = [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }];
 
@@ -25,21 +25,8 @@ async function v1(baseUrl: string, token: string, json = false) {
   return { status: res.status, text: await res.text() };
 }
 
-/** Polls until the condition holds; fails after the deadline. */
-async function eventually(condition: () => Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) assert.fail(`never happened: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 describe('session expiry', () => {
-  let emulator: SalesforceEmulator;
-  before(async () => {
-    emulator = await createSalesforceEmulator();
-  });
-  after(() => emulator.close());
+  const emulator = useEmulator();
   beforeEach(() => emulator.reset());
 
   it('answers expired sessions as Salesforce does, REST/2.0 and v1 alike', async () => {
@@ -83,7 +70,11 @@ describe('session expiry', () => {
     const moment = Date.now() + 300;
     emulator.faults.set({ type: 'expireSessions', at: new Date(moment).toISOString() });
     assert.equal((await rest(emulator.url, token)).status, 200, 'still valid before the moment');
-    await eventually(async () => (await rest(emulator.url, token)).status === 401, 'session expires at the moment');
+    await eventually(async () => (await rest(emulator.url, token)).status === 401, {
+      timeoutMs: 5000,
+      intervalMs: 10,
+      what: 'the session to expire at the moment',
+    });
     assert.ok(Date.now() >= moment);
     const later = await login(emulator.url);
     assert.equal((await rest(emulator.url, later)).status, 200, 'sessions issued after the moment live on');
@@ -99,14 +90,14 @@ describe('session expiry', () => {
     assert.equal((await rest(emulator.url, token)).status, 401);
   });
 
-  it('ends sessions after sessionSeconds', async () => {
-    const short = await createSalesforceEmulator({ sessionSeconds: 0.2 });
-    try {
-      const token = await login(short.url);
-      assert.equal((await rest(short.url, token)).status, 200);
-      await eventually(async () => (await rest(short.url, token)).status === 401, 'session ages out');
-    } finally {
-      await short.close();
-    }
+  it('ends sessions after sessionSeconds', async (t) => {
+    const short = await startEmulator(t, { sessionSeconds: 0.2 });
+    const token = await login(short.url);
+    assert.equal((await rest(short.url, token)).status, 200);
+    await eventually(async () => (await rest(short.url, token)).status === 401, {
+      timeoutMs: 5000,
+      intervalMs: 10,
+      what: 'the session to age out',
+    });
   });
 });

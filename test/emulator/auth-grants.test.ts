@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { sign } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { generate } from 'selfsigned';
 import { createSalesforceEmulator, DEV_CREDENTIALS } from '../../emulator/index.js';
-import type { SalesforceEmulator } from '../../emulator/index.js';
-import { API } from './helpers.js';
+import { startEmulator, useEmulator } from '../helpers/emulator.js';
+import { API } from '../helpers/emulator-http.js';
 
 const { username, clientId, clientSecret } = DEV_CREDENTIALS;
 const JWT_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
@@ -45,16 +45,8 @@ function assertTokenResponse(body: Record<string, string>, baseUrl: string) {
 }
 
 describe('refresh token grant', () => {
-  let emulator: SalesforceEmulator;
-  let rotating: SalesforceEmulator;
-  before(async () => {
-    emulator = await createSalesforceEmulator();
-    rotating = await createSalesforceEmulator({ refreshTokenRotation: true });
-  });
-  after(async () => {
-    await emulator.close();
-    await rotating.close();
-  });
+  const emulator = useEmulator();
+  const rotating = useEmulator({ refreshTokenRotation: true });
 
   it('accepts a minted refresh token again and again without returning a new one', async () => {
     const refreshToken = emulator.mintRefreshToken();
@@ -126,20 +118,20 @@ describe('refresh token grant', () => {
 });
 
 describe('JWT bearer grant', () => {
-  let emulator: SalesforceEmulator;
   let key = '';
   let otherKey = '';
-  before(async () => {
+  const emulator = useEmulator(async () => {
     const pems = await generate([{ name: 'commonName', value: 'bulkflow-test' }], {
       keySize: 2048,
       algorithm: 'sha256',
     });
-    const other = await generate([{ name: 'commonName', value: 'intruder' }], { keySize: 2048, algorithm: 'sha256' });
     key = pems.private;
-    otherKey = other.private;
-    emulator = await createSalesforceEmulator({ jwtCertificate: pems.cert });
+    return { jwtCertificate: pems.cert };
   });
-  after(() => emulator.close());
+  before(async () => {
+    const other = await generate([{ name: 'commonName', value: 'intruder' }], { keySize: 2048, algorithm: 'sha256' });
+    otherKey = other.private;
+  });
 
   const claims = (override: Record<string, unknown> = {}) => ({
     iss: clientId,
@@ -184,21 +176,17 @@ describe('JWT bearer grant', () => {
     }
   });
 
-  it('refuses every assertion when no certificate is configured', async () => {
-    const bare = await createSalesforceEmulator();
-    try {
-      const assertion = jwt(key, {
-        iss: clientId,
-        sub: username,
-        aud: bare.url,
-        exp: Math.floor(Date.now() / 1000) + 60,
-      });
-      const { status, body } = await token(bare.url, { grant_type: JWT_GRANT, assertion });
-      assert.equal(status, 400);
-      assert.deepEqual(body, { error: 'invalid_grant', error_description: 'invalid assertion' });
-    } finally {
-      await bare.close();
-    }
+  it('refuses every assertion when no certificate is configured', async (t) => {
+    const bare = await startEmulator(t);
+    const assertion = jwt(key, {
+      iss: clientId,
+      sub: username,
+      aud: bare.url,
+      exp: Math.floor(Date.now() / 1000) + 60,
+    });
+    const { status, body } = await token(bare.url, { grant_type: JWT_GRANT, assertion });
+    assert.equal(status, 400);
+    assert.deepEqual(body, { error: 'invalid_grant', error_description: 'invalid assertion' });
   });
 
   it('rejects a malformed certificate option, naming it', async () => {
@@ -207,11 +195,7 @@ describe('JWT bearer grant', () => {
 });
 
 describe('client credentials grant', () => {
-  let emulator: SalesforceEmulator;
-  before(async () => {
-    emulator = await createSalesforceEmulator();
-  });
-  after(() => emulator.close());
+  const emulator = useEmulator();
 
   function identityUser(body: Record<string, string>) {
     return (body['id'] ?? '').split('/').at(-1);
@@ -266,18 +250,14 @@ describe('client credentials grant', () => {
     assert.deepEqual(integrationPassword.body, { error: 'invalid_grant', error_description: 'authentication failure' });
   });
 
-  it('refuses the flow when the run-as user does not exist', async () => {
-    const misconfigured = await createSalesforceEmulator({ clientCredentialsUser: 'ghost@example.com' });
-    try {
-      const { status, body } = await token(misconfigured.url, {
-        grant_type: 'client_credentials',
-        client_id: clientId,
-        client_secret: clientSecret,
-      });
-      assert.equal(status, 400);
-      assert.deepEqual(body, { error: 'invalid_grant', error_description: 'no client credentials user enabled' });
-    } finally {
-      await misconfigured.close();
-    }
+  it('refuses the flow when the run-as user does not exist', async (t) => {
+    const misconfigured = await startEmulator(t, { clientCredentialsUser: 'ghost@example.com' });
+    const { status, body } = await token(misconfigured.url, {
+      grant_type: 'client_credentials',
+      client_id: clientId,
+      client_secret: clientSecret,
+    });
+    assert.equal(status, 400);
+    assert.deepEqual(body, { error: 'invalid_grant', error_description: 'no client credentials user enabled' });
   });
 });

@@ -1,21 +1,18 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
-import { createSalesforceEmulator } from '../../emulator/index.js';
-import type { SalesforceEmulator } from '../../emulator/index.js';
-import { ASYNC_NS, V1Client, parseXml, soapLogin } from './bulk1-client.js';
+import { before, beforeEach, describe, it } from 'node:test';
+import { useEmulator } from '../helpers/emulator.js';
+import { ASYNC_NS, V1Client, parseXml, soapLogin } from '../helpers/bulk1-client.js';
 
 const CSV_HEADER = '"Id","Success","Created","Error"';
 const MISSING_LASTNAME = 'REQUIRED_FIELD_MISSING:Required fields are missing: [LastName]:LastName --';
 
 describe('Bulk v1 ingest', () => {
-  let emulator: SalesforceEmulator;
+  const emulator = useEmulator();
   let v1: V1Client;
   before(async () => {
-    emulator = await createSalesforceEmulator();
     v1 = new V1Client(emulator.url, await soapLogin(emulator.url));
   });
   beforeEach(() => emulator.reset());
-  after(() => emulator.close());
 
   async function runCsv(fields: Record<string, string>, csv: string) {
     const job = await v1.createXmlJob({ ...fields, contentType: 'CSV' });

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
-import { createSalesforceEmulator } from '../../emulator/index.js';
-import type { SalesforceEmulator } from '../../emulator/index.js';
+import { before, beforeEach, describe, it } from 'node:test';
 import { DailyBatchCounter } from '../../emulator/bulk1/daily-batches.js';
-import { V1Client, soapLogin, xmlError } from './bulk1-client.js';
-import type { Info } from './bulk1-client.js';
+import { startEmulator, useEmulator } from '../helpers/emulator.js';
+import { eventually } from '../helpers/eventually.js';
+import { V1Client, soapLogin, xmlError } from '../helpers/bulk1-client.js';
+import type { Info } from '../helpers/bulk1-client.js';
 
 function contactsCsv(count: number, prefix = 'C'): string {
   const rows = Array.from({ length: count }, (_, i) => `${prefix}-${i}`);
@@ -12,14 +12,12 @@ function contactsCsv(count: number, prefix = 'C'): string {
 }
 
 describe('Bulk v1 jobs: sessions, states and limits', () => {
-  let emulator: SalesforceEmulator;
+  const emulator = useEmulator();
   let v1: V1Client;
   before(async () => {
-    emulator = await createSalesforceEmulator();
     v1 = new V1Client(emulator.url, await soapLogin(emulator.url));
   });
   beforeEach(() => emulator.reset());
-  after(() => emulator.close());
 
   it('answers a bad session with HTTP 400 InvalidSessionId, in XML or JSON', async () => {
     const stranger = new V1Client(emulator.url, 'not-a-session');
@@ -162,32 +160,34 @@ describe('Bulk v1 jobs: sessions, states and limits', () => {
 });
 
 describe('Bulk v1 concurrency and abort', () => {
-  let emulator: SalesforceEmulator;
+  const emulator = useEmulator({ recordsPerSecond: 200 });
   let v1: V1Client;
   before(async () => {
     // 200 records a second per batch: a 40-record batch takes about 200 ms, long enough to watch.
-    emulator = await createSalesforceEmulator({ recordsPerSecond: 200 });
     v1 = new V1Client(emulator.url, await soapLogin(emulator.url));
   });
   beforeEach(() => emulator.reset());
-  after(() => emulator.close());
 
   /** Polls the batch list until every batch is final; returns the most batches seen InProgress at once. */
   async function watch(jobId: string): Promise<{ maxInProgress: number; completionOrder: string[] }> {
     let maxInProgress = 0;
     const completionOrder: string[] = [];
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const batches: Info[] = await v1.batches(jobId);
-      maxInProgress = Math.max(maxInProgress, batches.filter((b) => b.state === 'InProgress').length);
-      for (const b of batches)
-        if (b.state === 'Completed' && !completionOrder.includes(b.id)) completionOrder.push(b.id);
-      if (batches.every((b) => ['Completed', 'Failed', 'NotProcessed'].includes(b.state))) {
-        return { maxInProgress, completionOrder };
-      }
-      if (Date.now() > deadline) assert.fail('batches never finished');
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
+    await eventually(
+      async () => {
+        const batches: Info[] = await v1.batches(jobId);
+        maxInProgress = Math.max(maxInProgress, batches.filter((b) => b.state === 'InProgress').length);
+        for (const b of batches)
+          if (b.state === 'Completed' && !completionOrder.includes(b.id)) completionOrder.push(b.id);
+        return batches;
+      },
+      {
+        until: (batches) => batches.every((b) => ['Completed', 'Failed', 'NotProcessed'].includes(b.state)),
+        timeoutMs: 10_000,
+        intervalMs: 5,
+        what: `every batch of job ${jobId} to finish`,
+      },
+    );
+    return { maxInProgress, completionOrder };
   }
 
   async function threeBatches(concurrencyMode: string) {
@@ -215,10 +215,12 @@ describe('Bulk v1 concurrency and abort', () => {
 
   it('aborting a job leaves Queued batches NotProcessed and lets the running one finish', async () => {
     const { job, ids } = await threeBatches('Serial');
-    const deadline = Date.now() + 5_000;
-    while ((await v1.batch(job.id, ids[0] ?? '')).state !== 'InProgress') {
-      if (Date.now() > deadline) assert.fail('first batch never started');
-    }
+    await eventually(() => v1.batch(job.id, ids[0] ?? ''), {
+      until: (batch) => batch.state === 'InProgress',
+      timeoutMs: 5_000,
+      intervalMs: 5,
+      what: 'the first batch to start',
+    });
     const aborted = V1Client.info(await v1.setState(job.id, 'Aborted'), 'jobInfo');
     assert.equal(aborted.state, 'Aborted');
     await watch(job.id);
@@ -234,18 +236,17 @@ describe('Bulk v1 concurrency and abort', () => {
     assert.equal(closing.text, xmlError('InvalidJobState', 'Closing already Aborted Job not allowed'));
   });
 
-  it('ends v1 sessions when they expire', async () => {
-    const shortLived = await createSalesforceEmulator({ sessionSeconds: 0.2 });
-    try {
-      const client = new V1Client(shortLived.url, await soapLogin(shortLived.url));
-      const job = await client.createXmlJob({ operation: 'insert', object: 'Contact', contentType: 'CSV' });
-      const deadline = Date.now() + 5_000;
-      let answer = await client.call('GET', `/${job.id}`);
-      while (answer.status === 200 && Date.now() < deadline) answer = await client.call('GET', `/${job.id}`);
-      assert.equal(answer.status, 400);
-      assert.ok(answer.text.includes('<exceptionCode>InvalidSessionId</exceptionCode>'));
-    } finally {
-      await shortLived.close();
-    }
+  it('ends v1 sessions when they expire', async (t) => {
+    const shortLived = await startEmulator(t, { sessionSeconds: 0.2 });
+    const client = new V1Client(shortLived.url, await soapLogin(shortLived.url));
+    const job = await client.createXmlJob({ operation: 'insert', object: 'Contact', contentType: 'CSV' });
+    const answer = await eventually(() => client.call('GET', `/${job.id}`), {
+      until: (a) => a.status !== 200,
+      timeoutMs: 5_000,
+      intervalMs: 10,
+      what: 'the v1 session to expire',
+    });
+    assert.equal(answer.status, 400);
+    assert.ok(answer.text.includes('<exceptionCode>InvalidSessionId</exceptionCode>'));
   });
 });

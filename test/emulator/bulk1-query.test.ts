@@ -1,16 +1,14 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { before, beforeEach, describe, it } from 'node:test';
 import Papa from 'papaparse';
-import { createSalesforceEmulator } from '../../emulator/index.js';
-import type { SalesforceEmulator } from '../../emulator/index.js';
-import { V1Client, parseXml, soapLogin } from './bulk1-client.js';
+import { useEmulator } from '../helpers/emulator.js';
+import { V1Client, parseXml, soapLogin } from '../helpers/bulk1-client.js';
 
 describe('Bulk v1 query and queryAll', () => {
-  let emulator: SalesforceEmulator;
+  const emulator = useEmulator({ bulkV1QueryRowsPerFile: 2 });
   let v1: V1Client;
   before(async () => {
     // Two rows per result file, so five records make three files.
-    emulator = await createSalesforceEmulator({ bulkV1QueryRowsPerFile: 2 });
     v1 = new V1Client(emulator.url, await soapLogin(emulator.url));
   });
   beforeEach(async () => {
@@ -19,7 +17,6 @@ describe('Bulk v1 query and queryAll', () => {
     const batch = await v1.addBatch(job.id, 'Name,Phone\nA0,1\nA1,"2, ""x"""\nA2,\nA3,4\nA4,5\n', 'text/csv');
     assert.equal((await v1.waitBatch(job.id, batch.id)).state, 'Completed');
   });
-  after(() => emulator.close());
 
   /** Runs one query batch; returns the job, the final batch and its result ids. */
   async function query(operation: string, soql: string, contentType = 'CSV', headers: Record<string, string> = {}) {

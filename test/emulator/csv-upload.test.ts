@@ -1,19 +1,25 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
-import { createSalesforceEmulator } from '../../emulator/index.js';
-import type { SalesforceEmulator } from '../../emulator/index.js';
-import { adminRecords, createJob, ingestClient, login, pollJob, results, runJob, setState } from './helpers.js';
-import type { Ingest } from './helpers.js';
+import { before, beforeEach, describe, it } from 'node:test';
+import { useEmulator } from '../helpers/emulator.js';
+import {
+  adminRecords,
+  createJob,
+  ingestClient,
+  login,
+  pollJob,
+  results,
+  runJob,
+  setState,
+} from '../helpers/emulator-http.js';
+import type { Ingest } from '../helpers/emulator-http.js';
 
 describe('CSV uploads', () => {
-  let emulator: SalesforceEmulator;
+  const emulator = useEmulator();
   let ingest: Ingest;
   before(async () => {
-    emulator = await createSalesforceEmulator();
     ingest = ingestClient(emulator.url, await login(emulator.url));
   });
   beforeEach(() => emulator.reset());
-  after(() => emulator.close());
 
   it('reads RFC 4180 quoting, embedded newlines and quotes, and a UTF-8 BOM', async () => {
     const csv =

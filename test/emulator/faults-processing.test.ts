@@ -1,21 +1,26 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
-import { createSalesforceEmulator } from '../../emulator/index.js';
-import type { SalesforceEmulator } from '../../emulator/index.js';
-import { createJob, ingestClient, login, pollJob, results, runJob, setState, uploadCsv } from './helpers.js';
-import type { Ingest } from './helpers.js';
+import { beforeEach, describe, it } from 'node:test';
+import { useEmulator } from '../helpers/emulator.js';
+import {
+  createJob,
+  ingestClient,
+  login,
+  pollJob,
+  results,
+  runJob,
+  setState,
+  uploadCsv,
+} from '../helpers/emulator-http.js';
+import type { Ingest } from '../helpers/emulator-http.js';
+import { eventually } from '../helpers/eventually.js';
 
 const LOCK_ERROR = 'UNABLE_TO_LOCK_ROW:unable to obtain exclusive access to this record:--';
 
 const csvOf = (count: number) => `Name\n${Array.from({ length: count }, (_, i) => `Acme ${i + 1}`).join('\n')}\n`;
 
 describe('processing faults', () => {
-  let emulator: SalesforceEmulator;
+  const emulator = useEmulator();
   let ingest: Ingest;
-  before(async () => {
-    emulator = await createSalesforceEmulator();
-  });
-  after(() => emulator.close());
   beforeEach(async () => {
     emulator.reset();
     ingest = ingestClient(emulator.url, await login(emulator.url));
@@ -90,11 +95,7 @@ describe('processing faults', () => {
 });
 
 describe('processing faults on Bulk v1', () => {
-  let emulator: SalesforceEmulator;
-  before(async () => {
-    emulator = await createSalesforceEmulator();
-  });
-  after(() => emulator.close());
+  const emulator = useEmulator();
 
   it('fails every n-th record of a v1 batch with UNABLE_TO_LOCK_ROW', async () => {
     const token = await login(emulator.url);
@@ -113,11 +114,11 @@ describe('processing faults on Bulk v1', () => {
     const records = [1, 2, 3, 4].map((n) => ({ Name: `Acme ${n}` }));
     const batch = await v1(`job/${String(job['id'])}/batch`, records);
     const batchPath = `job/${String(job['id'])}/batch/${String(batch['id'])}`;
-    const deadline = Date.now() + 5000;
-    while ((await v1(batchPath))['state'] !== 'Completed') {
-      if (Date.now() > deadline) assert.fail('batch never completed');
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await eventually(() => v1(batchPath), {
+      until: (info) => info['state'] === 'Completed',
+      timeoutMs: 5000,
+      what: 'the v1 batch to complete',
+    });
     const result = (await v1(`${batchPath}/result`)) as unknown as {
       success: boolean;
       errors: { statusCode: string }[];

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
-import { createSalesforceEmulator } from '../../emulator/index.js';
-import type { FaultSpec, SalesforceEmulator } from '../../emulator/index.js';
-import { API, createJob, ingestClient, login, setState, uploadCsv } from './helpers.js';
-import type { Ingest } from './helpers.js';
+import { beforeEach, describe, it } from 'node:test';
+import type { FaultSpec } from '../../emulator/index.js';
+import { useEmulator } from '../helpers/emulator.js';
+import { API, createJob, ingestClient, login, setState, uploadCsv } from '../helpers/emulator-http.js';
+import type { Ingest } from '../helpers/emulator-http.js';
 
 async function postFaults(baseUrl: string, body: unknown) {
   const res = await fetch(`${baseUrl}/__emulator/faults`, { method: 'POST', body: JSON.stringify(body) });
@@ -18,12 +18,8 @@ async function faultStats(baseUrl: string) {
 }
 
 describe('request faults', () => {
-  let emulator: SalesforceEmulator;
+  const emulator = useEmulator();
   let ingest: Ingest;
-  before(async () => {
-    emulator = await createSalesforceEmulator();
-  });
-  after(() => emulator.close());
   beforeEach(async () => {
     emulator.reset();
     ingest = ingestClient(emulator.url, await login(emulator.url));

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { createSalesforceEmulator, DEV_CREDENTIALS } from '../../emulator/index.js';
-import type { SalesforceEmulator } from '../../emulator/index.js';
 import { createSelfSignedCertificate } from '../../emulator/tls/certificate.js';
-import { API } from './helpers.js';
+import { startEmulator, useEmulator } from '../helpers/emulator.js';
+import { API } from '../helpers/emulator-http.js';
 
 function loginBody() {
   return new URLSearchParams({
@@ -17,16 +17,12 @@ function loginBody() {
 }
 
 describe('HTTPS', () => {
-  let emulator: SalesforceEmulator;
+  const emulator = useEmulator({ https: true });
   let agent: Agent;
-  before(async () => {
-    emulator = await createSalesforceEmulator({ https: true });
+  before(() => {
     agent = new Agent({ connect: { ca: emulator.certificatePem ?? '' } });
   });
-  after(async () => {
-    await agent.close();
-    await emulator.close();
-  });
+  after(() => agent.close());
 
   it('serves TLS with a certificate clients can trust', async () => {
     assert.match(emulator.url, /^https:\/\/127\.0\.0\.1:\d+$/);
@@ -67,23 +63,19 @@ describe('HTTPS', () => {
 });
 
 describe('HTTPS with material brought by the caller', () => {
-  it('serves the given certificate', async () => {
+  it('serves the given certificate', async (t) => {
     const material = await createSelfSignedCertificate();
-    const emulator = await createSalesforceEmulator({ https: material });
+    const emulator = await startEmulator(t, { https: material });
     const agent = new Agent({ connect: { ca: material.cert } });
-    try {
-      assert.equal(emulator.certificatePem, material.cert);
-      const res = await undiciFetch(`${emulator.url}/services/oauth2/token`, {
-        method: 'POST',
-        body: loginBody(),
-        dispatcher: agent,
-      });
-      assert.equal(res.status, 200);
-      await res.arrayBuffer();
-    } finally {
-      await agent.close();
-      await emulator.close();
-    }
+    t.after(() => agent.close());
+    assert.equal(emulator.certificatePem, material.cert);
+    const res = await undiciFetch(`${emulator.url}/services/oauth2/token`, {
+      method: 'POST',
+      body: loginBody(),
+      dispatcher: agent,
+    });
+    assert.equal(res.status, 200);
+    await res.arrayBuffer();
   });
 
   it('checks the material, naming the option', async () => {
@@ -98,13 +90,9 @@ describe('HTTPS with material brought by the caller', () => {
     );
   });
 
-  it('serves plain HTTP without a certificate by default', async () => {
-    const emulator = await createSalesforceEmulator();
-    try {
-      assert.match(emulator.url, /^http:\/\//);
-      assert.equal(emulator.certificatePem, undefined);
-    } finally {
-      await emulator.close();
-    }
+  it('serves plain HTTP without a certificate by default', async (t) => {
+    const emulator = await startEmulator(t);
+    assert.match(emulator.url, /^http:\/\//);
+    assert.equal(emulator.certificatePem, undefined);
   });
 });

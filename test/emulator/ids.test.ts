@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { createSalesforceEmulator } from '../../emulator/index.js';
-import type { SalesforceEmulator } from '../../emulator/index.js';
+import { describe, it } from 'node:test';
 import { idChecksum, normalizeId, to18 } from '../../emulator/org/ids.js';
-import { createJob, ingestClient, login } from './helpers.js';
+import { useEmulator } from '../helpers/emulator.js';
+import { createJob, ingestClient, login } from '../helpers/emulator-http.js';
 
 describe('Salesforce ids', () => {
   it('computes the case-checksum suffix of real ids', () => {
@@ -22,11 +21,7 @@ describe('Salesforce ids', () => {
   });
 
   describe('ids handed out by the emulator', () => {
-    let emulator: SalesforceEmulator;
-    before(async () => {
-      emulator = await createSalesforceEmulator();
-    });
-    after(() => emulator.close());
+    const emulator = useEmulator();
 
     it('are valid 18-character ids with the right key prefix', async () => {
       const ingest = ingestClient(emulator.url, await login(emulator.url));

@@ -1,19 +1,25 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { createSalesforceEmulator } from '../../emulator/index.js';
-import type { SalesforceEmulator } from '../../emulator/index.js';
-import { adminRecords, createJob, ingestClient, login, pollJob, results, setState, uploadCsv } from './helpers.js';
-import type { Ingest } from './helpers.js';
+import { before, describe, it } from 'node:test';
+import { useEmulator } from '../helpers/emulator.js';
+import {
+  adminRecords,
+  createJob,
+  ingestClient,
+  login,
+  pollJob,
+  results,
+  setState,
+  uploadCsv,
+} from '../helpers/emulator-http.js';
+import type { Ingest } from '../helpers/emulator-http.js';
 
 describe('aborting a job while it is processed', () => {
-  let emulator: SalesforceEmulator;
+  const emulator = useEmulator({ recordsPerSecond: 20 });
   let ingest: Ingest;
   before(async () => {
     // 20 rows a second: 60 rows take three seconds, leaving time to abort midway.
-    emulator = await createSalesforceEmulator({ recordsPerSecond: 20 });
     ingest = ingestClient(emulator.url, await login(emulator.url));
   });
-  after(() => emulator.close());
 
   it('stops processing and reports the rest as unprocessed', async () => {
     const rows = Array.from({ length: 60 }, (_, i) => `Row${i}`);

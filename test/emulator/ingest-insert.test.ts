@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
-import { createSalesforceEmulator } from '../../emulator/index.js';
-import type { SalesforceEmulator } from '../../emulator/index.js';
+import { before, beforeEach, describe, it } from 'node:test';
+import { useEmulator } from '../helpers/emulator.js';
 import {
   adminRecords,
   createJob,
@@ -12,18 +11,16 @@ import {
   runJob,
   setState,
   uploadCsv,
-} from './helpers.js';
-import type { Ingest } from './helpers.js';
+} from '../helpers/emulator-http.js';
+import type { Ingest } from '../helpers/emulator-http.js';
 
 describe('Bulk 2.0 insert jobs', () => {
-  let emulator: SalesforceEmulator;
+  const emulator = useEmulator();
   let ingest: Ingest;
   before(async () => {
-    emulator = await createSalesforceEmulator();
     ingest = ingestClient(emulator.url, await login(emulator.url));
   });
   beforeEach(() => emulator.reset());
-  after(() => emulator.close());
 
   it('creates an Open job with the real field set and a relative contentUrl', async () => {
     const job = await createJob(ingest, { object: 'contact', operation: 'insert' });

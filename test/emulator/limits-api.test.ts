@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { beforeEach, describe, it } from 'node:test';
 import { createSalesforceEmulator } from '../../emulator/index.js';
-import type { SalesforceEmulator } from '../../emulator/index.js';
-import { API, ingestClient, login, runJob } from './helpers.js';
+import { useEmulator } from '../helpers/emulator.js';
+import { API, ingestClient, login, runJob } from '../helpers/emulator-http.js';
 
 type Limits = Record<string, { Max: number; Remaining: number }>;
 
@@ -12,14 +12,10 @@ async function getLimits(baseUrl: string, token: string) {
 }
 
 describe('API limits', () => {
-  let emulator: SalesforceEmulator;
-  let token = '';
-  before(async () => {
-    emulator = await createSalesforceEmulator({
-      limits: { DailyApiRequests: 1000, DailyBulkApiBatches: 50, DailyBulkV2QueryJobs: 20 },
-    });
+  const emulator = useEmulator({
+    limits: { DailyApiRequests: 1000, DailyBulkApiBatches: 50, DailyBulkV2QueryJobs: 20 },
   });
-  after(() => emulator.close());
+  let token = '';
   beforeEach(async () => {
     emulator.reset();
     token = await login(emulator.url);
@@ -85,11 +81,7 @@ describe('API limits', () => {
 });
 
 describe('exhausted API request limit', () => {
-  let emulator: SalesforceEmulator;
-  before(async () => {
-    emulator = await createSalesforceEmulator({ limits: { DailyApiRequests: 2 } });
-  });
-  after(() => emulator.close());
+  const emulator = useEmulator({ limits: { DailyApiRequests: 2 } });
 
   it('answers REQUEST_LIMIT_EXCEEDED on REST/2.0 and ExceededQuota on v1 once nothing is left', async () => {
     const token = await login(emulator.url);

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
-import { createSalesforceEmulator, DEV_CREDENTIALS } from '../../emulator/index.js';
-import type { SalesforceEmulator } from '../../emulator/index.js';
-import { API, login } from './helpers.js';
+import { describe, it } from 'node:test';
+import { DEV_CREDENTIALS } from '../../emulator/index.js';
+import { useEmulator } from '../helpers/emulator.js';
+import { API, login } from '../helpers/emulator-http.js';
 
 const { username, password, securityToken, clientId, clientSecret } = DEV_CREDENTIALS;
 
@@ -25,11 +25,7 @@ const validGrant = {
 };
 
 describe('OAuth token endpoint', () => {
-  let emulator: SalesforceEmulator;
-  before(async () => {
-    emulator = await createSalesforceEmulator();
-  });
-  after(() => emulator.close());
+  const emulator = useEmulator();
 
   it('issues a signed token for the password grant', async () => {
     const { status, body } = await token(emulator.url, validGrant);
@@ -80,11 +76,7 @@ describe('OAuth token endpoint', () => {
 });
 
 describe('session expiry', () => {
-  let emulator: SalesforceEmulator;
-  before(async () => {
-    emulator = await createSalesforceEmulator({ sessionSeconds: 1 });
-  });
-  after(() => emulator.close());
+  const emulator = useEmulator({ sessionSeconds: 1 });
 
   it('rejects a token once its lifetime has passed', async () => {
     const { body } = await token(emulator.url, validGrant);
@@ -92,7 +84,8 @@ describe('session expiry', () => {
     const jobsUrl = `${emulator.url}/services/data/${API}/jobs/ingest`;
     const call = () => fetch(jobsUrl, { headers: { Authorization: `Bearer ${body['access_token']}` } });
     assert.equal((await call()).status, 200);
-    // The condition under test is the passing of time itself: wait until just after the session's end.
+    // The condition under test is the passing of time itself: wait by the clock until just after the
+    // session's end, then ask once. Polling with eventually() would also pass a session that ended late.
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, expiresAt + 50 - Date.now())));
     const res = await call();
     assert.equal(res.status, 401);

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { before, beforeEach, describe, it } from 'node:test';
 import { createSalesforceEmulator, executeSoql } from '../../emulator/index.js';
-import type { CustomObjectDefinition, SalesforceEmulator } from '../../emulator/index.js';
-import { adminRecords, ingestClient, login, results, runJob } from './helpers.js';
-import type { Ingest } from './helpers.js';
+import type { CustomObjectDefinition } from '../../emulator/index.js';
+import { useEmulator } from '../helpers/emulator.js';
+import { adminRecords, ingestClient, login, results, runJob } from '../helpers/emulator-http.js';
+import type { Ingest } from '../helpers/emulator-http.js';
 
 const CUSTOM_OBJECTS: CustomObjectDefinition[] = [
   {
@@ -46,14 +47,12 @@ const CUSTOM_OBJECTS: CustomObjectDefinition[] = [
 ]; // prettier-ignore
 
 describe('configurable custom objects and fields', () => {
-  let emulator: SalesforceEmulator;
+  const emulator = useEmulator({ customObjects: CUSTOM_OBJECTS });
   let ingest: Ingest;
   before(async () => {
-    emulator = await createSalesforceEmulator({ customObjects: CUSTOM_OBJECTS });
     ingest = ingestClient(emulator.url, await login(emulator.url));
   });
   beforeEach(() => emulator.reset());
-  after(() => emulator.close());
 
   async function load(object: string, operation: string, csv: string, extra: Record<string, unknown> = {}) {
     const job = await runJob(ingest, { object, operation, ...extra }, csv);

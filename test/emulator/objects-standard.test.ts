@@ -1,19 +1,16 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
-import { createSalesforceEmulator } from '../../emulator/index.js';
-import type { SalesforceEmulator } from '../../emulator/index.js';
-import { adminRecords, ingestClient, login, results, runJob } from './helpers.js';
-import type { Ingest } from './helpers.js';
+import { before, beforeEach, describe, it } from 'node:test';
+import { useEmulator } from '../helpers/emulator.js';
+import { adminRecords, ingestClient, login, results, runJob } from '../helpers/emulator-http.js';
+import type { Ingest } from '../helpers/emulator-http.js';
 
 describe('Lead, Opportunity, Case and Campaign through Bulk 2.0 ingest', () => {
-  let emulator: SalesforceEmulator;
+  const emulator = useEmulator();
   let ingest: Ingest;
   before(async () => {
-    emulator = await createSalesforceEmulator();
     ingest = ingestClient(emulator.url, await login(emulator.url));
   });
   beforeEach(() => emulator.reset());
-  after(() => emulator.close());
 
   async function insert(object: string, csv: string) {
     const job = await runJob(ingest, { object, operation: 'insert' }, csv);

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
-import { createSalesforceEmulator } from '../../emulator/index.js';
+import { before, beforeEach, describe, it } from 'node:test';
 import type { SalesforceEmulator } from '../../emulator/index.js';
-import { API, createJob, getJob, ingestClient, login, pollJob, setState, uploadCsv } from './helpers.js';
-import type { Ingest, JobInfo } from './helpers.js';
-import { insertRows } from './soql-helpers.js';
+import { useEmulator } from '../helpers/emulator.js';
+import { API, createJob, getJob, ingestClient, login, pollJob, setState, uploadCsv } from '../helpers/emulator-http.js';
+import type { Ingest, JobInfo } from '../helpers/emulator-http.js';
+import { eventually } from '../helpers/eventually.js';
+import { insertRows } from '../helpers/org-seed.js';
 
 const ROWS = 50_000;
 const STILL_WORKING = ['UploadComplete', 'InProgress'];
@@ -24,16 +25,14 @@ function assertAnsweredWhileWorking(info: JobInfo, yields: number, minimumYields
 }
 
 describe('answers while a large job is processing', () => {
-  let emulator: SalesforceEmulator;
+  const emulator = useEmulator();
   let token: string;
   let ingest: Ingest;
   before(async () => {
-    emulator = await createSalesforceEmulator();
     token = await login(emulator.url);
     ingest = ingestClient(emulator.url, token);
   });
   beforeEach(() => emulator.reset());
-  after(() => emulator.close());
 
   it('answers a Bulk 2.0 ingest job-info GET issued right after UploadComplete', async () => {
     const lines = ['FirstName,LastName,Email,Description'];
@@ -66,15 +65,16 @@ describe('answers while a large job is processing', () => {
     const info = (await (await query(`/${id}`)).json()) as JobInfo;
     // 50,000 records are read, sorted and projected a few thousand per step: dozens of steps.
     assertAnsweredWhileWorking(info, emulator.processingYields() - yieldsBefore, 40);
-    for (;;) {
-      const current = (await (await query(`/${id}`)).json()) as JobInfo;
-      if (current.state === 'JobComplete') {
-        assert.equal(current['numberRecordsProcessed'], ROWS);
-        break;
-      }
-      assert.ok(STILL_WORKING.includes(current.state), current.state);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    const done = await eventually(async () => (await (await query(`/${id}`)).json()) as JobInfo, {
+      until: (current) => {
+        if (current.state === 'JobComplete') return true;
+        assert.ok(STILL_WORKING.includes(current.state), current.state);
+        return false;
+      },
+      timeoutMs: 120_000,
+      what: `query job ${id} to complete`,
+    });
+    assert.equal(done['numberRecordsProcessed'], ROWS);
     const page = await query(`/${id}/results?maxRecords=2`);
     assert.equal(page.headers.get('sforce-numberofrecords'), '2');
     assert.equal(await page.text(), '"Id","LastName"\n' + firstTwo(emulator));

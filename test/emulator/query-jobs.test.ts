@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { before, beforeEach, describe, it } from 'node:test';
 import Papa from 'papaparse';
-import { createSalesforceEmulator } from '../../emulator/index.js';
-import type { SalesforceEmulator } from '../../emulator/index.js';
-import { API, login } from './helpers.js';
-import { deleteRows, insertRows } from './soql-helpers.js';
+import { useEmulator } from '../helpers/emulator.js';
+import { API, login } from '../helpers/emulator-http.js';
+import { eventually } from '../helpers/eventually.js';
+import { deleteRows, insertRows } from '../helpers/org-seed.js';
 
 type Query = (path: string, init?: RequestInit) => Promise<Response>;
 type JobInfo = Record<string, unknown> & { id: string; state: string };
@@ -19,16 +19,18 @@ async function createQueryJob(query: Query, body: Record<string, unknown>): Prom
   return query('', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
 }
 
-async function pollQueryJob(query: Query, id: string, predicate: (job: JobInfo) => boolean): Promise<JobInfo> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const res = await query(`/${id}`);
-    assert.equal(res.status, 200);
-    const job = (await res.json()) as JobInfo;
-    if (predicate(job)) return job;
-    if (Date.now() > deadline) assert.fail(`job ${id} stuck in ${job.state}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+async function getQueryJob(query: Query, id: string): Promise<JobInfo> {
+  const res = await query(`/${id}`);
+  assert.equal(res.status, 200);
+  return (await res.json()) as JobInfo;
+}
+
+function pollQueryJob(query: Query, id: string, predicate: (job: JobInfo) => boolean): Promise<JobInfo> {
+  return eventually(() => getQueryJob(query, id), {
+    until: predicate,
+    timeoutMs: 10_000,
+    what: `query job ${id} to reach the condition`,
+  });
 }
 
 async function runQuery(query: Query, body: Record<string, unknown>): Promise<JobInfo> {
@@ -41,11 +43,10 @@ async function runQuery(query: Query, body: Record<string, unknown>): Promise<Jo
 const parse = (csv: string) => Papa.parse<string[]>(csv.trimEnd(), { delimiter: ',' }).data;
 
 describe('Bulk 2.0 query jobs', () => {
-  let emulator: SalesforceEmulator;
+  const emulator = useEmulator();
   let query: Query;
   let token: string;
   before(async () => {
-    emulator = await createSalesforceEmulator();
     token = await login(emulator.url);
     query = queryClient(emulator.url, token);
   });
@@ -56,7 +57,6 @@ describe('Bulk 2.0 query jobs', () => {
     const ids = insertRows(emulator.org, 'Contact', ['FirstName', 'LastName', 'AccountId'], rows);
     deleteRows(emulator.org, 'Contact', [ids[4] ?? '']);
   });
-  after(() => emulator.close());
 
   it('creates a job as UploadComplete and completes it in the background', async () => {
     const res = await createQueryJob(query, { operation: 'query', query: 'SELECT Id, FirstName FROM Contact' });
@@ -206,10 +206,9 @@ describe('Bulk 2.0 query jobs', () => {
 });
 
 describe('Bulk 2.0 query jobs while processing', () => {
-  let emulator: SalesforceEmulator;
+  const emulator = useEmulator({ recordsPerSecond: 20 });
   let query: Query;
   before(async () => {
-    emulator = await createSalesforceEmulator({ recordsPerSecond: 20 });
     query = queryClient(emulator.url, await login(emulator.url));
     insertRows(
       emulator.org,
@@ -218,7 +217,6 @@ describe('Bulk 2.0 query jobs while processing', () => {
       Array.from({ length: 60 }, (_, i) => [`Account ${i}`]),
     );
   });
-  after(() => emulator.close());
 
   it('refuses results before JobComplete, aborts, then deletes', async () => {
     const res = await createQueryJob(query, { operation: 'query', query: 'SELECT Name FROM Account' });

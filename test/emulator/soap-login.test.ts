@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { createSalesforceEmulator, DEV_CREDENTIALS } from '../../emulator/index.js';
-import type { SalesforceEmulator } from '../../emulator/index.js';
-import { V1Client, loginEnvelope, parseXml } from './bulk1-client.js';
+import { describe, it } from 'node:test';
+import { DEV_CREDENTIALS } from '../../emulator/index.js';
+import { useEmulator } from '../helpers/emulator.js';
+import { V1Client, loginEnvelope, parseXml } from '../helpers/bulk1-client.js';
 
 const GOOD_PASSWORD = DEV_CREDENTIALS.password + DEV_CREDENTIALS.securityToken;
 
@@ -19,11 +19,7 @@ function prefixedEnvelope(username: string, password: string): string {
 }
 
 describe('SOAP partner login', () => {
-  let emulator: SalesforceEmulator;
-  before(async () => {
-    emulator = await createSalesforceEmulator({ sessionSeconds: 3600 });
-  });
-  after(() => emulator.close());
+  const emulator = useEmulator({ sessionSeconds: 3600 });
 
   async function login(body: string, path = '/services/Soap/u/59.0') {
     const res = await fetch(`${emulator.url}${path}`, {

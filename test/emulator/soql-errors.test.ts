@@ -1,18 +1,14 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { createSalesforceEmulator, executeSoql, SoqlError, SoqlUnsupportedError } from '../../emulator/index.js';
-import type { SalesforceEmulator } from '../../emulator/index.js';
+import { describe, it } from 'node:test';
+import { executeSoql, SoqlError, SoqlUnsupportedError } from '../../emulator/index.js';
+import { useEmulator } from '../helpers/emulator.js';
 
 const NO_SUCH_COLUMN_HINT =
   "If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. " +
   'Please reference your WSDL or the describe call for the appropriate names.';
 
 describe('SOQL subset: errors', () => {
-  let emulator: SalesforceEmulator;
-  before(async () => {
-    emulator = await createSalesforceEmulator();
-  });
-  after(() => emulator.close());
+  const emulator = useEmulator();
 
   const failure = (soql: string): SoqlError => {
     try {

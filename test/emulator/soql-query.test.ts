@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { createSalesforceEmulator, executeSoql, SoqlError, SoqlUnsupportedError } from '../../emulator/index.js';
-import type { Org, SalesforceEmulator } from '../../emulator/index.js';
-import { deleteRows, insertRows } from './soql-helpers.js';
+import { before, describe, it } from 'node:test';
+import { executeSoql, SoqlError, SoqlUnsupportedError } from '../../emulator/index.js';
+import type { Org } from '../../emulator/index.js';
+import { useEmulator } from '../helpers/emulator.js';
+import { deleteRows, insertRows } from '../helpers/org-seed.js';
 
 describe('SOQL subset: evaluation', () => {
-  let emulator: SalesforceEmulator;
+  const emulator = useEmulator();
   let org: Org;
   const ids: Record<string, string> = {};
-  before(async () => {
-    emulator = await createSalesforceEmulator();
+  before(() => {
     org = emulator.org;
     const [acme = '', globex = ''] = insertRows(
       org,
@@ -36,7 +36,6 @@ describe('SOQL subset: evaluation', () => {
     Object.assign(ids, { acme, globex, ada: contacts[0], gone: contacts[4] });
     deleteRows(org, 'Contact', [contacts[4] ?? '']);
   });
-  after(() => emulator.close());
 
   const lastNames = (soql: string, includeDeleted = false) =>
     executeSoql(org, soql, { includeDeleted }).rows.map((row) => row[0]);

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { createSalesforceEmulator, executeSoql } from '../../emulator/index.js';
-import type { SalesforceEmulator } from '../../emulator/index.js';
+import { before, describe, it } from 'node:test';
+import { executeSoql } from '../../emulator/index.js';
 import { SoqlCursor } from '../../emulator/soql/cursor.js';
 import { prepareSoql } from '../../emulator/soql/index.js';
 import { StepwiseSort } from '../../emulator/soql/stepwise-sort.js';
-import { deleteRows, insertRows } from './soql-helpers.js';
+import { useEmulator } from '../helpers/emulator.js';
+import { deleteRows, insertRows } from '../helpers/org-seed.js';
 
 describe('stepwise sort', () => {
   it('orders exactly as one stable Array.prototype.sort, ties kept in input order', () => {
@@ -32,9 +32,8 @@ describe('stepwise sort', () => {
 });
 
 describe('SOQL evaluated in steps', () => {
-  let emulator: SalesforceEmulator;
-  before(async () => {
-    emulator = await createSalesforceEmulator();
+  const emulator = useEmulator();
+  before(() => {
     const [acme = '', globex = ''] = insertRows(emulator.org, 'Account', ['Name'], [['Acme'], ['globex']]);
     const rows = Array.from({ length: 300 }, (_, i) => [
       i % 7 === 0 ? '' : `First${i % 13}`,
@@ -48,7 +47,6 @@ describe('SOQL evaluated in steps', () => {
       ids.filter((_, i) => i % 11 === 0),
     );
   });
-  after(() => emulator.close());
 
   const queries = [
     'SELECT Id, FirstName FROM Contact',

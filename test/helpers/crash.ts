@@ -12,6 +12,7 @@ import type { FaultReport, FaultSpec, SalesforceEmulator } from '../../emulator/
 import { startBulkIngest } from '../../client/starters.js';
 import { progressQuery, type BulkIngestResult, type BulkProgress } from '../../workflows/contract.js';
 import { contactRows, writeCsv, type ContactRow } from './data.js';
+import { eventually } from './eventually.js';
 import { emulatorStats, orgRecords, readCsvFile, type EmulatorStats } from './org.js';
 import { startWorkerProcess, workerEnv } from './processes.js';
 import type { KillableServer } from './temporal.js';
@@ -33,16 +34,6 @@ export interface CrashOutcome {
   result: BulkIngestResult;
   rows: ContactRow[];
   stats: EmulatorStats;
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 export async function runCrashScenario(
@@ -72,16 +63,18 @@ export async function runCrashScenario(
       operation: 'insert',
       ...(scenario.api ? { api: scenario.api } : {}),
       source: { url: pathToFileURL(file).href },
-      pollPolicy: { initialMs: 200, factor: 1.5, maxMs: 1000 },
+      pollPolicy: { initialMs: 200, ceilingMs: 1000 },
       activityTimeouts: { callMs: 5_000, heartbeatMs: 3_000 },
     },
     { taskQueue, workflowId },
   );
   const handle = () => new Client({ connection }).workflow.getHandle(workflowId);
 
-  await waitFor(`the moment to crash (${scenario.name})`, async () => {
-    const progress = await handle().query(progressQuery);
-    return scenario.killWhen(progress, ctx.emulator.faults.report()) ? true : undefined;
+  // Queries fail until the worker has started the workflow: eventually retries them.
+  await eventually(async () => scenario.killWhen(await handle().query(progressQuery), ctx.emulator.faults.report()), {
+    timeoutMs: 60_000,
+    intervalMs: 50,
+    what: `the moment to crash (${scenario.name})`,
   });
   await first.kill();
   if (scenario.restartServer) {

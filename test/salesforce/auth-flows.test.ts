@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { generate } from 'selfsigned';
-import { createSalesforceEmulator, DEV_CREDENTIALS, type SalesforceEmulator } from '../../emulator/index.js';
+import { DEV_CREDENTIALS } from '../../emulator/index.js';
 import {
   ClientCredentialsAuthenticator,
   createSalesforceClient,
@@ -16,22 +16,18 @@ import {
   SoapLoginAuthenticator,
   type Authenticator,
 } from '../../salesforce/index.js';
+import { startEmulator } from '../helpers/emulator.js';
 
-let emulator: SalesforceEmulator;
-let keyPem: string;
+const pems = await generate([{ name: 'commonName', value: 'bulkflow-jwt' }], { keySize: 2048, algorithm: 'sha256' });
+const keyPem = pems.private;
+const emulator = await startEmulator({ after }, { jwtCertificate: pems.cert, refreshTokenRotation: true });
 let dir: string;
 
-before(async () => {
-  const pems = await generate([{ name: 'commonName', value: 'bulkflow-jwt' }], { keySize: 2048, algorithm: 'sha256' });
-  keyPem = pems.private;
-  emulator = await createSalesforceEmulator({ jwtCertificate: pems.cert, refreshTokenRotation: true });
+before(() => {
   dir = mkdtempSync(join(tmpdir(), 'auth-flows-'));
 });
 
-after(async () => {
-  await emulator.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+after(() => rmSync(dir, { recursive: true, force: true }));
 
 /**
  * Logs in, lets every session expire, then fires `parallel` requests at once: exactly one renewal, and every

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
-import { after, before, beforeEach, describe, test } from 'node:test';
-import { createSalesforceEmulator, DEV_CREDENTIALS, type SalesforceEmulator } from '../../emulator/index.js';
+import { before, beforeEach, describe, test } from 'node:test';
+import { DEV_CREDENTIALS, type SalesforceEmulator } from '../../emulator/index.js';
 import { csvRecords } from '../../salesforce/bulk1/results.js';
 import {
   createSalesforceClient,
@@ -17,6 +17,8 @@ import {
   type Bulk1RowOutcome,
   type SalesforceClient,
 } from '../../salesforce/index.js';
+import { useEmulator } from '../helpers/emulator.js';
+import { eventually } from '../helpers/eventually.js';
 
 function connect(emulator: SalesforceEmulator): SalesforceClient {
   return createSalesforceClient({
@@ -25,14 +27,13 @@ function connect(emulator: SalesforceEmulator): SalesforceClient {
 }
 
 /** Polls the batch list until every batch is final (the condition), failing after `ms`. */
-async function waitForBatches(sf: SalesforceClient, job: Bulk1JobInfo, ms = 15_000): Promise<Bulk1BatchInfo[]> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const batches = await sf.bulk1.listBatches(job);
-    if (isJobDone(batches)) return batches;
-    if (Date.now() > deadline) assert.fail(`batches still running: ${batches.map((b) => b.state).join(',')}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+function waitForBatches(sf: SalesforceClient, job: Bulk1JobInfo, ms = 15_000): Promise<Bulk1BatchInfo[]> {
+  return eventually(() => sf.bulk1.listBatches(job), {
+    until: (batches) => isJobDone(batches),
+    timeoutMs: ms,
+    intervalMs: 10,
+    what: `every batch of job ${job.id} to finish`,
+  });
 }
 
 /** Adds records, waits, and returns every input record with its outcome, in input order. */
@@ -73,14 +74,12 @@ function idOf(outcome: Bulk1RowOutcome<Bulk1Record> | undefined): string {
 }
 
 describe('Bulk v1 ingest against the emulator', () => {
-  let emulator: SalesforceEmulator;
+  const emulator = useEmulator();
   let sf: SalesforceClient;
-  before(async () => {
-    emulator = await createSalesforceEmulator();
+  before(() => {
     sf = connect(emulator);
   });
   beforeEach(() => emulator.reset());
-  after(() => emulator.close());
 
   const contacts = () => emulator.org.getRecords('Contact', { includeDeleted: true });
   const byId = (id: string) => contacts().find((r) => r['Id'] === id);
@@ -232,13 +231,11 @@ describe('Bulk v1 ingest against the emulator', () => {
 });
 
 describe('Bulk v1 serial mode and abort against a slow emulator', () => {
-  let emulator: SalesforceEmulator;
+  const emulator = useEmulator({ recordsPerSecond: 200 });
   let sf: SalesforceClient;
-  before(async () => {
-    emulator = await createSalesforceEmulator({ recordsPerSecond: 200 });
+  before(() => {
     sf = connect(emulator);
   });
-  after(() => emulator.close());
 
   const rows = (n: number, prefix: string) => Array.from({ length: n }, (_, i) => ({ LastName: `${prefix}${i}` }));
 
@@ -247,20 +244,25 @@ describe('Bulk v1 serial mode and abort against a slow emulator', () => {
     const job = await sf.bulk1.createJob({ operation: 'insert', object: 'Contact', concurrencyMode: 'Serial' });
     assert.equal(job.concurrencyMode, 'Serial');
     await sf.bulk1.addRecordBatches(job, rows(180, 's'), { limits: { maxRows: 60, maxBytes: 10_000_000 } });
-    let polls = 0;
-    for (; ; polls++) {
-      const batches = await sf.bulk1.listBatches(job);
-      assert.ok(batches.filter((b) => b.state === 'InProgress').length <= 1, 'never two batches at once');
-      const firstOpen = batches.findIndex((b) => b.state !== 'Completed');
-      if (firstOpen >= 0) {
-        assert.ok(
-          batches.slice(firstOpen + 1).every((b) => b.state === 'Queued'),
-          'later batches wait for earlier ones',
-        );
-      }
-      if (isJobDone(batches)) break;
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
+    let polls = 0; // answers that showed the job still running
+    await eventually(() => sf.bulk1.listBatches(job), {
+      until: (batches) => {
+        assert.ok(batches.filter((b) => b.state === 'InProgress').length <= 1, 'never two batches at once');
+        const firstOpen = batches.findIndex((b) => b.state !== 'Completed');
+        if (firstOpen >= 0) {
+          assert.ok(
+            batches.slice(firstOpen + 1).every((b) => b.state === 'Queued'),
+            'later batches wait for earlier ones',
+          );
+        }
+        if (isJobDone(batches)) return true;
+        polls += 1;
+        return false;
+      },
+      timeoutMs: 15_000,
+      intervalMs: 5,
+      what: `serial job ${job.id} to finish`,
+    });
     assert.ok(polls > 1, 'the job was observed while running');
     assert.equal(emulator.org.getRecords('Contact').length, 180);
   });

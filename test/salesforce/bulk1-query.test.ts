@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { Readable, Writable } from 'node:stream';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { XMLParser } from 'fast-xml-parser';
 import Papa from 'papaparse';
-import { createSalesforceEmulator, DEV_CREDENTIALS, type SalesforceEmulator } from '../../emulator/index.js';
+import { DEV_CREDENTIALS } from '../../emulator/index.js';
 import {
   createSalesforceClient,
   isJobDone,
@@ -15,15 +15,17 @@ import {
   type CreateBulk1JobRequest,
   type SalesforceClient,
 } from '../../salesforce/index.js';
+import { useEmulator } from '../helpers/emulator.js';
+import { eventually } from '../helpers/eventually.js';
 
-async function waitForBatches(sf: SalesforceClient, job: Bulk1JobInfo, ms = 15_000): Promise<Bulk1BatchInfo[]> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const batches = await sf.bulk1.listBatches(job);
-    if (isJobDone(batches)) return batches;
-    if (Date.now() > deadline) assert.fail(`batches still running: ${batches.map((b) => b.state).join(',')}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+/** Polls the batch list until every batch is final (the condition), failing after `ms`. */
+function waitForBatches(sf: SalesforceClient, job: Bulk1JobInfo, ms = 15_000): Promise<Bulk1BatchInfo[]> {
+  return eventually(() => sf.bulk1.listBatches(job), {
+    until: (batches) => isJobDone(batches),
+    timeoutMs: ms,
+    intervalMs: 10,
+    what: `every batch of job ${job.id} to finish`,
+  });
 }
 
 /** A sink that keeps what it is given (tests only: the client never buffers files). */
@@ -56,12 +58,11 @@ function namesIn(file: string, contentType: Bulk1ContentType): string[] {
 }
 
 describe('Bulk v1 query and queryAll against the emulator', () => {
-  let emulator: SalesforceEmulator;
+  const emulator = useEmulator({ bulkV1QueryRowsPerFile: 2 });
   let sf: SalesforceClient;
   let ids: string[] = [];
   before(async () => {
     // Two rows per result file: five records make three files.
-    emulator = await createSalesforceEmulator({ bulkV1QueryRowsPerFile: 2 });
     sf = createSalesforceClient({
       auth: new OAuthPasswordAuthenticator({ loginUrl: emulator.url, ...DEV_CREDENTIALS }),
     });
@@ -77,7 +78,6 @@ describe('Bulk v1 query and queryAll against the emulator', () => {
     await waitForBatches(sf, del);
     ids = ids.slice(0, 5);
   });
-  after(() => emulator.close());
 
   async function run(request: CreateBulk1JobRequest, soql: string): Promise<{ job: Bulk1JobInfo; files: string[] }> {
     const job = await sf.bulk1.createJob(request);

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { createSalesforceEmulator, type SalesforceEmulator } from '../../emulator/index.js';
+import { after, test } from 'node:test';
 import {
   DELIMITER_CHAR,
   formatCsvRow,
@@ -8,17 +7,11 @@ import {
   type LineEnding,
   type SalesforceClient,
 } from '../../salesforce/index.js';
+import { startEmulator } from '../helpers/emulator.js';
 import { clientFor, ingest, MemorySink, parseCsv, waitForQuery } from './bulk2-query-helpers.js';
 
-let emulator: SalesforceEmulator;
-let sf: SalesforceClient;
-
-before(async () => {
-  emulator = await createSalesforceEmulator();
-  sf = clientFor(emulator.url);
-});
-
-after(() => emulator.close());
+const emulator = await startEmulator({ after });
+const sf: SalesforceClient = clientFor(emulator.url);
 
 const COLUMNS = ['External_Id__c', 'LastName', 'Title', 'Description', 'MailingStreet'];
 

@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { text } from 'node:stream/consumers';
 import { after, before, test } from 'node:test';
-import { createSalesforceEmulator, type SalesforceEmulator } from '../../emulator/index.js';
 import {
   normalizeLocator,
   openResultFile,
@@ -13,15 +12,15 @@ import {
   type QueryResultPage,
   type SalesforceClient,
 } from '../../salesforce/index.js';
+import { startEmulator } from '../helpers/emulator.js';
 import { clientFor, contactsCsv, ingest, MemorySink, parseCsv, waitForQuery } from './bulk2-query-helpers.js';
 
 const ROWS = 2_500;
-let emulator: SalesforceEmulator;
+const emulator = await startEmulator({ after });
 let sf: SalesforceClient;
 let dir: string;
 
 before(async () => {
-  emulator = await createSalesforceEmulator();
   sf = clientFor(emulator.url);
   dir = mkdtempSync(join(tmpdir(), 'bulk2-query-'));
   const job = await ingest(sf, contactsCsv(ROWS, 'Page'));
@@ -29,10 +28,7 @@ before(async () => {
   assert.equal(job.numberRecordsFailed, 0);
 });
 
-after(async () => {
-  await emulator.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+after(() => rmSync(dir, { recursive: true, force: true }));
 
 async function completedQuery(soql = 'SELECT Id, LastName, Email FROM Contact'): Promise<string> {
   const job = await sf.bulk2Query.createJob({ query: soql });
@@ -158,18 +154,14 @@ test('queryAll, list, abort and delete', async () => {
   });
 });
 
-test('abort stops a running query job', async () => {
-  const slow = await createSalesforceEmulator({ recordsPerSecond: 50 });
-  try {
-    const client = clientFor(slow.url);
-    await ingest(client, contactsCsv(20, 'Slow'));
-    const job = await client.bulk2Query.createJob({ query: 'SELECT Id FROM Contact' });
-    const aborted = await client.bulk2Query.abortJob(job.id);
-    assert.equal(aborted.state, 'Aborted');
-    assert.equal((await client.bulk2Query.getJob(job.id)).state, 'Aborted');
-  } finally {
-    await slow.close();
-  }
+test('abort stops a running query job', async (t) => {
+  const slow = await startEmulator(t, { recordsPerSecond: 50 });
+  const client = clientFor(slow.url);
+  await ingest(client, contactsCsv(20, 'Slow'));
+  const job = await client.bulk2Query.createJob({ query: 'SELECT Id FROM Contact' });
+  const aborted = await client.bulk2Query.abortJob(job.id);
+  assert.equal(aborted.state, 'Aborted');
+  assert.equal((await client.bulk2Query.getJob(job.id)).state, 'Aborted');
 });
 
 test('bad options are refused before any request', async () => {

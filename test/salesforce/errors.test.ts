@@ -83,30 +83,27 @@ test('error messages and bodies are redacted and truncated', () => {
   assert.ok((err.body?.length ?? 0) < 600);
 });
 
-test('a login server failing with 5xx is retryable; refused credentials are not', async () => {
-  const { createSalesforceEmulator, DEV_CREDENTIALS } = await import('../../emulator/index.js');
+test('a login server failing with 5xx is retryable; refused credentials are not', async (t) => {
+  const { DEV_CREDENTIALS } = await import('../../emulator/index.js');
+  const { startEmulator } = await import('../helpers/emulator.js');
   const { OAuthPasswordAuthenticator, SoapLoginAuthenticator } = await import('../../salesforce/index.js');
-  const emulator = await createSalesforceEmulator();
-  try {
-    const oauth = new OAuthPasswordAuthenticator({ loginUrl: emulator.url, ...DEV_CREDENTIALS });
-    const { username, password, securityToken } = DEV_CREDENTIALS;
-    const soap = new SoapLoginAuthenticator({ loginUrl: emulator.url, username, password, securityToken });
-    for (const auth of [oauth, soap]) {
-      emulator.faults.set({ type: 'serverError', status: 503, count: 1 });
-      const failed = await auth.login(undefined).then(
-        () => assert.fail('expected the login to fail'),
-        (e: unknown) => e,
-      );
-      assert.ok(isRetryable(failed), `${auth.kind}: a 503 at login must be retryable`);
-      emulator.faults.clear();
-    }
-    const bad = new OAuthPasswordAuthenticator({ loginUrl: emulator.url, ...DEV_CREDENTIALS, password: 'wrong' });
-    const refused = await bad.login(undefined).then(
+  const emulator = await startEmulator(t);
+  const oauth = new OAuthPasswordAuthenticator({ loginUrl: emulator.url, ...DEV_CREDENTIALS });
+  const { username, password, securityToken } = DEV_CREDENTIALS;
+  const soap = new SoapLoginAuthenticator({ loginUrl: emulator.url, username, password, securityToken });
+  for (const auth of [oauth, soap]) {
+    emulator.faults.set({ type: 'serverError', status: 503, count: 1 });
+    const failed = await auth.login(undefined).then(
       () => assert.fail('expected the login to fail'),
       (e: unknown) => e,
     );
-    assert.ok(refused instanceof SalesforceAuthError && !isRetryable(refused));
-  } finally {
-    await emulator.close();
+    assert.ok(isRetryable(failed), `${auth.kind}: a 503 at login must be retryable`);
+    emulator.faults.clear();
   }
+  const bad = new OAuthPasswordAuthenticator({ loginUrl: emulator.url, ...DEV_CREDENTIALS, password: 'wrong' });
+  const refused = await bad.login(undefined).then(
+    () => assert.fail('expected the login to fail'),
+    (e: unknown) => e,
+  );
+  assert.ok(refused instanceof SalesforceAuthError && !isRetryable(refused));
 });

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { createSalesforceEmulator, type SalesforceEmulator } from '../../emulator/index.js';
+import { after, test } from 'node:test';
 import {
   batchesForRows,
   findShortfalls,
@@ -8,17 +7,11 @@ import {
   SalesforceLimitError,
   type SalesforceClient,
 } from '../../salesforce/index.js';
+import { startEmulator } from '../helpers/emulator.js';
 import { clientFor, contactsCsv, ingest } from './bulk2-query-helpers.js';
 
-let emulator: SalesforceEmulator;
-let sf: SalesforceClient;
-
-before(async () => {
-  emulator = await createSalesforceEmulator({ limits: { DailyBulkApiBatches: 5, DailyApiRequests: 1000 } });
-  sf = clientFor(emulator.url);
-});
-
-after(() => emulator.close());
+const emulator = await startEmulator({ after }, { limits: { DailyBulkApiBatches: 5, DailyApiRequests: 1000 } });
+const sf: SalesforceClient = clientFor(emulator.url);
 
 test('getLimits reads Max and Remaining of each limit', async () => {
   const limits = await sf.limits.getLimits();

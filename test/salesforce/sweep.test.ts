@@ -1,22 +1,19 @@
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
-import { after, before, test } from 'node:test';
-import { createSalesforceEmulator, DEV_CREDENTIALS, type SalesforceEmulator } from '../../emulator/index.js';
+import { after, test } from 'node:test';
+import { DEV_CREDENTIALS } from '../../emulator/index.js';
 import {
   createSalesforceClient,
   OAuthPasswordAuthenticator,
   sweepOrphanedIngestJobs,
   type SalesforceClient,
 } from '../../salesforce/index.js';
+import { startEmulator } from '../helpers/emulator.js';
 
-let emulator: SalesforceEmulator;
-let sf: SalesforceClient;
-
-before(async () => {
-  emulator = await createSalesforceEmulator();
-  sf = createSalesforceClient({ auth: new OAuthPasswordAuthenticator({ loginUrl: emulator.url, ...DEV_CREDENTIALS }) });
+const emulator = await startEmulator({ after });
+const sf: SalesforceClient = createSalesforceClient({
+  auth: new OAuthPasswordAuthenticator({ loginUrl: emulator.url, ...DEV_CREDENTIALS }),
 });
-after(() => emulator?.close());
 
 test('sweep aborts only Open jobs older than the threshold; dry runs change nothing', async () => {
   const orphan = await sf.bulk2Ingest.createJob({ object: 'Contact', operation: 'insert' });

@@ -17,7 +17,7 @@ import type { ResultFileRef } from '../../activities/types.js';
 import { contactRows } from '../helpers/data.js';
 import { emulatorStats, orgRecords } from '../helpers/org.js';
 import { startTestbed, type Testbed } from '../helpers/testbed.js';
-import { startS3Server, type S3TestServer } from '../activities/helpers/s3-server.js';
+import { startS3Server, type S3TestServer } from '../helpers/s3-server.js';
 
 let env: TestWorkflowEnvironment;
 let emulator: SalesforceEmulator;

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import Papa from 'papaparse';
 import { DEV_CREDENTIALS } from '../../emulator/index.js';
+import { eventually } from './eventually.js';
 
 export const API = 'v62.0';
 
@@ -64,19 +65,17 @@ export async function getJob(ingest: Ingest, jobId: string): Promise<JobInfo> {
 }
 
 /** Polls job info until the predicate holds (or the deadline passes). */
-export async function pollJob(
+export function pollJob(
   ingest: Ingest,
   jobId: string,
   predicate: (job: JobInfo) => boolean,
   timeoutMs = 10_000,
 ): Promise<JobInfo> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const job = await getJob(ingest, jobId);
-    if (predicate(job)) return job;
-    if (Date.now() > deadline) assert.fail(`job ${jobId} never reached the condition; last state ${job.state}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  return eventually(() => getJob(ingest, jobId), {
+    until: predicate,
+    timeoutMs,
+    what: `job ${jobId} to reach the condition`,
+  });
 }
 
 const FINAL = ['JobComplete', 'Failed', 'Aborted'];

@@ -14,9 +14,10 @@ import {
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { s3ClientFromEnv } from '../../../storage/s3-client.js';
+import { s3ClientFromEnv } from '../../storage/s3-client.js';
+import { eventually } from './eventually.js';
 
-const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const serverDir = path.resolve(process.env.BULKFLOW_S3_SERVER_DIR ?? path.join(projectRoot, '.tools', 's3-server'));
 
 export interface S3TestServer {
@@ -41,17 +42,16 @@ export async function freePort(): Promise<number> {
 }
 
 async function waitUntilUp(endpoint: string, child: ChildProcess, output: () => string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`moto_server exited with ${child.exitCode}:\n${output()}`);
-    try {
-      if ((await fetch(`${endpoint}/moto-api/`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+  let outcome: 'up' | 'exited';
+  try {
+    outcome = await eventually(
+      async () => (child.exitCode !== null ? 'exited' : (await fetch(`${endpoint}/moto-api/`)).ok && 'up'),
+      { timeoutMs: 30_000, intervalMs: 100, what: `moto_server to answer on ${endpoint}` },
+    );
+  } catch (err) {
+    throw new Error(`${(err as Error).message}:\n${output()}`, { cause: err });
   }
-  throw new Error(`moto_server did not answer on ${endpoint} within 30 s:\n${output()}`);
+  if (outcome === 'exited') throw new Error(`moto_server exited with ${child.exitCode}:\n${output()}`);
 }
 
 export async function startS3Server(): Promise<S3TestServer> {

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { XMLParser } from 'fast-xml-parser';
 import { DEV_CREDENTIALS } from '../../emulator/index.js';
+import { eventually } from './eventually.js';
 
 export const V1_VERSION = '59.0';
 export const ASYNC_NS = 'http://www.force.com/2009/06/asyncapi/dataload';
@@ -114,13 +115,12 @@ export class V1Client {
 
   /** Polls a batch until it reaches a final state. */
   async waitBatch(jobId: string, batchId: string, timeoutMs = 10_000): Promise<Info> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const info = await this.batch(jobId, batchId);
-      if (['Completed', 'Failed', 'NotProcessed'].includes(info.state)) return info;
-      if (Date.now() > deadline) assert.fail(`batch ${batchId} still ${info.state}`);
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    return eventually(() => this.batch(jobId, batchId), {
+      until: (info) => ['Completed', 'Failed', 'NotProcessed'].includes(info.state),
+      timeoutMs,
+      intervalMs: 10,
+      what: `batch ${batchId} to reach a final state`,
+    });
   }
 
   async setState(jobId: string, state: string, json = false): Promise<Answer> {
