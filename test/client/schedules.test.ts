@@ -15,17 +15,18 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { FileStagingStore } from '../../storage/staging.js';
 import { createNightlySync, deleteSync, triggerSync } from '../../client/schedules.js';
-import { createSalesforceEmulator, DEV_CREDENTIALS, type SalesforceEmulator } from '../../emulator/index.js';
+import { DEV_CREDENTIALS } from '../../emulator/index.js';
 import { createSalesforceClient, OAuthPasswordAuthenticator } from '../../salesforce/index.js';
 import { createBulkflowWorker } from '../../worker/create-worker.js';
 import type { bulkIngestWorkflow } from '../../workflows/bulk-ingest-workflow.js';
 import { progressQuery, type BulkIngestInput } from '../../workflows/contract.js';
 import { contactRows, writeCsv } from '../helpers/data.js';
+import { startEmulator } from '../helpers/emulator.js';
+import { eventually } from '../helpers/eventually.js';
 import { orgRecords } from '../helpers/org.js';
 import { createLocalEnv, workflowBundle } from '../helpers/temporal.js';
 
 let env: TestWorkflowEnvironment;
-let emulator: SalesforceEmulator;
 let worker: Worker;
 let workerRun: Promise<void>;
 const taskQueue = `sched-${randomUUID()}`;
@@ -33,9 +34,10 @@ const dir = mkdtempSync(path.join(tmpdir(), 'bulkflow-sched-'));
 const rows = contactRows(150, 'nightly'); // 3 s of processing at 50 records/s
 let input: BulkIngestInput;
 
+const emulator = await startEmulator({ after }, { recordsPerSecond: 50 });
+
 before(async () => {
   env = await createLocalEnv();
-  emulator = await createSalesforceEmulator({ recordsPerSecond: 50 });
   worker = await createBulkflowWorker({
     connection: env.nativeConnection,
     salesforce: createSalesforceClient({
@@ -59,20 +61,8 @@ before(async () => {
 after(async () => {
   worker?.shutdown();
   await workerRun;
-  await emulator?.close();
   await env?.teardown();
 });
-
-/** Polls `read` until `done` holds or the deadline passes; returns the last value read. */
-async function waitFor<T>(what: string, read: () => Promise<T>, done: (value: T) => boolean, ms = 30_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) assert.fail(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 function describe(scheduleId: string): Promise<ScheduleDescription> {
   return env.client.schedule.getHandle(scheduleId).describe();
@@ -125,27 +115,30 @@ test('a trigger runs an ingest to completion; a second trigger while it runs is 
   await createNightlySync(env.client, { scheduleId, input, hour: 3, taskQueue });
   try {
     await triggerSync(env.client, scheduleId);
-    const running = await waitFor(
-      'the first run to start',
-      () => describe(scheduleId),
-      (d) => d.info.runningActions.length === 1,
-    );
+    const running = await eventually(() => describe(scheduleId), {
+      until: (d) => d.info.runningActions.length === 1,
+      timeoutMs: 30_000,
+      intervalMs: 100,
+      what: 'the first run to start',
+    });
     const workflowId = running.info.runningActions[0]!.workflow.workflowId;
     assert.ok(workflowId.startsWith(`${scheduleId}-`), workflowId);
     const handle = env.client.workflow.getHandle<typeof bulkIngestWorkflow>(workflowId);
     // Wait until Salesforce is processing, so the run is certainly still going at the second trigger.
-    await waitFor(
-      'the run to reach Salesforce processing',
-      () => handle.query(progressQuery),
-      (p) => p.records.processed > 0,
-    );
+    await eventually(() => handle.query(progressQuery), {
+      until: (p) => p.records.processed > 0,
+      timeoutMs: 30_000,
+      intervalMs: 100,
+      what: 'the run to reach Salesforce processing',
+    });
 
     await triggerSync(env.client, scheduleId);
-    const skipped = await waitFor(
-      'the second trigger to be skipped',
-      () => describe(scheduleId),
-      (d) => d.info.numActionsSkippedOverlap === 1,
-    );
+    const skipped = await eventually(() => describe(scheduleId), {
+      until: (d) => d.info.numActionsSkippedOverlap === 1,
+      timeoutMs: 30_000,
+      intervalMs: 100,
+      what: 'the second trigger to be skipped',
+    });
     assert.equal(skipped.info.runningActions.length, 1);
     assert.equal(skipped.info.runningActions[0]?.workflow.workflowId, workflowId);
 

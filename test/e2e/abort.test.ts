@@ -13,23 +13,24 @@ import { pathToFileURL } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { requireTemporalCli } from '../../cli/dev/temporal-binaries.js';
 import { startBulkIngest } from '../../client/starters.js';
-import { createSalesforceEmulator, type SalesforceEmulator } from '../../emulator/index.js';
 import { progressQuery, type BulkIngestResult } from '../../workflows/contract.js';
 import { contactRows, writeCsv } from '../helpers/data.js';
+import { startEmulator } from '../helpers/emulator.js';
+import { eventually } from '../helpers/eventually.js';
 import { emulatorStats, orgRecords } from '../helpers/org.js';
 import { runCli, startWorkerProcess, workerEnv, type WorkerProcess } from '../helpers/processes.js';
 import { startKillableServer, type KillableServer } from '../helpers/temporal.js';
 
 let server: KillableServer;
-let emulator: SalesforceEmulator;
 let worker: WorkerProcess;
 let client: Client;
 let env: NodeJS.ProcessEnv;
 const dir = mkdtempSync(path.join(tmpdir(), 'bulkflow-abort-'));
 
+const emulator = await startEmulator({ after }, { recordsPerSecond: 300 });
+
 before(async () => {
   server = await startKillableServer();
-  emulator = await createSalesforceEmulator({ recordsPerSecond: 300 });
   env = workerEnv({
     temporalAddress: server.current.address,
     taskQueue: `abort-${randomUUID()}`,
@@ -43,7 +44,6 @@ before(async () => {
 after(async () => {
   await worker?.stop();
   await client?.connection.close();
-  await emulator?.close();
   await server?.stop();
 });
 
@@ -62,11 +62,12 @@ async function startAndWaitForProcessing(name: string): Promise<string> {
     },
     { taskQueue: env.BULKFLOW_TASK_QUEUE ?? '', workflowId },
   );
-  for (;;) {
-    const p = await handle.query(progressQuery).catch(() => undefined);
-    if (p && p.records.processed > 0) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  // Queries fail until the worker has started the workflow: eventually retries them.
+  await eventually(async () => (await handle.query(progressQuery)).records.processed > 0, {
+    timeoutMs: 60_000,
+    intervalMs: 100,
+    what: `Salesforce to start processing ${workflowId}`,
+  });
   // From here Salesforce crawls, so the job cannot finish before the abort arrives however slowly
   // the operator's command starts on a loaded machine.
   emulator.faults.set({ type: 'slowProcessing', recordsPerSecond: 1 });

@@ -11,24 +11,21 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { createSalesforceEmulator, type FaultReport, type SalesforceEmulator } from '../../emulator/index.js';
+import type { FaultReport } from '../../emulator/index.js';
 import { assertExactlyOnce, runCrashScenario, type CrashScenario } from '../helpers/crash.js';
+import { startEmulator } from '../helpers/emulator.js';
 import { startKillableServer, type KillableServer } from '../helpers/temporal.js';
 
 let server: KillableServer;
-let emulator: SalesforceEmulator;
 const dir = mkdtempSync(path.join(tmpdir(), 'bulkflow-crash-'));
+// Slow enough that polling takes a few seconds, so a crash can land while Salesforce works.
+const emulator = await startEmulator({ after }, { recordsPerSecond: 1_000 });
 
 before(async () => {
   server = await startKillableServer();
-  // Slow enough that polling takes a few seconds, so a crash can land while Salesforce works.
-  emulator = await createSalesforceEmulator({ recordsPerSecond: 1_000 });
 });
 
-after(async () => {
-  await emulator?.close();
-  await server?.stop();
-});
+after(() => server?.stop());
 
 const ROWS = 3_000;
 const held = (method: string, pathPattern: string) => ({

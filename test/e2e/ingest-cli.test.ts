@@ -9,21 +9,22 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
-import { createSalesforceEmulator, type SalesforceEmulator } from '../../emulator/index.js';
 import { contactRows, writeCsv } from '../helpers/data.js';
+import { startEmulator } from '../helpers/emulator.js';
+import { eventually } from '../helpers/eventually.js';
 import { orgRecords, readCsvFile } from '../helpers/org.js';
 import { runCli, startWorkerProcess, workerEnv, type WorkerProcess } from '../helpers/processes.js';
 import { startKillableServer, type KillableServer } from '../helpers/temporal.js';
 
 let server: KillableServer;
-let emulator: SalesforceEmulator;
 let worker: WorkerProcess;
 let env: NodeJS.ProcessEnv;
 const dir = mkdtempSync(path.join(tmpdir(), 'bulkflow-e2e-'));
 
+const emulator = await startEmulator({ after });
+
 before(async () => {
   server = await startKillableServer();
-  emulator = await createSalesforceEmulator();
   env = workerEnv({
     temporalAddress: server.current.address,
     taskQueue: `e2e-${Date.now()}`,
@@ -35,7 +36,6 @@ before(async () => {
 
 after(async () => {
   await worker?.stop();
-  await emulator?.close();
   await server?.stop();
 });
 
@@ -89,12 +89,14 @@ test('bulkflow ingest inserts 10,000 Contacts exactly, field by field', async ()
   try {
     const query = `BulkflowJobIds = '${jobId}' AND BulkflowState = 'Completed' AND BulkflowObject = 'Contact'`;
     // Visibility is eventually consistent: ask until the job shows up, for at most 10 s.
-    const deadline = Date.now() + 10_000;
-    const found: string[] = [];
-    while (found.length === 0 && Date.now() < deadline) {
-      for await (const wf of client.workflow.list({ query })) found.push(wf.workflowId);
-      if (found.length === 0) await new Promise((r) => setTimeout(r, 200));
-    }
+    const found = await eventually(
+      async () => {
+        const ids: string[] = [];
+        for await (const wf of client.workflow.list({ query })) ids.push(wf.workflowId);
+        return ids;
+      },
+      { until: (ids) => ids.length > 0, timeoutMs: 10_000, intervalMs: 200, what: `a workflow to match ${query}` },
+    );
     assert.equal(found.length, 1, `one workflow matches ${query}`);
   } finally {
     await client.connection.close();

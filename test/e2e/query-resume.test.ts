@@ -13,28 +13,28 @@ import { pathToFileURL } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { startBulkIngest, startBulkQuery } from '../../client/starters.js';
-import { createSalesforceEmulator, type SalesforceEmulator } from '../../emulator/index.js';
 import type { bulkQueryWorkflow } from '../../workflows/bulk-query-workflow.js';
 import type { BulkQueryResult } from '../../workflows/contract.js';
 import { contactRows, writeCsv } from '../helpers/data.js';
+import { startEmulator } from '../helpers/emulator.js';
+import { eventually } from '../helpers/eventually.js';
 import { emulatorStats, orgRecords, readCsvFile } from '../helpers/org.js';
 import { startWorkerProcess, workerEnv } from '../helpers/processes.js';
 import { startKillableServer, type KillableServer } from '../helpers/temporal.js';
 
 let server: KillableServer;
-let emulator: SalesforceEmulator;
 let client: Client;
 const dir = mkdtempSync(path.join(tmpdir(), 'bulkflow-qresume-'));
 
+const emulator = await startEmulator({ after });
+
 before(async () => {
   server = await startKillableServer();
-  emulator = await createSalesforceEmulator();
   client = new Client({ connection: await Connection.connect({ address: server.current.address }) });
 });
 
 after(async () => {
   await client?.connection.close();
-  await emulator?.close();
   await server?.stop();
 });
 
@@ -84,11 +84,10 @@ test('a killed worker resumes a query download from its last heartbeated page', 
     },
     { taskQueue, workflowId },
   );
-  const deadline = Date.now() + 60_000;
-  while ((emulator.faults.report()[0]?.fired ?? 0) < 1 || (await heartbeatedParts(workflowId)) < 2) {
-    if (Date.now() > deadline) throw new Error('the download never reached page 3 with two pages heartbeated');
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await eventually(
+    async () => (emulator.faults.report()[0]?.fired ?? 0) >= 1 && (await heartbeatedParts(workflowId)) >= 2,
+    { timeoutMs: 60_000, intervalMs: 50, what: 'the download to reach page 3 with two pages heartbeated' },
+  );
   await first.kill();
   emulator.faults.clear();
   const second = await startWorkerProcess(env);

@@ -21,6 +21,7 @@ import { requireTemporalCli } from '../../cli/dev/temporal-binaries.js';
 import { createBulkflowWorker } from '../../worker/create-worker.js';
 import { abortSignal, progressQuery } from '../../workflows/contract.js';
 import { contactRows, writeCsv } from '../helpers/data.js';
+import { eventually } from '../helpers/eventually.js';
 import { createLocalEnv, workflowBundle } from '../helpers/temporal.js';
 
 const out = fileURLToPath(new URL('../histories/', import.meta.url));
@@ -102,7 +103,11 @@ await worker.runUntil(async () => {
     },
     { taskQueue, workflowId: 'replay-ingest-abort' },
   );
-  while ((await aborted.query(progressQuery)).records.processed === 0) await new Promise((r) => setTimeout(r, 50));
+  await eventually(async () => (await aborted.query(progressQuery)).records.processed > 0, {
+    timeoutMs: 60_000,
+    intervalMs: 50,
+    what: 'Salesforce to start processing the job to abort',
+  });
   await aborted.signal(abortSignal, { reason: 'recorded abort' });
   await aborted.result();
   await save('ingest-2.0-abort', aborted.workflowId);

@@ -8,7 +8,7 @@ import {
   type SalesforceClient,
 } from '../../salesforce/index.js';
 import { startEmulator } from '../helpers/emulator.js';
-import { clientFor, ingest, MemorySink, parseCsv, waitForQuery } from './bulk2-query-helpers.js';
+import { clientFor, ingest, MemorySink, parseCsv, waitForQuery } from '../helpers/salesforce-client.js';
 
 const emulator = await startEmulator({ after });
 const sf: SalesforceClient = clientFor(emulator.url);

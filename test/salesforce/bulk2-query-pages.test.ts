@@ -9,7 +9,7 @@ import {
   SalesforceErrorCode,
   type SalesforceClient,
 } from '../../salesforce/index.js';
-import { MemorySink, parseCsv } from './bulk2-query-helpers.js';
+import { MemorySink, parseCsv } from '../helpers/salesforce-client.js';
 
 /** Pages served by locator ('' = first page): body, next locator header, record count header. */
 type Page = { body: string; locator?: string; count?: string; gzip?: boolean };

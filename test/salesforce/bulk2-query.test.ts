@@ -13,7 +13,7 @@ import {
   type SalesforceClient,
 } from '../../salesforce/index.js';
 import { startEmulator } from '../helpers/emulator.js';
-import { clientFor, contactsCsv, ingest, MemorySink, parseCsv, waitForQuery } from './bulk2-query-helpers.js';
+import { clientFor, contactsCsv, ingest, MemorySink, parseCsv, waitForQuery } from '../helpers/salesforce-client.js';
 
 const ROWS = 2_500;
 const emulator = await startEmulator({ after });

@@ -8,7 +8,7 @@ import {
   type SalesforceClient,
 } from '../../salesforce/index.js';
 import { startEmulator } from '../helpers/emulator.js';
-import { clientFor, contactsCsv, ingest } from './bulk2-query-helpers.js';
+import { clientFor, contactsCsv, ingest } from '../helpers/salesforce-client.js';
 
 const emulator = await startEmulator({ after }, { limits: { DailyBulkApiBatches: 5, DailyApiRequests: 1000 } });
 const sf: SalesforceClient = clientFor(emulator.url);

@@ -10,8 +10,8 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Papa from 'papaparse';
 import { Agent, fetch as undiciFetch } from 'undici';
-import { createSalesforceEmulator, DEV_CREDENTIALS } from '../../emulator/index.js';
-import type { SalesforceEmulator } from '../../emulator/index.js';
+import { DEV_CREDENTIALS } from '../../emulator/index.js';
+import { useEmulator } from '../helpers/emulator.js';
 import {
   assertOrgHolds,
   assertRowsEqualOrg,
@@ -53,7 +53,7 @@ function jsonToText(field: string, value: unknown): string {
 }
 
 describe('simple-salesforce', { concurrency: false }, () => {
-  let emulator: SalesforceEmulator;
+  const emulator = useEmulator({ https: true });
   let work: string;
   let env: Record<string, string>;
   const v1Contacts = makeContacts(ROWS, 'ssv1');
@@ -63,7 +63,6 @@ describe('simple-salesforce', { concurrency: false }, () => {
 
   before(async () => {
     pythonClientsDir();
-    emulator = await createSalesforceEmulator({ https: true });
     work = mkdtempSync(path.join(tmpdir(), 'bulkflow-ssf-'));
     const caFile = path.join(work, 'emulator-ca.pem');
     writeFileSync(caFile, emulator.certificatePem ?? '');
@@ -86,10 +85,7 @@ describe('simple-salesforce', { concurrency: false }, () => {
     await agent.close();
     env = { SF_SESSION_ID: token.access_token, SF_INSTANCE_URL: token.instance_url, REQUESTS_CA_BUNDLE: caFile };
   });
-  after(async () => {
-    await emulator.close();
-    rmSync(work, { recursive: true, force: true });
-  });
+  after(() => rmSync(work, { recursive: true, force: true }));
 
   it(`Bulk v1: sf.bulk.Contact.insert of ${ROWS} records (JSON, batches of 10,000)`, async () => {
     const input = path.join(work, 'v1-records.json');

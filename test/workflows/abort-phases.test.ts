@@ -15,6 +15,7 @@ import { startBulkIngest } from '../../client/starters.js';
 import type { LatencyFault, SalesforceEmulator } from '../../emulator/index.js';
 import { abortSignal } from '../../workflows/contract.js';
 import { contactRows, writeCsv } from '../helpers/data.js';
+import { eventually } from '../helpers/eventually.js';
 import { emulatorStats, orgRecords } from '../helpers/org.js';
 import { startTestbed, type Testbed } from '../helpers/testbed.js';
 
@@ -60,11 +61,10 @@ for (const { phase, hold, unprocessed } of phases) {
     emulator.reset();
     emulator.faults.set({ ...hold, count: 1 });
     const handle = await startBulkIngest(env.client, input(phase.replace(/\W/g, '')), { taskQueue });
-    const deadline = Date.now() + 30_000;
-    while ((emulator.faults.report()[0]?.fired ?? 0) < 1) {
-      if (Date.now() > deadline) throw new Error(`never reached ${phase}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await eventually(() => (emulator.faults.report()[0]?.fired ?? 0) >= 1, {
+      timeoutMs: 30_000,
+      what: `the workflow to reach ${phase}`,
+    });
     await handle.signal(abortSignal, { reason: `stop while ${phase}` });
     const result = await handle.result();
     assert.equal(result.state, 'Aborted');

@@ -15,20 +15,21 @@ import type { Worker } from '@temporalio/worker';
 import { FileStagingStore } from '../../storage/index.js';
 import { EncryptionCodec } from '../../common/encryption-codec.js';
 import { startBulkIngest } from '../../client/starters.js';
-import { createSalesforceEmulator, DEV_CREDENTIALS, type SalesforceEmulator } from '../../emulator/index.js';
+import { DEV_CREDENTIALS } from '../../emulator/index.js';
 import { createSalesforceClient, OAuthPasswordAuthenticator } from '../../salesforce/index.js';
 import { createBulkflowWorker } from '../../worker/create-worker.js';
+import { startEmulator } from '../helpers/emulator.js';
 import { createLocalEnv, workflowBundle } from '../helpers/temporal.js';
 
 let env: TestWorkflowEnvironment;
-let emulator: SalesforceEmulator;
 const workers: Array<{ worker: Worker; run: Promise<void> }> = [];
 const dir = mkdtempSync(path.join(tmpdir(), 'bulkflow-privacy-'));
 const codec = new EncryptionCodec({ id: 'test', key: randomBytes(32) });
 
+const emulator = await startEmulator({ after });
+
 before(async () => {
   env = await createLocalEnv();
-  emulator = await createSalesforceEmulator();
 });
 
 after(async () => {
@@ -36,7 +37,6 @@ after(async () => {
     worker.shutdown();
     await run;
   }
-  await emulator?.close();
   await env?.teardown();
 });
 

@@ -14,6 +14,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { startBulkIngest } from '../../client/starters.js';
 import type { SalesforceEmulator } from '../../emulator/index.js';
 import { contactRows, writeCsv } from '../helpers/data.js';
+import { eventually } from '../helpers/eventually.js';
 import { emulatorStats, orgRecords, readCsvFile } from '../helpers/org.js';
 import { startTestbed, type Testbed } from '../helpers/testbed.js';
 
@@ -73,15 +74,15 @@ test('450 rows become 5 jobs run 2 at a time, each continuing as new, every row 
 
   // Each child continued as new at least once, and no run's history outgrew the limit by much.
   // Visibility is eventually consistent, so each listing is retried for a few seconds.
-  const listRuns = async (id: string) => {
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const runs: number[] = [];
-      for await (const wf of env.client.workflow.list({ query: `WorkflowId = '${id}'` })) runs.push(wf.historyLength);
-      if (runs.length >= 2 || Date.now() > deadline) return runs;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  };
+  const listRuns = (id: string) =>
+    eventually(
+      async () => {
+        const runs: number[] = [];
+        for await (const wf of env.client.workflow.list({ query: `WorkflowId = '${id}'` })) runs.push(wf.historyLength);
+        return runs;
+      },
+      { until: (runs) => runs.length >= 2, timeoutMs: 10_000, intervalMs: 200, what: `two runs of ${id} to be listed` },
+    );
   for (let n = 1; n <= 5; n++) {
     const runs = await listRuns(`${workflowId}/job-${n}`);
     assert.ok(runs.length >= 2, `job-${n} ran ${runs.length} time(s); expected a continue-as-new`);

@@ -14,6 +14,7 @@ import { startBulkIngest } from '../../client/starters.js';
 import type { SalesforceEmulator } from '../../emulator/index.js';
 import { abortSignal, progressQuery } from '../../workflows/contract.js';
 import { contactRows, writeCsv } from '../helpers/data.js';
+import { eventually } from '../helpers/eventually.js';
 import { emulatorStats, orgRecords, readCsvFile } from '../helpers/org.js';
 import { startTestbed, type Testbed } from '../helpers/testbed.js';
 
@@ -96,11 +97,11 @@ test('v1 abort while batches are being added: the rest are never sent, every row
     },
     { taskQueue },
   );
-  for (;;) {
-    const p = await handle.query(progressQuery);
-    if (p.jobs.length > 0) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await eventually(async () => (await handle.query(progressQuery)).jobs.length > 0, {
+    timeoutMs: 60_000,
+    intervalMs: 50,
+    what: 'the v1 job to be created',
+  });
   await handle.signal(abortSignal, { reason: 'v1 stop' });
   emulator.faults.clear();
   const result = await handle.result();

@@ -15,11 +15,13 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 
 import { FileStagingStore } from '../../storage/index.js';
 import { startBulkIngest } from '../../client/starters.js';
-import { createSalesforceEmulator, DEV_CREDENTIALS, type SalesforceEmulator } from '../../emulator/index.js';
+import { DEV_CREDENTIALS, type SalesforceEmulator } from '../../emulator/index.js';
 import { createSalesforceClient, OAuthPasswordAuthenticator } from '../../salesforce/index.js';
 import { createBulkflowWorker } from '../../worker/create-worker.js';
 import { abortSignal, progressQuery, type BulkIngestInput } from '../../workflows/contract.js';
 import { contactRows, writeCsv } from '../helpers/data.js';
+import { startEmulator } from '../helpers/emulator.js';
+import { eventually } from '../helpers/eventually.js';
 import { emulatorStats, orgRecords, readCsvFile } from '../helpers/org.js';
 import { workflowBundle } from '../helpers/temporal.js';
 import { startTestbed, type Testbed } from '../helpers/testbed.js';
@@ -96,9 +98,9 @@ test('an unknown column makes the Salesforce job fail; every row is reported unp
   assert.equal((await orgRecords(emulator.url, 'Contact')).length, 0);
 });
 
-test('the abort signal aborts the Salesforce job mid-processing and the result accounts for every row', async () => {
+test('the abort signal aborts the Salesforce job mid-processing and the result accounts for every row', async (t) => {
   emulator.reset();
-  const slow = await createSalesforceEmulator({ recordsPerSecond: 200 });
+  const slow = await startEmulator(t, { recordsPerSecond: 200 });
   const salesforce = createSalesforceClient({
     auth: new OAuthPasswordAuthenticator({ loginUrl: slow.url, ...DEV_CREDENTIALS }),
   });
@@ -110,40 +112,36 @@ test('the abort signal aborts the Salesforce job mid-processing and the result a
     staging: new FileStagingStore(path.join(dir, 'staging')),
     workflowBundle: await workflowBundle(),
   });
-  try {
-    await slowWorker.runUntil(async () => {
-      const file = path.join(dir, 'abort.csv');
-      writeCsv(file, contactRows(2_000, 'abort') as unknown as Record<string, string>[]);
-      const handle = await startBulkIngest(
-        env.client,
-        {
-          object: 'Contact',
-          operation: 'insert',
-          source: { url: pathToFileURL(file).href },
-          pollPolicy: { initialMs: 100, ceilingMs: 200 },
-        },
-        { taskQueue: slowQueue, workflowId: `abort-${randomUUID()}` },
-      );
-      // Wait until Salesforce is really processing, then abort.
-      for (;;) {
-        const p = await handle.query(progressQuery);
-        if (p.records.processed > 0) break;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      // Salesforce crawls from here, so the job cannot end before the abort, however loaded the machine.
-      slow.faults.set({ type: 'slowProcessing', recordsPerSecond: 1 });
-      await handle.signal(abortSignal, { reason: 'operator said stop' });
-      const result = await handle.result();
-      assert.equal(result.state, 'Aborted');
-      assert.equal(result.abortReason, 'operator said stop');
-      assert.equal(result.jobs[0]?.state, 'Aborted');
-      const { successful, failed, unprocessed, total } = result.records;
-      assert.equal(total, 2_000);
-      assert.equal(successful + failed + unprocessed, 2_000);
-      assert.ok(unprocessed > 0, 'the abort left rows unprocessed');
-      assert.equal((await orgRecords(slow.url, 'Contact')).length, successful);
+  await slowWorker.runUntil(async () => {
+    const file = path.join(dir, 'abort.csv');
+    writeCsv(file, contactRows(2_000, 'abort') as unknown as Record<string, string>[]);
+    const handle = await startBulkIngest(
+      env.client,
+      {
+        object: 'Contact',
+        operation: 'insert',
+        source: { url: pathToFileURL(file).href },
+        pollPolicy: { initialMs: 100, ceilingMs: 200 },
+      },
+      { taskQueue: slowQueue, workflowId: `abort-${randomUUID()}` },
+    );
+    // Wait until Salesforce is really processing, then abort.
+    await eventually(async () => (await handle.query(progressQuery)).records.processed > 0, {
+      timeoutMs: 60_000,
+      intervalMs: 100,
+      what: 'Salesforce to start processing the job',
     });
-  } finally {
-    await slow.close();
-  }
+    // Salesforce crawls from here, so the job cannot end before the abort, however loaded the machine.
+    slow.faults.set({ type: 'slowProcessing', recordsPerSecond: 1 });
+    await handle.signal(abortSignal, { reason: 'operator said stop' });
+    const result = await handle.result();
+    assert.equal(result.state, 'Aborted');
+    assert.equal(result.abortReason, 'operator said stop');
+    assert.equal(result.jobs[0]?.state, 'Aborted');
+    const { successful, failed, unprocessed, total } = result.records;
+    assert.equal(total, 2_000);
+    assert.equal(successful + failed + unprocessed, 2_000);
+    assert.ok(unprocessed > 0, 'the abort left rows unprocessed');
+    assert.equal((await orgRecords(slow.url, 'Contact')).length, successful);
+  });
 });
