@@ -1,5 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
-import { dataConverterFromEnv } from '../common/encryption-codec.js';
+import { encryptionCodecFromEnv } from '../common/encryption-codec.js';
+import { bulkflowClientPlugin } from './plugin.js';
 
 export interface TemporalTarget {
   address: string;
@@ -14,5 +15,9 @@ export function temporalTargetFromEnv(env: NodeJS.ProcessEnv = process.env): Tem
 /** A client for `target`; payloads are encrypted when `BULKFLOW_ENCRYPTION_KEY` is set. */
 export async function connectClient(target: TemporalTarget, env: NodeJS.ProcessEnv = process.env): Promise<Client> {
   const connection = await Connection.connect({ address: target.address });
-  return new Client({ connection, namespace: target.namespace, dataConverter: dataConverterFromEnv(env) });
+  return new Client({
+    connection,
+    namespace: target.namespace,
+    plugins: [bulkflowClientPlugin({ encryptionKey: encryptionCodecFromEnv(env) })],
+  });
 }

@@ -6,6 +6,7 @@
  * const handle = await startBulkIngest(client, { object: 'Contact', operation: 'insert', source: { url } });
  */
 export { connectClient, temporalTargetFromEnv, type TemporalTarget } from './connection.js';
+export { bulkflowClientPlugin, type BulkflowClientPluginOptions } from './plugin.js';
 export {
   dataConverterFromEnv,
   EncryptionCodec,

@@ -1,5 +1,7 @@
 /**
- * A bulkflow worker: bulkflow's workflows and activities on one task queue.
+ * A worker that runs bulkflow alone: `Worker.create` with the bulkflow plugin, on the `bulkflow` task
+ * queue unless told otherwise. To add bulkflow to a worker that runs other workflows too, give that
+ * worker the plugin instead (`plugin.ts`).
  *
  * @example
  * const connection = await NativeConnection.connect({ address: 'localhost:7233' });
@@ -7,11 +9,10 @@
  * await worker.run();
  */
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
-import { createBulkActivities } from '../activities/index.js';
-import { stagingStoreFromEnv, type StagingStore } from '../storage/index.js';
 import type { SalesforceClient, UploadLimits } from '../salesforce/index.js';
+import type { StagingStore } from '../storage/index.js';
 import { DEFAULT_TASK_QUEUE } from '../workflows/contract.js';
-import { workflowsPath } from './paths.js';
+import { bulkflowPlugin, type BulkflowPluginOptions } from './plugin.js';
 
 export interface BulkflowWorkerOptions {
   connection: NativeConnection;
@@ -28,26 +29,32 @@ export interface BulkflowWorkerOptions {
   v1BatchLimits?: UploadLimits;
   /** A prebuilt workflow bundle, to skip bundling (tests bundle once per file). */
   workflowBundle?: WorkerOptions['workflowBundle'];
-  /** Payload codecs, e.g. `[new EncryptionCodec(key)]`; clients must use the same. @default none */
+  /** Payload encryption, as in the plugin: a key or an `EncryptionCodec`. @default none */
+  encryptionKey?: BulkflowPluginOptions['encryptionKey'];
+  /** Payload codecs of your own, e.g. `{ payloadCodecs: [new EncryptionCodec(key)] }`; clients must use the same. @default none */
   dataConverter?: WorkerOptions['dataConverter'];
-  /** Extra Worker options (shutdown grace time, concurrency, interceptors). */
+  /** Check bulkflow's search attributes at start (see the plugin). @default true */
+  checkSearchAttributes?: boolean;
+  /** Extra Worker options (shutdown grace time, concurrency, interceptors, more plugins). */
   workerOptions?: Partial<WorkerOptions>;
 }
 
 export async function createBulkflowWorker(options: BulkflowWorkerOptions): Promise<Worker> {
-  const activities = createBulkActivities({
+  const plugin = bulkflowPlugin({
     salesforce: options.salesforce,
-    staging: options.staging ?? stagingStoreFromEnv(),
+    ...(options.staging ? { staging: options.staging } : {}),
     ...(options.uploadLimits ? { uploadLimits: options.uploadLimits } : {}),
     ...(options.v1BatchLimits ? { v1BatchLimits: options.v1BatchLimits } : {}),
+    ...(options.encryptionKey ? { encryptionKey: options.encryptionKey } : {}),
+    ...(options.checkSearchAttributes === undefined ? {} : { checkSearchAttributes: options.checkSearchAttributes }),
   });
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace ?? 'default',
     taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
-    activities,
     ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
-    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: workflowsPath() }),
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : {}),
     ...options.workerOptions,
+    plugins: [plugin, ...(options.workerOptions?.plugins ?? [])],
   });
 }

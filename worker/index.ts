@@ -1,9 +1,14 @@
 /**
- * Running bulkflow's workflows and activities in a worker.
+ * Running bulkflow's workflows and activities in a worker: the plugin for a worker of your own, or a
+ * worker that runs bulkflow alone.
  *
  * @example
- * import { createBulkflowWorker } from 'bulkflow/worker';
+ * import { Worker } from '@temporalio/worker';
+ * import { bulkflowPlugin } from 'bulkflow/worker';
+ * const worker = await Worker.create({ connection, taskQueue: 'billing', workflowsPath, activities,
+ *   plugins: [bulkflowPlugin({ salesforce })] });
  */
+export { BulkflowPlugin, bulkflowPlugin, type BulkflowPluginOptions } from './plugin.js';
 export { createBulkflowWorker, type BulkflowWorkerOptions } from './create-worker.js';
 export { workflowsPath } from './paths.js';
 export { runWorkerFromEnv, workerConfigFromEnv, type WorkerEnvConfig } from './run-worker.js';

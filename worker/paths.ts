@@ -1,14 +1,29 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-/**
- * The workflow entry point the worker bundles: the TypeScript source when running from a checkout
- * (tsx), the compiled file when running from `dist/`.
- */
-export function workflowsPath(): string {
+/** `relative` next to this file: the TypeScript source in a checkout (tsx), the compiled file in `dist/`. */
+function sibling(relative: string): string {
   for (const ext of ['.ts', '.js']) {
-    const file = fileURLToPath(new URL(`../workflows/index${ext}`, import.meta.url));
+    const file = fileURLToPath(new URL(`${relative}${ext}`, import.meta.url));
     if (existsSync(file)) return file;
   }
-  throw new Error('bulkflow: cannot find workflows/index.ts or workflows/index.js next to worker/');
+  throw new Error(`bulkflow: cannot find ${relative}.ts or ${relative}.js next to worker/`);
+}
+
+/** bulkflow's workflows alone: the entry point to bundle for a worker that runs nothing else. */
+export function workflowsPath(): string {
+  return sibling('../workflows/index');
+}
+
+/** The bundle entry of the plugin: bulkflow's workflows and the placeholder for the team's own. */
+export function workflowsEntryPath(): string {
+  return sibling('./workflows-entry');
+}
+
+/**
+ * The paths under which the bundler asks for the placeholder (`./team-workflows.js`, tried as `.ts`
+ * first): both are mapped to the team's `workflowsPath`.
+ */
+export function teamWorkflowsPlaceholders(): string[] {
+  return ['.ts', '.js'].map((ext) => fileURLToPath(new URL(`./team-workflows${ext}`, import.meta.url)));
 }

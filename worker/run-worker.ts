@@ -1,13 +1,14 @@
 /**
- * The standalone worker: everything from the environment, runs until SIGINT or SIGTERM, lets
- * in-flight activities finish for a grace period before it stops.
+ * The standalone worker (`bulkflow worker`): everything from the environment, bulkflow's plugin on
+ * a plain `Worker`, runs until SIGINT or SIGTERM, lets in-flight activities finish for a grace
+ * period before it stops.
  */
-import { NativeConnection } from '@temporalio/worker';
-import { dataConverterFromEnv } from '../common/encryption-codec.js';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { encryptionCodecFromEnv } from '../common/encryption-codec.js';
 import { createSalesforceClient, salesforceOptionsFromEnv } from '../salesforce/index.js';
+import { stagingStoreFromEnv } from '../storage/index.js';
 import { DEFAULT_TASK_QUEUE } from '../workflows/contract.js';
-import { createBulkflowWorker } from './create-worker.js';
-import { ensureSearchAttributes } from './search-attributes.js';
+import { bulkflowPlugin } from './plugin.js';
 
 export interface WorkerEnvConfig {
   address: string;
@@ -26,17 +27,20 @@ export function workerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Worke
 
 export async function runWorkerFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const config = workerConfigFromEnv(env);
-  const salesforce = createSalesforceClient(salesforceOptionsFromEnv(env));
+  const plugin = bulkflowPlugin({
+    salesforce: createSalesforceClient(salesforceOptionsFromEnv(env)),
+    staging: stagingStoreFromEnv(env),
+    encryptionKey: encryptionCodecFromEnv(env),
+  });
   const connection = await NativeConnection.connect({ address: config.address });
   try {
-    await ensureSearchAttributes(connection, config.namespace);
-    const worker = await createBulkflowWorker({
+    // The plugin checks (and on dev servers registers) the search attributes before the worker polls.
+    const worker = await Worker.create({
       connection,
-      salesforce,
       namespace: config.namespace,
       taskQueue: config.taskQueue,
-      dataConverter: dataConverterFromEnv(env),
-      workerOptions: { shutdownGraceTime: '10 seconds' },
+      shutdownGraceTime: '10 seconds',
+      plugins: [plugin],
     });
     process.stdout.write(
       `bulkflow worker polling task queue "${config.taskQueue}" on ${config.address} (namespace ${config.namespace})\n`,

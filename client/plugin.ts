@@ -1,0 +1,41 @@
+/**
+ * The client side of the bulkflow plugin, for services that start bulk jobs and load no worker code:
+ * a `Client` whose payloads are encrypted as the workers' are. (`bulkflowPlugin` from `bulkflow/worker`
+ * configures a `Client` the same way; this one keeps `@temporalio/worker` out of the service.)
+ *
+ * @example
+ * import { Client, Connection } from '@temporalio/client';
+ * import { bulkflowClientPlugin, encryptionCodecFromEnv } from 'bulkflow/client';
+ * const client = new Client({
+ *   connection: await Connection.connect({ address: 'temporal:7233' }),
+ *   plugins: [bulkflowClientPlugin({ encryptionKey: encryptionCodecFromEnv() })],
+ * });
+ */
+import type { ClientPlugin } from '@temporalio/client';
+import type { DataConverter, PayloadCodec } from '@temporalio/common';
+import { EncryptionCodec, type EncryptionKey } from '../common/encryption-codec.js';
+
+export interface BulkflowClientPluginOptions {
+  /**
+   * The workers' key (32 bytes) or codec (`encryptionCodecFromEnv()`, or one with previous keys).
+   * Appended after the client's own payload codecs. @default none: payloads as they are
+   */
+  encryptionKey?: EncryptionKey | EncryptionCodec | undefined;
+}
+
+export function bulkflowClientPlugin(options: BulkflowClientPluginOptions = {}): ClientPlugin {
+  const key = options.encryptionKey;
+  const codec = key instanceof EncryptionCodec ? key : key ? new EncryptionCodec(key) : undefined;
+  return {
+    name: 'bulkflow',
+    configureClient(clientOptions) {
+      if (!codec) return clientOptions;
+      return { ...clientOptions, dataConverter: withCodec(clientOptions.dataConverter, codec) };
+    },
+  };
+}
+
+function withCodec(existing: DataConverter | undefined, codec: PayloadCodec): DataConverter {
+  const codecs = existing?.payloadCodecs ?? [];
+  return { ...existing, payloadCodecs: codecs.includes(codec) ? codecs : [...codecs, codec] };
+}
