@@ -82,9 +82,12 @@ describe('session expiry', () => {
 
   it('expireSessions(at) in-process, and reset removes a pending moment', async () => {
     const token = await login(emulator.url);
+    const loggedIn = Date.now();
     emulator.expireSessions(Date.now() + 60_000);
     emulator.reset();
     assert.equal((await rest(emulator.url, token)).status, 200);
+    // The moment below must fall after the session was issued: on a fast run all of this takes under 1 ms.
+    await eventually(() => Date.now() - 1 > loggedIn, { timeoutMs: 1000, intervalMs: 1, what: 'the clock to move on' });
     emulator.expireSessions(new Date(Date.now() - 1));
     // Issued before the moment, and the moment has passed.
     assert.equal((await rest(emulator.url, token)).status, 401);
