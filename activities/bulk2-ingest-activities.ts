@@ -2,19 +2,25 @@
  * Bulk 2.0 ingest activities. Each is thin: it calls the Salesforce client, heartbeats while it
  * streams, and returns references and counts.
  */
+import { fileURLToPath } from 'node:url';
 import { activityInfo, heartbeat, log } from '@temporalio/activity';
 import {
   BULK1_BATCH_LIMITS,
   BULK2_UPLOAD_LIMITS,
   checkResultsCoverInput,
   IngestResultKind,
+  InputProblem,
   isSalesforceError,
+  SalesforceErrorCode,
+  SalesforceInputError,
   SalesforceResultMismatchError,
   splitCsv,
   type SalesforceClient,
   type UploadLimits,
 } from '../salesforce/index.js';
 import { inlineRecordsAsCsv, openSource } from '../storage/input-sources.js';
+import { scrubUrls } from '../storage/s3-client.js';
+import { checkIngestColumns, type IngestTarget } from './preflight.js';
 import { saveAndCount, withHeartbeats } from './heartbeat-streams.js';
 import type { StagingStore } from '../storage/staging-store.js';
 import type {
@@ -34,6 +40,32 @@ export interface IngestActivityDeps {
   uploadLimits?: UploadLimits;
   /** Batch limits for Bulk v1. @default BULK1_BATCH_LIMITS */
   v1BatchLimits?: UploadLimits;
+  /**
+   * Check the header against the object's describe before staging (when the request names its target).
+   * @default true
+   */
+  preflight?: boolean;
+}
+
+/**
+ * What `stageIngestInput` takes: the input, and the job it is for. The target is optional because workflows
+ * started before the pre-flight existed do not pass it; their input is checked for its shape only.
+ */
+export interface StageIngestRequest extends StageIngestInputRequest {
+  /** When given, the header is checked against the object's schema before anything is staged. */
+  target?: IngestTarget;
+}
+
+/** The input as a person names it in a message: a path for `file://`, the URL without its query otherwise. */
+function inputName(url: string): string {
+  if (url.startsWith('file:')) {
+    try {
+      return fileURLToPath(url);
+    } catch {
+      return url;
+    }
+  }
+  return scrubUrls(url.split('?')[0] ?? url);
 }
 
 export function createIngestActivities({
@@ -41,25 +73,47 @@ export function createIngestActivities({
   staging,
   uploadLimits = BULK2_UPLOAD_LIMITS,
   v1BatchLimits = BULK1_BATCH_LIMITS,
+  preflight = true,
 }: IngestActivityDeps) {
   const ingest = salesforce.bulk2Ingest;
+  const describe = salesforce.describe;
 
   return {
-    /** Reads the input once, checks its shape, and writes upload units to the staging store. */
-    async stageIngestInput({ source: input, stagingPrefix, api }: StageIngestInputRequest): Promise<StagedInput> {
-      const source = 'url' in input ? await openSource(input.url) : inlineRecordsAsCsv(input.records);
-      const unitKey = (i: number) => `${stagingPrefix}/input/unit-${String(i + 1).padStart(4, '0')}.csv`;
-      const split = await splitCsv(source, {
-        limits: api === '1.0' ? v1BatchLimits : uploadLimits,
-        openUnit: (i) => staging.openWrite(unitKey(i)),
-        onProgress: (rows) => heartbeat({ rows }),
-      });
-      log.info('staged ingest input', { rows: split.totalRows, units: split.units.length });
-      return {
-        columns: split.columns,
-        totalRows: split.totalRows,
-        units: split.units.map((u) => ({ ...u, url: staging.urlFor(unitKey(u.index)) })),
-      };
+    /**
+     * Reads the input once, checks its shape and (with a target) its header against the object's schema, and
+     * writes upload units to the staging store. Nothing reaches Salesforce but describe calls: what it would
+     * refuse is refused here, with the file, row and columns in the error.
+     */
+    async stageIngestInput({ source: input, stagingPrefix, api, target }: StageIngestRequest): Promise<StagedInput> {
+      const file = 'url' in input ? inputName(input.url) : undefined;
+      try {
+        const source = 'url' in input ? await openSource(input.url) : inlineRecordsAsCsv(input.records);
+        const unitKey = (i: number) => `${stagingPrefix}/input/unit-${String(i + 1).padStart(4, '0')}.csv`;
+        const check = target && preflight ? target : undefined;
+        const split = await splitCsv(source, {
+          limits: api === '1.0' ? v1BatchLimits : uploadLimits,
+          openUnit: (i) => staging.openWrite(unitKey(i)),
+          onProgress: (rows) => heartbeat({ rows }),
+          ...(check
+            ? { onHeader: (columns) => checkIngestColumns(check, columns, (name) => describe.describeSObject(name)) }
+            : {}),
+        });
+        if (split.totalRows === 0) {
+          throw new SalesforceInputError(
+            `The CSV input has a header (${split.columns.join(', ')}) but no rows: nothing to load.`,
+            { problem: InputProblem.NothingToLoad },
+          );
+        }
+        log.info('staged ingest input', { rows: split.totalRows, units: split.units.length });
+        return {
+          columns: split.columns,
+          totalRows: split.totalRows,
+          units: split.units.map((u) => ({ ...u, url: staging.urlFor(unitKey(u.index)) })),
+        };
+      } catch (err) {
+        if (file && isSalesforceError(err) && err.code === SalesforceErrorCode.InvalidInput) err.at({ file });
+        throw err;
+      }
     },
 
     /**

@@ -1,10 +1,11 @@
+import { accessSync, constants, statSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { IngestOperation } from '../salesforce/bulk2/types.js';
 import { connectClient, temporalTargetFromEnv } from '../client/connection.js';
-import { startBulkIngest } from '../client/starters.js';
-import { exitCodeFor, formatIngestSummary, printJson } from './output.js';
+import { BulkflowStartError, startBulkIngest } from '../client/starters.js';
+import { CommandFailure, exitCodeFor, formatIngestSummary, printJson } from './output.js';
 import { waitWithProgress } from './wait.js';
 
 interface IngestFlags {
@@ -34,10 +35,16 @@ export function registerIngestCommand(program: Command): void {
     .option('--task-queue <name>', 'task queue of the bulkflow workers (default BULKFLOW_TASK_QUEUE or bulkflow)')
     .option('--no-wait', 'start the job and return its workflow id at once')
     .option('--json', 'machine-readable output')
-    .action(async (flags: IngestFlags) => {
+    .action(async (flags: IngestFlags, command: Command) => {
       if (flags.operation === 'upsert' && !flags.externalIdField) {
-        throw new InvalidArgumentError('--operation upsert needs --external-id-field');
+        command.error(
+          'error: --operation upsert needs --external-id-field <field>: the external id field (or Id) that ' +
+            'matches each row to a record, e.g. --external-id-field External_Id__c',
+          { exitCode: 2, code: 'bulkflow.usage' },
+        );
       }
+      // The worker reads the file by this path; a missing one is refused before any workflow starts.
+      checkReadable(path.resolve(flags.file));
       const client = await connectClient(temporalTargetFromEnv());
       try {
         const handle = await startBulkIngest(
@@ -59,7 +66,9 @@ export function registerIngestCommand(program: Command): void {
           else process.stdout.write(`started ${handle.workflowId}\n`);
           return;
         }
-        const result = await waitWithProgress(handle, { quiet: Boolean(flags.json) });
+        const result = await waitWithProgress(handle, { quiet: Boolean(flags.json) }).catch((err: unknown) => {
+          throw new CommandFailure(err, handle.workflowId);
+        });
         if (flags.json) printJson({ workflowId: handle.workflowId, ...result });
         else process.stdout.write(formatIngestSummary(handle.workflowId, result));
         process.exitCode = exitCodeFor(result);
@@ -67,4 +76,23 @@ export function registerIngestCommand(program: Command): void {
         await client.connection.close();
       }
     });
+}
+
+/** Refuses a file that is missing, a folder or unreadable, with the error a workflow would give. */
+function checkReadable(file: string): void {
+  const refuse = (code: string, message: string) => {
+    throw new BulkflowStartError({ type: 'bulkflow.SF_INVALID_INPUT', code, message, file, retryable: false });
+  };
+  let isFile: boolean;
+  try {
+    isFile = statSync(file).isFile();
+  } catch {
+    return refuse('SF_INPUT_NOT_FOUND', `Input file not found: ${file}`);
+  }
+  if (!isFile) refuse('SF_INPUT_NOT_FOUND', `Input is not a file: ${file}`);
+  try {
+    accessSync(file, constants.R_OK);
+  } catch {
+    refuse('SF_INPUT_NOT_FOUND', `Input file cannot be read (permissions): ${file}`);
+  }
 }

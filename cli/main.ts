@@ -1,14 +1,16 @@
 /**
- * The `bulkflow` command line. Every command takes `--json` for machine-readable output.
+ * The `bulkflow` command line. Every command takes `--json` for machine-readable output, errors included:
+ * `{ "error": { "type", "code", "message", … } }` on stdout (see `printError`).
+ *
+ * Exit codes: 0 completed, 1 error or failed job, 2 usage, 3 aborted.
  */
 import { Command, CommanderError } from 'commander';
-import { redact } from '../salesforce/core/redact.js';
 import { registerIngestCommand } from './ingest-command.js';
 import { registerJobCommands } from './job-commands.js';
 import { registerJobsCommand } from './jobs-command.js';
 import { registerQueryCommand } from './query-command.js';
 import { registerResultsCommand } from './results-command.js';
-import { ExitCode } from './output.js';
+import { ExitCode, exitCodeForError, printError, reportedErrorOf, usageError } from './output.js';
 import { registerServiceCommands } from './service-commands.js';
 
 export function buildProgram(): Command {
@@ -27,14 +29,19 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: string[] = process.argv): Promise<void> {
+  const json = argv.includes('--json');
   try {
     await buildProgram().parseAsync(argv);
   } catch (err) {
     if (err instanceof CommanderError) {
-      process.exitCode = err.exitCode === 0 ? 0 : ExitCode.Usage;
+      // Commander has written the message to stderr already (help and version exit 0).
+      if (err.exitCode === 0) return;
+      if (json) printError(usageError(err.message), true);
+      process.exitCode = ExitCode.Usage;
       return;
     }
-    process.stderr.write(`bulkflow: ${redact(err instanceof Error ? err.message : String(err))}\n`);
-    process.exitCode = ExitCode.Failed;
+    const error = reportedErrorOf(err);
+    printError(error, json);
+    process.exitCode = exitCodeForError(error);
   }
 }

@@ -1,3 +1,5 @@
+import { bulkflowErrorOf, type BulkflowError } from '../client/starters.js';
+import { redact } from '../salesforce/core/redact.js';
 import type { BulkIngestResult } from '../workflows/contract.js';
 
 /** Exit codes: 0 completed, 1 error or failed job, 2 usage, 3 aborted. */
@@ -25,4 +27,81 @@ export function formatIngestSummary(workflowId: string, result: BulkIngestResult
     for (const ref of refs) lines.push(`  ${kind} results: ${ref.url} (${ref.rows} rows)`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** A failure of a command, with the workflow it happened in when there was one. */
+export class CommandFailure extends Error {
+  constructor(
+    override readonly cause: unknown,
+    readonly workflowId?: string,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+    this.name = 'CommandFailure';
+  }
+}
+
+/** What the command line reports for an error: the root cause and where it happened. */
+export type ReportedError = BulkflowError & { workflowId?: string };
+
+/** The root cause of what a command threw (see `bulkflowErrorOf`), with its workflow id. */
+export function reportedErrorOf(err: unknown): ReportedError {
+  if (err instanceof CommandFailure) {
+    return { ...bulkflowErrorOf(err.cause), ...(err.workflowId ? { workflowId: err.workflowId } : {}) };
+  }
+  return bulkflowErrorOf(err);
+}
+
+/** A usage error (bad flags), in the same shape as other errors. */
+export function usageError(message: string): ReportedError {
+  return { type: 'bulkflow.USAGE', code: 'USAGE', message: message.replace(/^error: /, ''), retryable: false };
+}
+
+/** Exit code for an error: 3 when the workflow was cancelled, 2 for usage, else 1. */
+export function exitCodeForError(error: Pick<ReportedError, 'code'>): number {
+  if (error.code === 'CANCELLED') return ExitCode.Aborted;
+  return error.code === 'USAGE' ? ExitCode.Usage : ExitCode.Failed;
+}
+
+/**
+ * Salesforce's SOQL errors come in lines: the query, a caret, `ERROR at Row:R:Column:C`, the reason. On one line
+ * that reads best as the reason and where.
+ */
+function oneLine(message: string): string {
+  if (!message.includes('\n')) return message;
+  const lines = message.split('\n').map((l) => l.trim());
+  const at = lines.findIndex((l) => /^ERROR at Row:\d+:Column:\d+$/.test(l));
+  if (at >= 0) {
+    const [, row, column] = /Row:(\d+):Column:(\d+)/.exec(lines[at] ?? '') ?? [];
+    const reason = lines
+      .slice(at + 1)
+      .filter(Boolean)
+      .join(' ');
+    return `${lines[0] ?? ''} ${reason} (at row ${row}, column ${column} of the query)`.replace(/\s+/g, ' ').trim();
+  }
+  return lines.filter((l) => l && !/^\^+$/.test(l)).join(' ');
+}
+
+/**
+ * An error for a person: the cause (with the file it is in) on one line, then its type, code and workflow, so
+ * that it can be looked up in docs/bad-input.md or the Temporal UI. No stack trace.
+ */
+export function formatError(error: ReportedError): string {
+  const where = error.file && !error.message.includes(error.file) ? `${error.file}: ` : '';
+  const facts = [
+    error.type,
+    error.type === `bulkflow.${error.code}` ? '' : error.code,
+    error.salesforceErrorCode ? `Salesforce ${error.salesforceErrorCode}` : '',
+    error.workflowId ? `workflow ${error.workflowId}` : '',
+  ].filter(Boolean);
+  return `bulkflow: ${where}${redact(oneLine(error.message))}\n  (${facts.join(', ')})\n`;
+}
+
+/** Prints an error: `{ "error": { … } }` on stdout with `--json`, else {@link formatError} on stderr. */
+export function printError(error: ReportedError, json: boolean): void {
+  if (json) {
+    const { type, code, message, ...rest } = error;
+    printJson({ error: { type, code, message: redact(message), ...rest } });
+  } else {
+    process.stderr.write(formatError(error));
+  }
 }

@@ -4,7 +4,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { BulkQueryResult } from '../workflows/contract.js';
 import { connectClient, temporalTargetFromEnv } from '../client/connection.js';
 import { startBulkQuery } from '../client/starters.js';
-import { exitCodeFor, printJson } from './output.js';
+import { CommandFailure, exitCodeFor, printJson } from './output.js';
 import { waitWithProgress } from './wait.js';
 
 interface QueryFlags {
@@ -38,8 +38,13 @@ export function registerQueryCommand(program: Command): void {
     .option('--task-queue <name>', 'task queue of the bulkflow workers (default BULKFLOW_TASK_QUEUE or bulkflow)')
     .option('--no-wait', 'start the job and return its workflow id at once')
     .option('--json', 'machine-readable output')
-    .action(async (flags: QueryFlags) => {
-      if (flags.pkChunking && flags.api !== '1.0') throw new InvalidArgumentError('--pk-chunking needs --api 1.0');
+    .action(async (flags: QueryFlags, command: Command) => {
+      if (flags.pkChunking && flags.api !== '1.0') {
+        command.error('error: --pk-chunking needs --api 1.0: Bulk 2.0 chunks queries itself', {
+          exitCode: 2,
+          code: 'bulkflow.usage',
+        });
+      }
       const client = await connectClient(temporalTargetFromEnv());
       try {
         const handle = await startBulkQuery(
@@ -61,7 +66,11 @@ export function registerQueryCommand(program: Command): void {
           else process.stdout.write(`started ${handle.workflowId}\n`);
           return;
         }
-        const result: BulkQueryResult = await waitWithProgress(handle, { quiet: Boolean(flags.json) });
+        const result: BulkQueryResult = await waitWithProgress(handle, { quiet: Boolean(flags.json) }).catch(
+          (err: unknown) => {
+            throw new CommandFailure(err, handle.workflowId);
+          },
+        );
         if (flags.json) printJson({ workflowId: handle.workflowId, ...result });
         else {
           const where = result.results.records ? ` to ${result.results.records.url}` : '';

@@ -14,11 +14,14 @@ export {
   type EncryptionKey,
 } from '../common/encryption-codec.js';
 export {
+  BulkflowStartError,
+  bulkflowErrorOf,
   getProgress,
   InlineRecordsTooLargeError,
   requestAbort,
   startBulkIngest,
   startBulkQuery,
+  type BulkflowError,
   type BulkIngestHandle,
   type BulkQueryHandle,
   type StartOptions,

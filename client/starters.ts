@@ -6,10 +6,21 @@
  * const handle = await startBulkIngest(client, {
  *   object: 'Contact', operation: 'insert', source: { url: 'file:///data/contacts.csv' },
  * }, { workflowId: 'contacts-2026-11-23' });
- * const result = await handle.result();
+ * const result = await handle.result().catch((err: unknown) => {
+ *   const cause = bulkflowErrorOf(err); // { type: 'bulkflow.SF_INVALID_INPUT', code: 'SF_UNKNOWN_FIELD', field: 'Emial', … }
+ *   throw new Error(`${cause.code}: ${cause.message}`);
+ * });
  */
 import { randomUUID } from 'node:crypto';
-import type { Client, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import {
+  ApplicationFailure,
+  CancelledFailure,
+  TerminatedFailure,
+  TimeoutFailure,
+  type Client,
+  type WorkflowHandleWithFirstExecutionRunId,
+} from '@temporalio/client';
+import type { FailureDetails } from '../activities/failures.js';
 import type { bulkIngestWorkflow } from '../workflows/bulk-ingest-workflow.js';
 import type { bulkQueryWorkflow } from '../workflows/bulk-query-workflow.js';
 import {
@@ -32,14 +43,98 @@ export interface StartOptions {
 
 export type BulkIngestHandle = WorkflowHandleWithFirstExecutionRunId<typeof bulkIngestWorkflow>;
 
+/**
+ * The root cause of a failed bulk job, as a person or a program reads it: the deepest `ApplicationFailure` under
+ * `WorkflowFailedError` → `ChildWorkflowFailure` → `ActivityFailure`, with the details bulkflow put in it.
+ */
+export interface BulkflowError {
+  /**
+   * The failure type: `bulkflow.SF_INVALID_INPUT`, `bulkflow.SF_AUTH`, `bulkflow.SF_HTTP`, …; for failures bulkflow
+   * did not raise, Temporal's class (`TimeoutFailure`, `TerminatedFailure`) or the error's name.
+   */
+  type: string;
+  /** The most specific code: `SF_UNKNOWN_FIELD`, `SF_RAGGED_ROW`, `SF_AUTH`, `TIMEOUT`, `TERMINATED`, `ERROR`, … */
+  code: string;
+  message: string;
+  /** Salesforce's error code (`MALFORMED_QUERY`, `INVALIDJOB`, `invalid_grant`) and message, when it answered. */
+  salesforceErrorCode?: string;
+  salesforceMessage?: string;
+  statusCode?: number;
+  /** Where bad input is: the file, the data row (from 1 after the header), the column (from 1), the field. */
+  file?: string;
+  row?: number;
+  column?: number;
+  field?: string;
+  /** Every column a refusal names, when more than one. */
+  fields?: string[];
+  byteOffset?: number;
+  /** False when trying again unchanged cannot help (bad input, bad credentials, bad SOQL). */
+  retryable: boolean;
+}
+
+/** A start refused before any workflow exists; `bulkflowErrorOf` reads its `bulkflow` field. */
+export class BulkflowStartError extends Error {
+  constructor(readonly bulkflow: BulkflowError) {
+    super(bulkflow.message);
+    this.name = 'BulkflowStartError';
+  }
+}
+
 /** Thrown before anything starts when inline records are too large for workflow history. */
-export class InlineRecordsTooLargeError extends Error {
+export class InlineRecordsTooLargeError extends BulkflowStartError {
   constructor(readonly bytes: number) {
-    super(
-      `Inline records are ${bytes} bytes as JSON; above ${MAX_INLINE_BYTES} bytes, write them to a file and pass its URL`,
-    );
+    super({
+      type: 'bulkflow.SF_INVALID_INPUT',
+      code: 'SF_INLINE_TOO_LARGE',
+      message: `Inline records are ${bytes} bytes as JSON; above ${MAX_INLINE_BYTES} bytes, write them to a file and pass its URL`,
+      retryable: false,
+    });
     this.name = 'InlineRecordsTooLargeError';
   }
+}
+
+const TEMPORAL_CODES: ReadonlyArray<[new (...args: never[]) => Error, string]> = [
+  [TimeoutFailure, 'TIMEOUT'],
+  [TerminatedFailure, 'TERMINATED'],
+  [CancelledFailure, 'CANCELLED'],
+];
+
+/**
+ * The root cause of `err` (a `WorkflowFailedError` from `handle.result()`, a start refused, or any error) as a
+ * {@link BulkflowError}. Never throws.
+ */
+export function bulkflowErrorOf(err: unknown): BulkflowError {
+  if (err instanceof BulkflowStartError) return { ...err.bulkflow };
+  const chain: Error[] = [];
+  for (let e: unknown = err; e instanceof Error && chain.length < 32; e = e.cause) chain.push(e);
+  const failure = chain.filter((e): e is ApplicationFailure => e instanceof ApplicationFailure).pop();
+  if (failure) return fromApplicationFailure(failure);
+  const deepest = chain[chain.length - 1];
+  if (!deepest) return { type: 'Error', code: 'ERROR', message: String(err), retryable: true };
+  const code = TEMPORAL_CODES.find(([cls]) => deepest instanceof cls)?.[1] ?? 'ERROR';
+  return { type: deepest.name, code, message: deepest.message, retryable: code !== 'TERMINATED' };
+}
+
+function fromApplicationFailure(failure: ApplicationFailure): BulkflowError {
+  const type = failure.type ?? 'ApplicationFailure';
+  const details = (failure.details?.[0] ?? {}) as Partial<FailureDetails>;
+  const info: BulkflowError = {
+    type,
+    code: details.code ?? (type.startsWith('bulkflow.') ? type.slice('bulkflow.'.length) : 'ERROR'),
+    message: failure.message,
+    retryable: !failure.nonRetryable,
+  };
+  if (details.errorCode !== undefined) info.salesforceErrorCode = details.errorCode;
+  const { salesforceMessage, statusCode, file, row, column, field, fields, byteOffset } = details;
+  Object.assign(
+    info,
+    Object.fromEntries(
+      Object.entries({ salesforceMessage, statusCode, file, row, column, field, fields, byteOffset }).filter(
+        ([, value]) => value !== undefined,
+      ),
+    ),
+  );
+  return info;
 }
 
 export async function startBulkIngest(

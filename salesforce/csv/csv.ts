@@ -190,7 +190,8 @@ class CsvRowReader {
     const byte = bytes[at] ?? 0;
     const location = { ...rowLocation(index), byteOffset: offset };
     if (byte === 0) this.refuseBinary(before, location);
-    const utf16 = offset === 0 && (byte === 0xff || byte === 0xfe) && (bytes[1] === 0xfe || bytes[1] === 0xff);
+    // FF FE or FE FF opens a UTF-16 file; neither byte ever appears in UTF-8.
+    const utf16 = offset === 0 && (byte === 0xff || byte === 0xfe);
     throw new SalesforceInputError(
       `The CSV input is not UTF-8 text: byte 0x${byte.toString(16).padStart(2, '0')} at byte offset ${offset} ` +
         `(${rowName(index)}) is not UTF-8. ` +

@@ -180,13 +180,15 @@ export function levenshtein(a: string, b: string): number {
 
 /**
  * "Did you mean": the candidates within an edit distance of 2 of `name`, case-insensitively, nearest first
- * (at most `limit`). A distance must also be below the name's length, so that `X` does not suggest `Id`.
+ * (at most `limit`). A distance must also be below the name's length, so that `X` does not suggest `Id`. A custom
+ * name is also compared without its `__c`, the part most often forgotten (`External_Id` → `External_Id__c`).
  */
 export function suggest(name: string, candidates: Iterable<string>, limit = 3): string[] {
   const wanted = name.toLowerCase();
   const scored: Array<[string, number]> = [];
   for (const candidate of candidates) {
-    const distance = levenshtein(wanted, candidate.toLowerCase());
+    const lower = candidate.toLowerCase();
+    const distance = Math.min(levenshtein(wanted, lower), levenshtein(wanted, lower.replace(/__c$/, '')));
     if (distance <= 2 && distance < wanted.length) scored.push([candidate, distance]);
   }
   scored.sort(([a, da], [b, db]) => da - db || a.localeCompare(b));
