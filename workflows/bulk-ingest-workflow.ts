@@ -108,7 +108,17 @@ class IngestRun {
     const { streams } = activityProxies(this.input.activityTimeouts);
     const api = this.input.api ?? '2.0';
     const staged = await this.clock.time('staging', () =>
-      streams.stageIngestInput({ source: this.input.source, stagingPrefix: this.stagingPrefix, api }),
+      streams.stageIngestInput({
+        source: this.input.source,
+        stagingPrefix: this.stagingPrefix,
+        api,
+        // The pre-flight checks the header against this object's describe before any job exists.
+        target: {
+          object: this.input.object,
+          operation: this.input.operation,
+          ...(this.input.externalIdFieldName ? { externalIdFieldName: this.input.externalIdFieldName } : {}),
+        },
+      }),
     );
     this.totalRows = staged.totalRows;
     if (api === '1.0') await this.runV1Job(staged.units);

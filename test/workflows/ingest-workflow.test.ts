@@ -88,14 +88,36 @@ test('malformed input fails fast with a typed error, before any Salesforce job e
   assert.equal((await orgRecords(emulator.url, 'Contact')).length, 0);
 });
 
-test('an unknown column makes the Salesforce job fail; every row is reported unprocessed', async () => {
+test('an unknown column is refused by the pre-flight with a did-you-mean, before any Salesforce job exists', async () => {
   emulator.reset();
-  const url = csvFile('unknown.csv', 'LastName,Shoe_Size__c\nLovelace,38\nHopper,40\n');
-  const result = await (await run({ object: 'Contact', operation: 'insert', source: { url } })).result();
-  assert.equal(result.state, 'Failed');
-  assert.equal(result.failureMessage, 'InvalidBatch : Field name not found : Shoe_Size__c');
-  assert.deepEqual(result.records, { total: 2, successful: 0, failed: 0, unprocessed: 2 });
+  const url = csvFile('unknown.csv', 'LastName,Emial\nLovelace,ada@example.com\nHopper,grace@example.com\n');
+  const err: unknown = await (await run({ object: 'Contact', operation: 'insert', source: { url } })).result().then(
+    () => assert.fail('expected the workflow to fail'),
+    (e: unknown) => e,
+  );
+  assert.ok(err instanceof WorkflowFailedError);
+  const cause = err.cause?.cause ?? err.cause;
+  assert.ok(cause instanceof ApplicationFailure, `expected an ApplicationFailure, got ${String(err.cause?.name)}`);
+  assert.equal(cause.nonRetryable, true);
+  assert.match(cause.message, /Emial/);
+  assert.match(cause.message, /Email/, 'suggests the near miss');
+  assert.equal((await emulatorStats(emulator.url)).jobs.length, 0);
   assert.equal((await orgRecords(emulator.url, 'Contact')).length, 0);
+});
+
+test('a job Salesforce fails ends the workflow Failed with its message; every row is reported unprocessed', async () => {
+  emulator.reset();
+  emulator.faults.set({ type: 'jobFailure', errorMessage: 'InvalidBatch : Failed to process', count: 1 });
+  try {
+    const url = csvFile('failing.csv', 'LastName\nLovelace\nHopper\n');
+    const result = await (await run({ object: 'Contact', operation: 'insert', source: { url } })).result();
+    assert.equal(result.state, 'Failed');
+    assert.equal(result.failureMessage, 'InvalidBatch : Failed to process');
+    assert.deepEqual(result.records, { total: 2, successful: 0, failed: 0, unprocessed: 2 });
+    assert.equal((await orgRecords(emulator.url, 'Contact')).length, 0);
+  } finally {
+    emulator.faults.clear();
+  }
 });
 
 test('the abort signal aborts the Salesforce job mid-processing and the result accounts for every row', async (t) => {
