@@ -2,7 +2,7 @@
 import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { heartbeat } from '@temporalio/activity';
-import { countCsvRecords } from '../salesforce/index.js';
+import { CsvRecordCounter } from '../salesforce/csv/record-scanner.js';
 
 /**
  * Passes a stream through, heartbeating `details()` as bytes flow, so that a long upload or
@@ -20,10 +20,38 @@ export function withHeartbeats(source: Readable, details: (bytesSoFar: number) =
   return out;
 }
 
-/** Writes a stream to `sink` while counting its CSV records, in one pass. */
-export async function saveAndCount(body: Readable, sink: NodeJS.WritableStream): Promise<number> {
-  const copy = new PassThrough();
-  body.pipe(copy);
-  const [, rows] = await Promise.all([pipeline(body, sink), countCsvRecords(copy)]);
-  return rows;
+/** Sees a CSV stream's chunks in order and then says how many records it held (header excluded). */
+export interface RecordTally {
+  push(chunk: Buffer): void;
+  end(): number;
+}
+
+/**
+ * Writes a stream to `sink` while counting its CSV records, in one pass: the count is taken from the bytes
+ * on their way to the sink (no parse into strings, no promise per row). `tally` replaces the plain counter,
+ * e.g. `ResultMatcher.checker()`, which checks every row against the input as it counts.
+ */
+export async function saveAndCount(
+  body: Readable,
+  sink: NodeJS.WritableStream,
+  tally: RecordTally = new CsvRecordCounter(),
+): Promise<number> {
+  await pipeline(
+    body,
+    async function* count(source: AsyncIterable<Buffer | string>) {
+      for await (const chunk of source) {
+        tally.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+        yield chunk;
+      }
+    },
+    sink,
+  );
+  return tally.end();
+}
+
+/** Counts a CSV stream's records (header excluded) from its bytes. */
+export async function countRecords(body: Readable): Promise<number> {
+  const counter = new CsvRecordCounter();
+  for await (const chunk of body as AsyncIterable<Buffer | string>) counter.push(chunk);
+  return counter.end();
 }

@@ -10,13 +10,13 @@ import { fileURLToPath } from 'node:url';
 import { activityInfo, heartbeat, log } from '@temporalio/activity';
 import {
   Bulk1ContentType,
-  countCsvRecords,
   SalesforceInputError,
+  SalesforceResultMismatchError,
   type Bulk1BatchInfo,
   type SalesforceClient,
 } from '../salesforce/index.js';
 import type { StagingStore } from '../storage/staging-store.js';
-import { saveAndCount } from './heartbeat-streams.js';
+import { countRecords, saveAndCount } from './heartbeat-streams.js';
 import type { ResultFileRef } from './types.js';
 
 export interface QueryJobRequest {
@@ -156,6 +156,12 @@ export function createQueryActivities({
           });
           const key = partKey(progress.parts.length);
           const rows = await saveAndCount(page.body, staging.openWrite(key));
+          if (page.numberOfRecords !== undefined && page.numberOfRecords !== rows) {
+            throw new SalesforceResultMismatchError(
+              `Query job ${req.jobId} page ${progress.parts.length + 1} has ${rows} rows, ` +
+                `Sforce-NumberOfRecords ${page.numberOfRecords}`,
+            );
+          }
           progress.parts.push({ url: staging.urlFor(key), rows });
           if (page.nextLocator) progress.nextLocator = page.nextLocator;
           else progress.finished = true;
@@ -169,7 +175,7 @@ export function createQueryActivities({
         const sink = staging.openWrite(key);
         await v1.query.download(req.jobId, file.batchId, file.resultId, sink);
         // v1 result files are counted once saved (a file of "Records not found" is saved empty).
-        const rows = await countCsvRecords(staging.openRead(staging.urlFor(key)));
+        const rows = await countRecords(staging.openRead(staging.urlFor(key)));
         progress.parts.push({ url: staging.urlFor(key), rows });
         heartbeat(progress);
       }
