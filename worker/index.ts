@@ -13,6 +13,8 @@ export { createBulkflowWorker, type BulkflowWorkerOptions } from './create-worke
 export { workflowsPath } from './paths.js';
 export { runWorkerFromEnv, workerConfigFromEnv, type WorkerEnvConfig } from './run-worker.js';
 export { ensureSearchAttributes, searchAttributeFlags } from './search-attributes.js';
+// The plugin's `encryptionKey` option.
+export { EncryptionCodec, encryptionCodecFromEnv, type EncryptionKey } from '../common/encryption-codec.js';
 // The plugin's `staging` option: a folder, S3, or from BULKFLOW_STAGING_URL.
 export {
   FileStagingStore,
