@@ -192,7 +192,7 @@ function checkKeyColumns(
   if (key && !has(key.name)) {
     refuse(
       InputProblem.MissingColumn,
-      `upsert of ${sobject.name} on ${key.name} needs a ${key.name} column: it finds each record by that value.`,
+      `upsert of ${sobject.name} on ${key.name} needs the column ${key.name}: it finds each record by that value.`,
       [],
     );
   }
@@ -234,9 +234,11 @@ function checkRequired(sobject: SObjectDescribe, columns: readonly Column[]): vo
   );
   if (missing.length === 0) return;
   const names = missing.map((f) => f.name);
+  const one = names.length === 1;
   throw new SalesforceInputError(
-    `insert into ${sobject.name} needs the required ${names.length === 1 ? 'field' : 'fields'} ${names.join(', ')} ` +
-      'as columns: Salesforce has no default for them and refuses every row without.',
+    `insert into ${sobject.name} needs ${one ? 'a column for the required field' : 'columns for the required fields'} ` +
+      `${names.join(', ')}: ${one ? 'it' : 'they'} cannot be empty and Salesforce gives ${one ? 'it' : 'them'} ` +
+      'no default, so every row would fail.',
     {
       problem: InputProblem.MissingColumn,
       location: { field: names[0] ?? '', ...(names.length > 1 ? { fields: names } : {}) },

@@ -96,12 +96,32 @@ export function formatError(error: ReportedError): string {
   return `bulkflow: ${where}${redact(oneLine(error.message))}\n  (${facts.join(', ')})\n`;
 }
 
+/** Keys of the `--json` error object, in the order a reader wants them. */
+const ERROR_KEYS: ReadonlyArray<keyof ReportedError> = [
+  'type',
+  'code',
+  'message',
+  'salesforceErrorCode',
+  'salesforceMessage',
+  'statusCode',
+  'file',
+  'row',
+  'column',
+  'field',
+  'fields',
+  'byteOffset',
+  'retryable',
+  'workflowId',
+];
+
 /** Prints an error: `{ "error": { … } }` on stdout with `--json`, else {@link formatError} on stderr. */
 export function printError(error: ReportedError, json: boolean): void {
-  if (json) {
-    const { type, code, message, ...rest } = error;
-    printJson({ error: { type, code, message: redact(message), ...rest } });
-  } else {
+  if (!json) {
     process.stderr.write(formatError(error));
+    return;
   }
+  const shown: Record<string, unknown> = {};
+  for (const key of ERROR_KEYS) if (error[key] !== undefined) shown[key] = error[key];
+  shown['message'] = redact(error.message);
+  printJson({ error: shown });
 }

@@ -229,7 +229,7 @@ const REFUSED: Refused[] = [
     target: { object: 'Contact', operation: 'upsert', externalIdFieldName: 'External_Id__c' },
     header: 'LastName,Email',
     problem: InputProblem.MissingColumn,
-    message: /upsert of Contact on External_Id__c needs a External_Id__c column/,
+    message: /^upsert of Contact on External_Id__c needs the column External_Id__c: it finds each record/,
   },
   {
     name: 'an update without Id',
@@ -272,7 +272,7 @@ const REFUSED: Refused[] = [
     target: insert(),
     header: 'FirstName,Email',
     problem: InputProblem.MissingColumn,
-    message: /^insert into Contact needs the required field LastName as columns/,
+    message: /^insert into Contact needs a column for the required field LastName: it cannot be empty/,
     location: { field: 'LastName' },
   },
 ];

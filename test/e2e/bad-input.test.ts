@@ -6,7 +6,7 @@
  * `startBulkIngest` from a service, with `bulkflowErrorOf`.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -18,15 +18,6 @@ import { createSalesforceEmulator, type SalesforceEmulator } from '../../emulato
 import { emulatorStats } from '../helpers/org.js';
 import { runCli, startWorkerProcess, workerEnv, type WorkerProcess } from '../helpers/processes.js';
 import { startKillableServer, type KillableServer } from '../helpers/temporal.js';
-
-/**
- * The schema pre-flight runs in `stageIngestInput` once `bulkIngestWorkflow` passes it the job's target
- * (object, operation, external id field); until then those cases are skipped, not failed.
- */
-const PREFLIGHT_WIRED = /stageIngestInput\(\{[^)]*\btarget\b/s.test(
-  readFileSync(new URL('../../workflows/bulk-ingest-workflow.ts', import.meta.url), 'utf8'),
-);
-const NOT_WIRED = 'bulkIngestWorkflow does not pass `target` to stageIngestInput yet';
 
 let server: KillableServer;
 let emulator: SalesforceEmulator;
@@ -70,7 +61,6 @@ interface Case {
   message: RegExp;
   /** Fields the `--json` error object must have (and these values). */
   json: Partial<BulkflowError>;
-  preflight?: boolean;
   /** Also run without `--json` and check stderr as printed. */
   human?: boolean;
   /** Runs on the worker with the wrong password. */
@@ -166,7 +156,6 @@ const CASES: Case[] = [
     exit: 1,
     message: /Salesforce has no object "Contactt": did you mean Contact\?/,
     json: { type: INVALID, code: 'SF_UNKNOWN_OBJECT', salesforceErrorCode: 'NOT_FOUND' },
-    preflight: true,
   },
   {
     name: 'a header naming a field the object lacks',
@@ -175,7 +164,6 @@ const CASES: Case[] = [
     exit: 1,
     message: /Contact has no field for column Emial \(column 2; did you mean Email\?\)/,
     json: { type: INVALID, code: 'SF_UNKNOWN_FIELD', column: 2, field: 'Emial' },
-    preflight: true,
   },
   {
     name: 'an upsert on a field that is not an external id',
@@ -190,7 +178,6 @@ const CASES: Case[] = [
     exit: 1,
     message: /Email is not an external id or id lookup field of Contact: upsert can match on Id, External_Id__c\./,
     json: { type: INVALID, code: 'SF_INVALID_EXTERNAL_ID', field: 'Email' },
-    preflight: true,
   },
   {
     name: 'an update without an Id column',
@@ -198,15 +185,13 @@ const CASES: Case[] = [
     exit: 1,
     message: /update of Contact needs an Id column: it finds each record by its Id/,
     json: { type: INVALID, code: 'SF_MISSING_COLUMN' },
-    preflight: true,
   },
   {
     name: 'an insert without a required field',
     args: contacts('required.csv', 'FirstName,Email\nAda,ada@example.com\n'),
     exit: 1,
-    message: /insert into Contact needs the required field LastName as columns/,
+    message: /insert into Contact needs a column for the required field LastName: it cannot be empty/,
     json: { type: INVALID, code: 'SF_MISSING_COLUMN', field: 'LastName' },
-    preflight: true,
   },
   {
     name: 'an insert setting a read-only field',
@@ -214,7 +199,6 @@ const CASES: Case[] = [
     exit: 1,
     message: /insert of Contact cannot set Name \(column 2; not createable\)/,
     json: { type: INVALID, code: 'SF_FIELD_NOT_WRITABLE', column: 2, field: 'Name' },
-    preflight: true,
   },
   {
     name: 'a relationship column on a field that identifies nothing',
@@ -222,7 +206,6 @@ const CASES: Case[] = [
     exit: 1,
     message: /Relationship column Account\.Name \(column 2\) must name an external id or id lookup field/,
     json: { type: INVALID, code: 'SF_INVALID_EXTERNAL_ID', column: 2, field: 'Account.Name' },
-    preflight: true,
   },
   {
     name: 'bad SOQL',
@@ -266,9 +249,9 @@ async function jobCount(): Promise<number> {
  * Every case runs with `--json`; its message is checked as the person would read it (`formatError`, what the
  * command prints without `--json`). Cases marked `human` also run without `--json`, to check stderr itself.
  */
-describe('bad input through the command line', { concurrency: 4 }, () => {
+describe('bad input through the command line', { concurrency: 2 }, () => {
   for (const c of CASES) {
-    test(c.name, { skip: c.preflight && !PREFLIGHT_WIRED ? NOT_WIRED : false }, async (t) => {
+    test(c.name, async (t) => {
       const runEnv = c.badPassword ? badPasswordEnv : env;
       const args = [...c.args(), '--task-queue', runEnv.BULKFLOW_TASK_QUEUE ?? ''];
       const [json, human] = await Promise.all([
@@ -319,13 +302,16 @@ test('a service gets the same root cause from startBulkIngest through bulkflowEr
       field: 'Email',
       retryable: false,
     });
-    if (PREFLIGHT_WIRED) {
-      const unknown = await run('service-field.csv', 'LastName,Shoe_Size__c\nLovelace,38\n');
-      assert.equal(unknown.code, 'SF_UNKNOWN_FIELD');
-      assert.equal(unknown.field, 'Shoe_Size__c');
-      assert.equal(unknown.column, 2);
-      assert.equal(unknown.file, path.join(dir, 'service-field.csv'));
-    }
+    const unknown = await run('service-field.csv', 'LastName,Shoe_Size__c\nLovelace,38\n');
+    assert.equal(unknown.type, INVALID);
+    assert.equal(unknown.code, 'SF_UNKNOWN_FIELD');
+    assert.equal(unknown.field, 'Shoe_Size__c');
+    assert.equal(unknown.column, 2);
+    assert.equal(unknown.file, path.join(dir, 'service-field.csv'));
+    assert.equal(unknown.retryable, false);
+    const object = await run('service-object.csv', 'LastName\nLovelace\n', 'Contacts');
+    assert.equal(object.code, 'SF_UNKNOWN_OBJECT');
+    assert.equal(object.message, 'Salesforce has no object "Contacts": did you mean Contact?');
     assert.equal(await jobCount(), jobsBefore, 'no Salesforce job was created');
   } finally {
     await client.connection.close();
