@@ -8,6 +8,7 @@ import { Command, CommanderError } from 'commander';
 import { registerIngestCommand } from './ingest-command.js';
 import { registerJobCommands } from './job-commands.js';
 import { registerJobsCommand } from './jobs-command.js';
+import { registerListCommand } from './list-command.js';
 import { registerQueryCommand } from './query-command.js';
 import { registerResultsCommand } from './results-command.js';
 import { ExitCode, exitCodeForError, printError, reportedErrorOf, usageError } from './output.js';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerJobCommands(program);
   registerResultsCommand(program);
   registerJobsCommand(program);
+  registerListCommand(program);
   registerServiceCommands(program);
   return program;
 }

@@ -7,6 +7,7 @@
  */
 export { connectClient, temporalTargetFromEnv, type TemporalTarget } from './connection.js';
 export { bulkflowClientPlugin, type BulkflowClientPluginOptions } from './plugin.js';
+export { bulkJobsQuery, listBulkJobs, type BulkJobSummary, type ListBulkJobsOptions } from './list-jobs.js';
 export {
   dataConverterFromEnv,
   EncryptionCodec,
