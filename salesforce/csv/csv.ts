@@ -76,6 +76,8 @@ function incompleteTail(chunk: Uint8Array): number {
   return 0;
 }
 
+const QUOTE_ERRORS: ReadonlySet<string> = new Set(['MissingQuotes', 'InvalidQuotes']);
+
 /** A blank line: papaparse yields it as one empty field (also the "line" after a final newline). */
 const isBlank = (row: readonly string[]) => row.length === 1 && row[0] === '';
 
@@ -159,7 +161,9 @@ class CsvRowReader {
     }
     if (this.options.strict) {
       // An error on the partial last row (row === data.length) comes again once the row is complete.
-      const error = results.errors.find((e) => e.row !== undefined && (last || e.row < results.data.length));
+      const error = results.errors.find(
+        (e) => QUOTE_ERRORS.has(e.code) && e.row !== undefined && (last || e.row < results.data.length),
+      );
       if (error) this.refuseQuotes(error, indices[error.row ?? 0] ?? this.rows + out.length);
     }
     this.rows += out.length;
