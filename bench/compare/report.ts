@@ -1,0 +1,103 @@
+/**
+ * The comparison's figures and its markdown: medians of the measured runs per operation and candidate, and
+ * speed ratios (speed = 1 / wall time) against the raw wire baseline and jsforce.
+ */
+import type { Direction } from './protocol.js';
+import type { WireSnapshot } from './emulator-client.js';
+
+export type Candidate = 'raw' | 'jsforce' | 'bulkflow';
+export const CANDIDATES: readonly Candidate[] = ['raw', 'jsforce', 'bulkflow'];
+
+/** One measured run of one candidate. */
+export interface Measurement {
+  candidate: Candidate;
+  op: Direction;
+  rows: number;
+  /** The candidate's process from spawn to exit (bulkflow: the CLI). */
+  wallMs: number;
+  /** raw/jsforce: login to done, inside the process; bulkflow: the workflow's start to close. */
+  workMs: number;
+  wire: WireSnapshot;
+  /** Peak RSS of the process doing the work (bulkflow: the worker), kilobytes. */
+  peakRssKb: number;
+}
+
+const JOB_INFO = /^GET \S+\/jobs\/(ingest|query)\/\{jobId\}$/;
+
+/** Job-info GETs: polls (bulkflow's close step also reads the job once before closing it). */
+export function jobInfoCalls(wire: WireSnapshot): number {
+  return Object.entries(wire.byRoute)
+    .filter(([route]) => JOB_INFO.test(route))
+    .reduce((n, [, c]) => n + c, 0);
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
+
+interface Summary {
+  wallS: number;
+  workS: number;
+  calls: number;
+  polls: number;
+  wireMb: number;
+  rssMb: number;
+}
+
+function summarize(runs: Measurement[]): Summary {
+  const m = (f: (r: Measurement) => number) => median(runs.map(f));
+  return {
+    wallS: m((r) => r.wallMs) / 1000,
+    workS: m((r) => r.workMs) / 1000,
+    calls: m((r) => r.wire.requests),
+    polls: m((r) => jobInfoCalls(r.wire)),
+    wireMb: m((r) => r.wire.requestBytes + r.wire.responseBytes) / 1e6,
+    rssMb: m((r) => r.peakRssKb) / 1024,
+  };
+}
+
+/** The markdown table for one input size. */
+export function formatTable(rows: number, all: readonly Measurement[]): string {
+  const out = [
+    `### ${rows.toLocaleString('en-US')} rows (median of ${Math.max(...CANDIDATES.map((c) => all.filter((r) => r.candidate === c && r.op === 'ingest').length))} runs)`,
+    '',
+    '| op | candidate | wall s | work s | API calls (job-info GETs) | wire MB (req + resp) | peak RSS MB | speed vs raw | speed vs jsforce |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const op of ['ingest', 'query'] as const) {
+    const s = new Map(CANDIDATES.map((c) => [c, summarize(all.filter((r) => r.candidate === c && r.op === op))]));
+    const raw = s.get('raw');
+    const jsforce = s.get('jsforce');
+    for (const c of CANDIDATES) {
+      const x = s.get(c);
+      if (!x || !raw || !jsforce) continue;
+      out.push(
+        `| ${op} | ${c} | ${x.wallS.toFixed(2)} | ${x.workS.toFixed(2)} | ${x.calls} (${x.polls}) | ` +
+          `${x.wireMb.toFixed(1)} | ${x.rssMb.toFixed(0)} | ${(raw.wallS / x.wallS).toFixed(2)}× | ` +
+          `${(jsforce.wallS / x.wallS).toFixed(2)}× |`,
+      );
+    }
+  }
+  return out.join('\n');
+}
+
+/** Every run on one line each, for the record. */
+export function formatRuns(all: readonly Measurement[]): string {
+  return all
+    .map(
+      (r) =>
+        `${r.rows} ${r.op} ${r.candidate}: wall ${(r.wallMs / 1000).toFixed(2)} s, work ${(r.workMs / 1000).toFixed(2)} s, ` +
+        `${r.wire.requests} calls (${jobInfoCalls(r.wire)} job-info), ` +
+        `${((r.wire.requestBytes + r.wire.responseBytes) / 1e6).toFixed(1)} MB, RSS ${(r.peakRssKb / 1024).toFixed(0)} MB`,
+    )
+    .join('\n');
+}
+
+/** Routes and counts of one run (e.g. bulkflow's ingest), to see which calls a job costs. */
+export function formatRoutes(m: Measurement): string {
+  return Object.entries(m.wire.byRoute)
+    .map(([route, count]) => `  ${count} × ${route}`)
+    .join('\n');
+}
