@@ -23,11 +23,19 @@ import { CsvRecordScanner } from './record-scanner.js';
  * that a probe touches one cache line. A count of 0 marks an empty slot.
  */
 class FingerprintMultiset {
-  private mask = (1 << 17) - 1;
-  private slots = new Int32Array((this.mask + 1) * 4);
+  private mask: number;
+  private slots: Int32Array;
   private used = 0;
   /** Rows added and not yet taken. */
   pending = 0;
+
+  /** Sized for `rows` distinct rows when known (up to 4M slots, 64 MB), so that it need not grow while filling. */
+  constructor(rows = 0) {
+    let size = 1 << 17;
+    while (size * 0.7 < rows && size < 1 << 22) size *= 2;
+    this.mask = size - 1;
+    this.slots = new Int32Array(size * 4);
+  }
 
   private find(h1: number, h2: number): number {
     const slots = this.slots;
@@ -101,9 +109,10 @@ export class ResultMatcher {
     readonly total: number,
   ) {}
 
-  static async fromInput(input: Readable): Promise<ResultMatcher> {
+  /** Reads the input (the staged unit); `expectedRows`, when known, sizes the table up front. */
+  static async fromInput(input: Readable, expectedRows?: number): Promise<ResultMatcher> {
     const scanner = new CsvRecordScanner();
-    const rows = new FingerprintMultiset();
+    const rows = new FingerprintMultiset(expectedRows);
     let header: string[] | undefined;
     let total = 0;
     const onRecord = () => {
