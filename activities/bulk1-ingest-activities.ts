@@ -3,19 +3,18 @@
  * matched to input rows by position and written in the same three files as Bulk 2.0's.
  */
 import { createHash } from 'node:crypto';
-import { once } from 'node:events';
-import type { Writable } from 'node:stream';
 import { activityInfo, heartbeat, log } from '@temporalio/activity';
 import {
   Bulk1ContentType,
-  formatCsvRow,
   readCsvRows,
   type Bulk1BatchInfo,
   type Bulk1JobInfo,
   type SalesforceClient,
 } from '../salesforce/index.js';
 import type { StagingStore } from '../storage/staging-store.js';
-import type { CreateIngestJobParams, IngestJobResults, ResultFileRef, StagedUnit } from './types.js';
+import { apiUsageOf } from './api-usage.js';
+import { openCsvSink } from './csv-sink.js';
+import type { ApiUsageSnapshot, CreateIngestJobParams, IngestJobResults, ResultFileRef, StagedUnit } from './types.js';
 
 export interface V1JobStatus {
   jobId: string;
@@ -25,6 +24,7 @@ export interface V1JobStatus {
   recordsFailed: number;
   /** Every batch has ended (Completed, Failed or NotProcessed) and the job is no longer Open. */
   done: boolean;
+  apiUsage?: ApiUsageSnapshot;
 }
 
 const BATCH_DONE = new Set(['Completed', 'Failed', 'NotProcessed']);
@@ -62,6 +62,7 @@ export function createIngestV1Activities({
         operation: params.operation,
         contentType: Bulk1ContentType.CSV,
         ...(params.externalIdFieldName ? { externalIdFieldName: params.externalIdFieldName } : {}),
+        ...(params.concurrencyMode ? { concurrencyMode: params.concurrencyMode } : {}),
       });
       heartbeat({ jobId: job.id });
       return toStatus(job, []);
@@ -93,7 +94,7 @@ export function createIngestV1Activities({
     },
 
     async getV1JobStatus({ jobId }: { jobId: string }): Promise<V1JobStatus> {
-      return status(jobId);
+      return { ...(await status(jobId)), ...apiUsageOf(salesforce) };
     },
 
     async abortV1Job({ jobId }: { jobId: string }): Promise<V1JobStatus> {
@@ -140,24 +141,14 @@ export function createIngestV1Activities({
 
 export type IngestV1Activities = ReturnType<typeof createIngestV1Activities>;
 
+/** A result file: rows are counted; the checksum is for upload units, not results. */
 function openCsv(staging: StagingStore, key: string, header: string[]) {
-  const sink: Writable = staging.openWrite(key);
-  let rows = 0;
-  const put = async (line: string) => {
-    if (!sink.write(line)) await once(sink, 'drain');
-  };
-  const ready = put(formatCsvRow(header));
+  const sink = openCsvSink(staging, key, header);
   return {
-    async write(values: string[]) {
-      await ready;
-      await put(formatCsvRow(values));
-      rows += 1;
-    },
-    async close(): Promise<ResultFileRef> {
-      await ready;
-      sink.end();
-      await once(sink, 'finish');
-      return { url: staging.urlFor(key), rows };
+    write: (values: string[]) => sink.write(values),
+    close: async (): Promise<ResultFileRef> => {
+      const { url, rows } = await sink.close();
+      return { url, rows };
     },
   };
 }

@@ -22,6 +22,7 @@ import { inlineRecordsAsCsv, openSource } from '../storage/input-sources.js';
 import { scrubUrls } from '../storage/s3-client.js';
 import { checkIngestColumns, type IngestTarget } from './preflight.js';
 import { saveAndCount, withHeartbeats } from './heartbeat-streams.js';
+import { apiUsageOf } from './api-usage.js';
 import type { StagingStore } from '../storage/staging-store.js';
 import type {
   CreateIngestJobParams,
@@ -164,7 +165,7 @@ export function createIngestActivities({
     },
 
     async getIngestJobStatus({ jobId }: { jobId: string }): Promise<IngestJobStatus> {
-      return toStatus(await ingest.getJob(jobId));
+      return { ...toStatus(await ingest.getJob(jobId)), ...apiUsageOf(salesforce) };
     },
 
     /** Aborts the job unless it already ended; returns its state either way. */

@@ -8,7 +8,9 @@
 import { withFailureMapping } from './failures.js';
 import { createIngestActivities, type IngestActivityDeps } from './bulk2-ingest-activities.js';
 import { createIngestV1Activities } from './bulk1-ingest-activities.js';
+import { createLimitsActivities } from './limits-activities.js';
 import { createQueryActivities } from './query-activities.js';
+import { createRetryActivities } from './retry-activities.js';
 
 export type BulkActivityDeps = IngestActivityDeps;
 
@@ -17,6 +19,8 @@ export function createBulkActivities(deps: BulkActivityDeps) {
     ...createIngestActivities(deps),
     ...createIngestV1Activities(deps),
     ...createQueryActivities(deps),
+    ...createRetryActivities(deps),
+    ...createLimitsActivities(deps),
   });
 }
 
@@ -26,3 +30,4 @@ export { FAILURE_TYPE_PREFIX, toApplicationFailure, withFailureMapping } from '.
 export type * from './types.js';
 export type { V1JobStatus } from './bulk1-ingest-activities.js';
 export type { DownloadQueryRequest, QueryJobRequest, QueryJobStatus } from './query-activities.js';
+export type { CheckOrgLimitsRequest, CheckOrgLimitsResult } from './limits-activities.js';

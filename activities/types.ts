@@ -34,6 +34,14 @@ export interface CreateIngestJobParams {
   object: string;
   operation: IngestOperation;
   externalIdFieldName?: string;
+  /** Bulk v1 only: `Serial` processes one batch at a time, so batches do not lock each other's records. */
+  concurrencyMode?: 'Parallel' | 'Serial';
+}
+
+/** The org's daily API usage as Salesforce last reported it (`Sforce-Limit-Info: api-usage=used/limit`). */
+export interface ApiUsageSnapshot {
+  used: number;
+  limit: number;
 }
 
 export interface IngestJobStatus {
@@ -42,11 +50,36 @@ export interface IngestJobStatus {
   recordsProcessed: number;
   recordsFailed: number;
   errorMessage?: string;
+  /** So that polling slows down when the org is near its daily limit. */
+  apiUsage?: ApiUsageSnapshot;
 }
 
 export interface ResultFileRef {
   url: string;
   rows: number;
+  /**
+   * Which attempt these rows' outcome came from: 1 for the first job, 2 and up for follow-up jobs that
+   * retried rows failed with a transient error (`UNABLE_TO_LOCK_ROW`). Absent means 1.
+   */
+  attempt?: number;
+}
+
+/** What {@link SplitTransientFailuresRequest} splits a failed-results file into. */
+export interface TransientSplit {
+  /** The rows to try again, as an upload unit (input columns only); absent when there are none. */
+  retry?: StagedUnit;
+  /** The rows that failed for good, in the failed-results format (`sf__Id`, `sf__Error`, input columns). */
+  failed: ResultFileRef;
+}
+
+export interface SplitTransientFailuresRequest {
+  /** A failed-results file: `sf__Id`, `sf__Error`, then the job's input columns. */
+  failedUrl: string;
+  /** Where the two outputs go, and the index the retry unit gets. */
+  stagingPrefix: string;
+  unitIndex: number;
+  /** Error codes that count as transient (`sf__Error` starts with one of them and a colon). */
+  codes: readonly string[];
 }
 
 export interface IngestJobResults {

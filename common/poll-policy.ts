@@ -283,3 +283,24 @@ export function simulatePolls(
     atMs += step.delayMs;
   }
 }
+
+/** Daily API usage at which polling starts to slow down, and how much slower it is at the limit. */
+const SLOW_FROM_USAGE = 0.8;
+const SLOWEST_FACTOR = 10;
+
+/**
+ * The wait, stretched when the org is near its daily API limit (`Sforce-Limit-Info: api-usage=used/limit`):
+ * unchanged below 80 % used, then growing linearly to 10× at 100 %, never past `ceilingMs`. Polls are the one
+ * call bulkflow makes that can wait; other integrations sharing the org's allowance may not be able to.
+ */
+export function slowedForApiUsage(
+  delayMs: number,
+  usage: { used: number; limit: number } | undefined,
+  policy: Required<PollPolicy>,
+): number {
+  if (!usage || !(usage.limit > 0)) return delayMs;
+  const share = Math.min(1, usage.used / usage.limit);
+  if (!(share > SLOW_FROM_USAGE)) return delayMs;
+  const factor = 1 + ((SLOWEST_FACTOR - 1) * (share - SLOW_FROM_USAGE)) / (1 - SLOW_FROM_USAGE);
+  return Math.min(policy.ceilingMs, Math.max(delayMs, Math.ceil(delayMs * factor)));
+}

@@ -4,7 +4,9 @@
  * history: activities stage them and hand back references and counts.
  */
 import {
+  condition,
   ParentClosePolicy,
+  patched,
   setHandler,
   startChild,
   upsertSearchAttributes,
@@ -27,6 +29,7 @@ import {
 import { jobProgressSignal, type IngestJobOutcome } from './ingest-job-contract.js';
 import { bulkIngestJobWorkflow } from './bulk2-ingest-job-workflow.js';
 import { bulkIngestV1Workflow } from './bulk1-ingest-job-workflow.js';
+import { estimateNeeds, insufficientLimits, Patch, resolveLimitsPolicy, resolveRetryPolicy } from './follow-ups.js';
 import { PhaseClock } from './phase-timings.js';
 import { resolvePollPolicy } from './poll-loop.js';
 
@@ -44,7 +47,10 @@ export const DEFAULT_MAX_CONCURRENT_JOBS = 4;
  *   args: [{ object: 'Contact', operation: 'insert', source: { url: 'file:///data/contacts.csv' } }] });
  */
 export async function bulkIngestWorkflow(input: BulkIngestInput): Promise<BulkIngestResult> {
-  resolvePollPolicy(input.pollPolicy); // a bad policy fails the start, not a child hours later
+  // Bad policies fail the start, not a child hours later.
+  resolvePollPolicy(input.pollPolicy);
+  resolveRetryPolicy(input.transientRetry);
+  resolveLimitsPolicy(input.limits);
   const run = new IngestRun(input);
   setHandler(abortSignal, ({ reason }) => run.requestAbort(reason));
   setHandler(progressQuery, () => run.progress());
@@ -63,6 +69,9 @@ class IngestRun {
   private readonly stagingPrefix: string;
   private readonly clock = new PhaseClock();
   private readonly startedAtMs = Date.now();
+  /** Index of the next unit made here (retry units), after the staged ones. */
+  private nextUnitIndex = 0;
+  private retries: { rows: number; attempts: number } | undefined;
 
   constructor(private readonly input: BulkIngestInput) {
     const info = workflowInfo();
@@ -121,43 +130,116 @@ class IngestRun {
       }),
     );
     this.totalRows = staged.totalRows;
-    if (api === '1.0') await this.runV1Job(staged.units);
-    else await this.runUnits(staged.units);
+    this.nextUnitIndex = staged.units.length;
+    await this.ensureOrgLimits(staged.units, api);
+    await this.runJobs(staged.units, api, 1);
+    await this.retryTransientFailures(api);
     return this.finish();
   }
 
+  private runJobs(units: StagedUnit[], api: '2.0' | '1.0', attempt: number): Promise<void> {
+    return api === '1.0' ? this.runV1Job(units, attempt) : this.runUnits(units, attempt);
+  }
+
+  /**
+   * Before any job: does the org have the batches and API calls this load needs? Without room, fail at once
+   * naming the limit, or wait on durable timers for the daily window to roll, as the input chose.
+   */
+  private async ensureOrgLimits(units: StagedUnit[], api: '2.0' | '1.0'): Promise<void> {
+    const policy = resolveLimitsPolicy(this.input.limits);
+    if (!policy.check || units.length === 0 || !patched(Patch.OrgLimits)) return;
+    const { calls } = activityProxies(this.input.activityTimeouts);
+    const deadline = Date.now() + policy.maxWaitMs;
+    for (;;) {
+      const { shortfalls } = await calls.checkOrgLimits({
+        ...estimateNeeds(units, api),
+        reserveFraction: policy.reserveFraction,
+      });
+      if (shortfalls.length === 0 || this.abortReason) return;
+      if (policy.onShortfall === 'fail' || Date.now() + policy.checkEveryMs > deadline) {
+        throw insufficientLimits(shortfalls, policy.reserveFraction);
+      }
+      await condition(() => this.abortReason !== undefined, policy.checkEveryMs);
+    }
+  }
+
+  /**
+   * Rows that failed with a transient error (`UNABLE_TO_LOCK_ROW`) go again in follow-up jobs, after a delay,
+   * until they succeed, fail otherwise, or the attempts run out. Each pass splits the previous attempt's
+   * failed files into rows to retry (new units) and rows failed for good.
+   */
+  private async retryTransientFailures(api: '2.0' | '1.0'): Promise<void> {
+    const policy = resolveRetryPolicy(this.input.transientRetry);
+    const { streams } = activityProxies(this.input.activityTimeouts);
+    for (let attempt = 2; attempt <= policy.maxAttempts && !this.abortReason; attempt++) {
+      const previous = this.outcomes.filter((o) => (o.attempt ?? 1) === attempt - 1 && o.results.failed?.rows);
+      if (previous.length === 0 || !patched(Patch.TransientRetry)) return;
+      const splits = await Promise.all(
+        previous.map((outcome) =>
+          streams.splitTransientFailures({
+            failedUrl: (outcome.results.failed as ResultFileRef).url,
+            stagingPrefix: this.stagingPrefix,
+            unitIndex: this.nextUnitIndex++,
+            codes: policy.codes,
+          }),
+        ),
+      );
+      previous.forEach((outcome, i) => (outcome.results = { ...outcome.results, failed: splits[i]!.failed }));
+      const units = splits.flatMap((split) => (split.retry ? [split.retry] : []));
+      if (units.length === 0) return;
+      const rows = units.reduce((n, u) => n + u.rows, 0);
+      this.retries = { rows: (this.retries?.rows ?? 0) + rows, attempts: attempt };
+      await condition(() => this.abortReason !== undefined, policy.delayMs);
+      await this.runJobs(units, api, attempt);
+    }
+  }
+
   /** Runs a child per unit, at most `maxConcurrentJobs` at once; after an abort, starts no more. */
-  private async runUnits(units: StagedUnit[]): Promise<void> {
+  private async runUnits(units: StagedUnit[], attempt: number): Promise<void> {
     const limit = Math.max(1, this.input.maxConcurrentJobs ?? DEFAULT_MAX_CONCURRENT_JOBS);
     const running = new Set<Promise<void>>();
     for (const unit of units) {
       while (running.size >= limit) await Promise.race(running);
       if (this.abortReason) {
-        this.outcomes.push({ unitIndex: unit.index, results: { unprocessed: { url: unit.url, rows: unit.rows } } });
+        this.outcomes.push({
+          unitIndex: unit.index,
+          attempt,
+          results: { unprocessed: { url: unit.url, rows: unit.rows } },
+        });
         continue;
       }
-      const done: Promise<void> = this.runUnit(unit).finally(() => running.delete(done));
+      const done: Promise<void> = this.runUnit(unit, attempt).finally(() => running.delete(done));
       running.add(done);
     }
     await Promise.all(running);
   }
 
   /** Bulk v1: one job for all units, one batch per unit, in one child. */
-  private async runV1Job(units: StagedUnit[]): Promise<void> {
+  private async runV1Job(units: StagedUnit[], attempt: number): Promise<void> {
     if (units.length === 0) return;
     this.enter(BulkflowState.Uploading);
+    // The first job keeps the id (and progress key 0) it always had; follow-up jobs are keyed by their first unit.
+    const key = attempt === 1 ? 0 : (units[0] as StagedUnit).index;
+    const serial = attempt > 1 && resolveRetryPolicy(this.input.transientRetry).serialOnV1;
     const child = await startChild(bulkIngestV1Workflow, {
-      workflowId: `${workflowInfo().workflowId}/job-v1`,
+      workflowId: `${workflowInfo().workflowId}/job-v1${attempt === 1 ? '' : `-attempt-${attempt}`}`,
       parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
-      args: [{ ...this.childInput(), units }],
+      args: [
+        {
+          ...this.childInput(),
+          units,
+          ...(key ? { progressKey: key } : {}),
+          ...(serial ? { concurrencyMode: 'Serial' as const } : {}),
+        },
+      ],
     });
-    this.children.set(0, child);
+    this.children.set(key, child);
     if (this.abortReason) await child.signal(abortSignal, { reason: this.abortReason });
     const outcomes = await child.result();
-    this.children.delete(0);
+    this.children.delete(key);
     const job = outcomes.find((o) => o.job)?.job;
-    if (job) this.jobs.set(0, job);
-    this.outcomes.push(...outcomes);
+    if (job) this.jobs.set(key, job);
+    this.outcomes.push(...outcomes.map((o) => ({ ...o, attempt })));
   }
 
   /** What every child needs, whichever API it drives. */
@@ -174,7 +256,7 @@ class IngestRun {
     };
   }
 
-  private async runUnit(unit: StagedUnit): Promise<void> {
+  private async runUnit(unit: StagedUnit, attempt: number): Promise<void> {
     this.enter(BulkflowState.Uploading);
     const child = await startChild(bulkIngestJobWorkflow, {
       workflowId: `${workflowInfo().workflowId}/job-${unit.index + 1}`,
@@ -187,7 +269,7 @@ class IngestRun {
     const outcome = await child.result();
     this.children.delete(unit.index);
     if (outcome.job) this.jobs.set(unit.index, outcome.job);
-    this.outcomes.push(outcome);
+    this.outcomes.push({ ...outcome, attempt });
   }
 
   private enter(state: BulkflowState): void {
@@ -199,7 +281,11 @@ class IngestRun {
   private finish(): BulkIngestResult {
     const ordered = [...this.outcomes].sort((a, b) => a.unitIndex - b.unitIndex);
     const pick = (kind: 'successful' | 'failed' | 'unprocessed') =>
-      ordered.flatMap<ResultFileRef>((o) => o.results[kind] ?? []);
+      ordered.flatMap<ResultFileRef>((o) => {
+        const ref = o.results[kind];
+        if (!ref) return [];
+        return (o.attempt ?? 1) > 1 ? [{ ...ref, attempt: o.attempt }] : [ref];
+      });
     const results = { successful: pick('successful'), failed: pick('failed'), unprocessed: pick('unprocessed') };
     const sum = (refs: ResultFileRef[]) => refs.reduce((n, r) => n + r.rows, 0);
     const jobs = this.progress().jobs;
@@ -224,6 +310,7 @@ class IngestRun {
       },
       results,
       timings: this.clock.timings(this.startedAtMs),
+      ...(this.retries ? { retries: this.retries } : {}),
       ...(this.abortReason ? { abortReason: this.abortReason } : {}),
       ...(failedJob?.errorMessage ? { failureMessage: failedJob.errorMessage } : {}),
     };

@@ -16,6 +16,10 @@ import { abortStep, historyIsLong, pollUntilDone, resolvePollPolicy, type PollRe
 /** Input of {@link bulkIngestV1Workflow}: every staged unit goes into one v1 job, a batch each. */
 export interface IngestV1WorkflowInput extends Omit<IngestJobWorkflowInput, 'unit' | 'resume'> {
   units: StagedUnit[];
+  /** The key the parent files this job's progress under. @default 0 */
+  progressKey?: number;
+  /** `Serial` for follow-up jobs of lock failures: batches then do not contend for the same records. */
+  concurrencyMode?: 'Parallel' | 'Serial';
   /** Carried across continue-as-new. */
   resume?: {
     job: BulkJobProgress;
@@ -78,6 +82,7 @@ class V1Run {
           object,
           operation,
           ...(externalIdFieldName ? { externalIdFieldName } : {}),
+          ...(this.input.concurrencyMode ? { concurrencyMode: this.input.concurrencyMode } : {}),
         }),
       );
     }
@@ -174,6 +179,7 @@ class V1Run {
       recordsProcessed: status.recordsProcessed,
       recordsFailed: status.recordsFailed,
     };
-    if (changed) reportToParent(this.input.parentWorkflowId, { unitIndex: 0, job: { ...this.job } });
+    if (changed)
+      reportToParent(this.input.parentWorkflowId, { unitIndex: this.input.progressKey ?? 0, job: { ...this.job } });
   }
 }

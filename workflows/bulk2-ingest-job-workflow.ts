@@ -100,8 +100,9 @@ class IngestJobRun {
   private async waitForJob(job: BulkJobProgress): Promise<void> {
     await pollUntilDone({
       check: async () => {
-        this.update(await this.act.calls.getIngestJobStatus({ jobId: job.id }));
-        return { ...job, done: TERMINAL.has(job.state) };
+        const status = await this.act.calls.getIngestJobStatus({ jobId: job.id });
+        this.update(status);
+        return { ...job, done: TERMINAL.has(job.state), ...(status.apiUsage ? { apiUsage: status.apiUsage } : {}) };
       },
       abortRequested: () => this.abortReason !== undefined,
       abort: () => this.abortJob(),

@@ -101,6 +101,39 @@ export type InlineValue = string | number | boolean | null;
  */
 export type IngestSource = { url: string } | { records: Array<Record<string, InlineValue>> };
 
+/**
+ * Rows that fail with a transient per-record error (`UNABLE_TO_LOCK_ROW`: another transaction held the record)
+ * are sent again in follow-up jobs, after a delay, a bounded number of times. Each result file says which
+ * attempt its rows' outcome came from; rows that still fail are in the failed results with their last error.
+ */
+export interface TransientRetryPolicy {
+  /** Attempts per row in all, the first job's included; 1 turns retries off. @default 3 */
+  maxAttempts?: number;
+  /** Wait before each follow-up job (a durable timer), so that whatever held the lock can finish. @default 10000 */
+  delayMs?: number;
+  /** Bulk v1: follow-up jobs process their batches one at a time (`concurrencyMode: Serial`). @default true */
+  serialOnV1?: boolean;
+  /** Error codes that count as transient. @default ['UNABLE_TO_LOCK_ROW'] */
+  codes?: string[];
+}
+
+/**
+ * The org's daily allowances (`DailyBulkApiBatches`, `DailyApiRequests`) are checked after staging, before any
+ * job exists, against what the load needs, leaving `reserveFraction` of each to other integrations.
+ */
+export interface OrgLimitsPolicy {
+  /** Check at all (one `GET /limits` call). @default true */
+  check?: boolean;
+  /** Without room: `fail` at once with `bulkflow.SF_INSUFFICIENT_LIMITS` naming the limit, or `wait` for it. @default 'fail' */
+  onShortfall?: 'fail' | 'wait';
+  /** With `wait`: how long to wait for room before failing. @default 3600000 (1 hour) */
+  maxWaitMs?: number;
+  /** With `wait`: how often to look again (durable timers). @default 300000 (5 minutes) */
+  checkEveryMs?: number;
+  /** Share of each daily limit left to others, 0 ≤ x < 1. @default 0.1 */
+  reserveFraction?: number;
+}
+
 /** Inline records above this size must be staged as a file instead. */
 export const MAX_INLINE_BYTES = 256 * 1024;
 
@@ -119,6 +152,10 @@ export interface BulkIngestInput {
   maxConcurrentJobs?: number;
   /** A job's child workflow continues as new when its history reaches this many events. @default 2000 */
   historyEventLimit?: number;
+  /** Follow-up jobs for rows that failed with a transient error. @default 3 attempts, 10 s apart */
+  transientRetry?: TransientRetryPolicy;
+  /** The daily allowance check before any job. @default checked; fails at once without room */
+  limits?: OrgLimitsPolicy;
 }
 
 /** Result of `bulkIngestWorkflow`: counts and the result files that account for every input row. */
@@ -132,6 +169,8 @@ export interface BulkIngestResult {
   results: { successful: ResultFileRef[]; failed: ResultFileRef[]; unprocessed: ResultFileRef[] };
   /** Where the time went. Absent in results of workflows started before it was added. */
   timings?: PhaseTimings;
+  /** Rows sent again after a transient failure, and the most attempts any row took; absent when none. */
+  retries?: { rows: number; attempts: number };
   abortReason?: string;
   /** Why the workflow ended `Failed`, e.g. Salesforce's `errorMessage` for a failed job. */
   failureMessage?: string;

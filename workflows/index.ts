@@ -24,6 +24,8 @@ export {
   type BulkProgress,
   type BulkQueryInput,
   type BulkQueryResult,
+  type OrgLimitsPolicy,
   type PhaseTimings,
+  type TransientRetryPolicy,
   type PollPolicy,
 } from './contract.js';

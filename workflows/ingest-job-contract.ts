@@ -34,6 +34,8 @@ export interface IngestJobOutcome {
   results: { successful?: ResultFileRef; failed?: ResultFileRef; unprocessed: ResultFileRef } | IngestJobResults;
   /** When this job uploaded, was processed and was downloaded (absent in older runs). */
   phases?: PhaseSpans;
+  /** Set by the parent: 1 for the first job, 2 and up for follow-up jobs of transient failures. */
+  attempt?: number;
 }
 
 /** The payload of {@link jobProgressSignal}. */

@@ -13,6 +13,7 @@ import {
   initialPollState,
   nextPollDelay,
   PollPolicyError,
+  slowedForApiUsage,
   withPollDefaults,
   type PollPolicy,
   type PollState,
@@ -25,6 +26,8 @@ export interface PolledStatus {
   recordsProcessed: number;
   /** The job changes no more (complete, failed or aborted). */
   done: boolean;
+  /** The org's daily API usage as Salesforce last reported it; polling slows down near the limit. */
+  apiUsage?: { used: number; limit: number };
 }
 
 /** What a child carries across continue-as-new while polling. */
@@ -68,10 +71,11 @@ export async function pollUntilDone<S extends PolledStatus>(options: PollLoopOpt
     }
     const next = nextPollDelay(poll, { atMs: Date.now(), recordsProcessed: status.recordsProcessed }, options.policy);
     poll = next.state;
+    const delayMs = slowedForApiUsage(next.delayMs, status.apiUsage, options.policy);
     if (!options.abortRequested() && historyIsLong(options.historyEventLimit)) {
       await options.continueAsNew({ poll });
     }
-    await condition(() => options.abortRequested() && !abortSent, next.delayMs);
+    await condition(() => options.abortRequested() && !abortSent, delayMs);
   }
 }
 

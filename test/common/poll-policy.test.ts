@@ -8,6 +8,7 @@ import {
   nextPollDelay,
   simulatePolls,
   simulatedRecords,
+  slowedForApiUsage,
   withPollDefaults,
   type PollPolicy,
   type PollState,
@@ -205,4 +206,13 @@ test('simulated curves: steady, half queued then a burst, and accelerating', () 
     lateByMs: 0,
     finishMs: 0,
   });
+});
+
+test('polling slows down as the org nears its daily API limit, never past the ceiling', () => {
+  const policy = withPollDefaults({});
+  assert.equal(slowedForApiUsage(10_000, undefined, policy), 10_000, 'no usage reported');
+  assert.equal(slowedForApiUsage(10_000, { used: 7_000, limit: 10_000 }, policy), 10_000, '70 % used');
+  assert.equal(slowedForApiUsage(10_000, { used: 9_000, limit: 10_000 }, policy), 55_000, '90 % used: 5.5×');
+  assert.equal(slowedForApiUsage(10_000, { used: 10_000, limit: 10_000 }, policy), 100_000, 'at the limit: 10×');
+  assert.equal(slowedForApiUsage(500_000, { used: 10_500, limit: 10_000 }, policy), policy.ceilingMs, 'capped');
 });

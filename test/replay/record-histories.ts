@@ -40,7 +40,7 @@ const worker = await createBulkflowWorker({
   v1BatchLimits: { maxRows: 400, maxBytes: 10_000_000 },
   workflowBundle: await workflowBundle(),
 });
-const poll = { initialMs: 200, maxMs: 500 };
+const poll = { initialMs: 200, ceilingMs: 500 };
 
 function csv(name: string, rows: number): string {
   const file = path.join(dir, `${name}.csv`);
