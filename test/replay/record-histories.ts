@@ -2,7 +2,10 @@
  * Records the histories that test/replay/replay.test.ts replays. Run it on purpose, when a workflow
  * change is meant to be compatible and new paths deserve a recording:
  *
- *   node --import tsx test/replay/record-histories.ts
+ *   node --import tsx test/replay/record-histories.ts [name …]
+ *
+ * With names, only those paths are recorded (the others keep the recordings made by older code, which is
+ * what they are for: each file proves that today's code still replays what an older release wrote).
  *
  * It runs each path of bulkflow's workflows on a local Temporal server against the emulator and
  * writes every workflow's history (parents and children) to test/histories/<name>.json.
@@ -69,64 +72,108 @@ async function save(name: string, workflowId: string): Promise<void> {
   process.stdout.write(`recorded ${name}: ${ids.length} workflow(s)\n`);
 }
 
+/** One recording per path: it runs the path to its end and saves its histories under the name. */
+const recorders: Record<string, () => Promise<void>> = {
+  'ingest-2.0-three-jobs-continue-as-new': async () => {
+    const ingest2 = await startBulkIngest(
+      env.client,
+      {
+        object: 'Contact',
+        operation: 'insert',
+        source: { url: csv('two', 900) },
+        pollPolicy: poll,
+        historyEventLimit: 25,
+      },
+      { taskQueue, workflowId: 'replay-ingest-2' },
+    );
+    await ingest2.result();
+    await save('ingest-2.0-three-jobs-continue-as-new', ingest2.workflowId);
+  },
+  'ingest-1.0-three-batches': async () => {
+    const ingest1 = await startBulkIngest(
+      env.client,
+      { object: 'Contact', operation: 'insert', api: '1.0', source: { url: csv('one', 900) }, pollPolicy: poll },
+      { taskQueue, workflowId: 'replay-ingest-1' },
+    );
+    await ingest1.result();
+    await save('ingest-1.0-three-batches', ingest1.workflowId);
+  },
+  'ingest-2.0-abort': async () => {
+    const aborted = await startBulkIngest(
+      env.client,
+      {
+        object: 'Contact',
+        operation: 'insert',
+        source: { url: csv('abort', 1_200) },
+        pollPolicy: poll,
+        maxConcurrentJobs: 1,
+      },
+      { taskQueue, workflowId: 'replay-ingest-abort' },
+    );
+    await eventually(async () => (await aborted.query(progressQuery)).records.processed > 0, {
+      timeoutMs: 60_000,
+      intervalMs: 50,
+      what: 'Salesforce to start processing the job to abort',
+    });
+    await aborted.signal(abortSignal, { reason: 'recorded abort' });
+    await aborted.result();
+    await save('ingest-2.0-abort', aborted.workflowId);
+  },
+  'query-2.0-pages': async () => {
+    const query2 = await startBulkQuery(
+      env.client,
+      { soql: 'SELECT Id, Email FROM Contact', pageSize: 1_000, pollPolicy: poll },
+      { taskQueue, workflowId: 'replay-query-2' },
+    );
+    await query2.result();
+    await save('query-2.0-pages', query2.workflowId);
+  },
+  'query-1.0-pk-chunking': async () => {
+    const query1 = await startBulkQuery(
+      env.client,
+      { soql: 'SELECT Id FROM Contact', api: '1.0', pkChunking: { chunkSize: 500 }, pollPolicy: poll },
+      { taskQueue, workflowId: 'replay-query-1' },
+    );
+    await query1.result();
+    await save('query-1.0-pk-chunking', query1.workflowId);
+  },
+};
+
+// Lock failures retried in follow-up jobs, after the daily allowance check: the paths behind patched().
+for (const api of ['2.0', '1.0'] as const) {
+  const name = `ingest-${api}-lock-retry`;
+  recorders[name] = async () => {
+    emulator.faults.set({ type: 'unableToLockRow', rate: 0.1, seed: 11 });
+    try {
+      const handle = await startBulkIngest(
+        env.client,
+        {
+          object: 'Contact',
+          operation: 'insert',
+          api,
+          source: { url: csv(name, 900) },
+          pollPolicy: poll,
+          transientRetry: { maxAttempts: 5, delayMs: 200 },
+        },
+        { taskQueue, workflowId: `replay-${name}` },
+      );
+      const result = await handle.result();
+      if (!result.retries || result.records.failed > 0) throw new Error(`${name}: ${JSON.stringify(result.records)}`);
+      await save(name, handle.workflowId);
+    } finally {
+      emulator.faults.clear();
+    }
+  };
+}
+
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((name) => !(name in recorders));
+if (unknown.length > 0)
+  throw new Error(`no such path: ${unknown.join(', ')}; known: ${Object.keys(recorders).join(', ')}`);
 await worker.runUntil(async () => {
-  const ingest2 = await startBulkIngest(
-    env.client,
-    {
-      object: 'Contact',
-      operation: 'insert',
-      source: { url: csv('two', 900) },
-      pollPolicy: poll,
-      historyEventLimit: 25,
-    },
-    { taskQueue, workflowId: 'replay-ingest-2' },
-  );
-  await ingest2.result();
-  await save('ingest-2.0-three-jobs-continue-as-new', ingest2.workflowId);
-
-  const ingest1 = await startBulkIngest(
-    env.client,
-    { object: 'Contact', operation: 'insert', api: '1.0', source: { url: csv('one', 900) }, pollPolicy: poll },
-    { taskQueue, workflowId: 'replay-ingest-1' },
-  );
-  await ingest1.result();
-  await save('ingest-1.0-three-batches', ingest1.workflowId);
-
-  const aborted = await startBulkIngest(
-    env.client,
-    {
-      object: 'Contact',
-      operation: 'insert',
-      source: { url: csv('abort', 1_200) },
-      pollPolicy: poll,
-      maxConcurrentJobs: 1,
-    },
-    { taskQueue, workflowId: 'replay-ingest-abort' },
-  );
-  await eventually(async () => (await aborted.query(progressQuery)).records.processed > 0, {
-    timeoutMs: 60_000,
-    intervalMs: 50,
-    what: 'Salesforce to start processing the job to abort',
-  });
-  await aborted.signal(abortSignal, { reason: 'recorded abort' });
-  await aborted.result();
-  await save('ingest-2.0-abort', aborted.workflowId);
-
-  const query2 = await startBulkQuery(
-    env.client,
-    { soql: 'SELECT Id, Email FROM Contact', pageSize: 1_000, pollPolicy: poll },
-    { taskQueue, workflowId: 'replay-query-2' },
-  );
-  await query2.result();
-  await save('query-2.0-pages', query2.workflowId);
-
-  const query1 = await startBulkQuery(
-    env.client,
-    { soql: 'SELECT Id FROM Contact', api: '1.0', pkChunking: { chunkSize: 500 }, pollPolicy: poll },
-    { taskQueue, workflowId: 'replay-query-1' },
-  );
-  await query1.result();
-  await save('query-1.0-pk-chunking', query1.workflowId);
+  for (const [name, record] of Object.entries(recorders)) {
+    if (wanted.length === 0 || wanted.includes(name)) await record();
+  }
 });
 await emulator.close();
 await env.teardown();
