@@ -18,6 +18,8 @@ const UNIT_TESTS = [
   'test/salesforce',
   'test/emulator',
   'test/activities/https-sources.test.ts',
+  'test/activities/preflight.test.ts',
+  'test/storage/file-source.test.ts',
 ];
 
 function collect(target, out) {

@@ -14,6 +14,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { request, type Dispatcher } from 'undici';
 import {
   formatCsvRow,
+  InputProblem,
   SalesforceAuthError,
   SalesforceHttpError,
   SalesforceInputError,
@@ -56,7 +57,10 @@ async function openFile(url: string): Promise<Readable> {
   try {
     await access(file);
   } catch {
-    throw new SalesforceInputError(`Input file not found: ${file}`);
+    throw new SalesforceInputError(`Input file not found: ${file}`, {
+      problem: InputProblem.NotFound,
+      location: { file },
+    });
   }
   return createReadStream(file);
 }
