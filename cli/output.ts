@@ -1,6 +1,6 @@
 import { bulkflowErrorOf, type BulkflowError } from '../client/starters.js';
 import { redact } from '../salesforce/core/redact.js';
-import type { BulkIngestResult } from '../workflows/contract.js';
+import type { BulkIngestResult, PhaseTimings } from '../workflows/contract.js';
 
 /** Exit codes: 0 completed, 1 error or failed job, 2 usage, 3 aborted. */
 export const ExitCode = { Ok: 0, Failed: 1, Usage: 2, Aborted: 3 } as const;
@@ -21,12 +21,32 @@ export function formatIngestSummary(workflowId: string, result: BulkIngestResult
     `  rows: ${r.total} total, ${r.successful} successful, ${r.failed} failed, ${r.unprocessed} unprocessed`,
     `  Salesforce jobs: ${result.jobs.map((j) => `${j.id} (${j.state})`).join(', ') || 'none'}`,
   ];
+  if (result.retries) {
+    lines.push(`  retried: ${result.retries.rows} rows after lock failures, up to ${result.retries.attempts} attempts`);
+  }
+  if (result.timings) lines.push(`  time: ${formatTimings(result.timings)}`);
   if (result.abortReason) lines.push(`  aborted: ${result.abortReason}`);
   if (result.failureMessage) lines.push(`  failure: ${result.failureMessage}`);
   for (const [kind, refs] of Object.entries(result.results)) {
-    for (const ref of refs) lines.push(`  ${kind} results: ${ref.url} (${ref.rows} rows)`);
+    for (const ref of refs) {
+      const attempt = ref.attempt ? `, attempt ${ref.attempt}` : '';
+      lines.push(`  ${kind} results: ${ref.url} (${ref.rows} rows${attempt})`);
+    }
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** `12.6 s in all: staging 2.7 s, upload 0.1 s, Salesforce 8.9 s, download 0.8 s` (phases that took time). */
+export function formatTimings(t: PhaseTimings): string {
+  const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  const phases: Array<[string, number]> = [
+    ['staging', t.stagingMs],
+    ['upload', t.uploadMs],
+    ['Salesforce', t.processingMs],
+    ['download', t.downloadMs],
+  ];
+  const parts = phases.filter(([, ms]) => ms > 0).map(([name, ms]) => `${name} ${s(ms)}`);
+  return `${s(t.totalMs)} in all${parts.length ? `: ${parts.join(', ')}` : ''}`;
 }
 
 /** A failure of a command, with the workflow it happened in when there was one. */

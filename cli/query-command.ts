@@ -4,7 +4,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { BulkQueryResult } from '../workflows/contract.js';
 import { connectClient, temporalTargetFromEnv } from '../client/connection.js';
 import { startBulkQuery } from '../client/starters.js';
-import { CommandFailure, exitCodeFor, printJson } from './output.js';
+import { CommandFailure, formatTimings, exitCodeFor, printJson } from './output.js';
 import { waitWithProgress } from './wait.js';
 
 interface QueryFlags {
@@ -77,6 +77,7 @@ export function registerQueryCommand(program: Command): void {
           process.stdout.write(
             `${result.state}: ${result.records.total} records${where} (workflow ${handle.workflowId})\n`,
           );
+          if (result.timings) process.stdout.write(`  time: ${formatTimings(result.timings)}\n`);
           if (result.failureMessage) process.stdout.write(`  failure: ${result.failureMessage}\n`);
         }
         process.exitCode = exitCodeFor(result);

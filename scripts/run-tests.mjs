@@ -13,6 +13,7 @@ import path from 'node:path';
 // picks and files go to mkdtemp folders, so these files can run side by side. A test that needs more
 // belongs in another folder (or, in test/activities/, off this list).
 const UNIT_TESTS = [
+  'test/cli',
   'test/common',
   'test/helpers',
   'test/salesforce',
