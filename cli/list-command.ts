@@ -1,6 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { connectClient, temporalTargetFromEnv } from '../client/connection.js';
-import { listBulkJobs, type BulkJobSummary } from '../client/list-jobs.js';
+import type { BulkJobSummary } from '../client/list-jobs.js';
 import { BulkflowState, WorkflowType } from '../workflows/contract.js';
 import { printJson } from './output.js';
 import { statusLabel } from './status-names.js';
@@ -53,6 +52,9 @@ export function registerListCommand(program: Command): void {
     .option('--limit <n>', 'at most this many', positiveInt, 50)
     .option('--json', 'machine-readable output')
     .action(async (flags: { state?: BulkflowState; object?: string; limit: number; json?: boolean }) => {
+      // Loaded when the command runs, so that `bulkflow --help` and other commands do not pay for the client.
+      const { connectClient, temporalTargetFromEnv } = await import('../client/connection.js');
+      const { listBulkJobs } = await import('../client/list-jobs.js');
       const client = await connectClient(temporalTargetFromEnv());
       try {
         const jobs = await listBulkJobs(client, {
