@@ -12,7 +12,7 @@ import { V1BatchState, V1JobState, isQuery } from './v1-jobs.js';
 import type { V1Batch, V1Job } from './v1-jobs.js';
 import { requireBatch, requireJob, v1Handler } from './v1-context.js';
 import type { V1Context, V1Dependencies } from './v1-context.js';
-import { AsyncApiError, AsyncExceptionCode, InfoFormat, sendBody, sendInfo, speaksJson } from './wire.js';
+import { AsyncApiError, AsyncExceptionCode, InfoFormat, sendBody, sendInfo, sendResult, speaksJson } from './wire.js';
 
 /** Bytes allowed in one batch request. */
 export const MAX_BATCH_BYTES = 10_000_000;
@@ -113,7 +113,7 @@ function batchResult(context: V1Context): void {
     sendBody(context.res, 200, list.contentType, list.body);
     return;
   }
-  sendBody(context.res, 200, job.contentType, ingestResults(batch, job.contentType));
+  sendResult(context.req, context.res, job.contentType, ingestResults(batch, job.contentType));
 }
 
 function queryResult(context: V1Context): void {
@@ -123,7 +123,7 @@ function queryResult(context: V1Context): void {
   const file = batch.resultFiles.find((f) => f.id === id || f.id === id.slice(0, 15));
   if (!file) throw new AsyncApiError(AsyncExceptionCode.InvalidBatch, `Invalid result id: ${id}`);
   const body = queryResultFile(file.result, job.contentType, context.deps.org.schemas, job.apiVersion);
-  sendBody(context.res, 200, job.contentType, body);
+  sendResult(context.req, context.res, job.contentType, body);
 }
 
 /** Registers the v1 endpoints; every one requires `X-SFDC-Session`. */

@@ -6,6 +6,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
+import { sendText } from '../http/http-helpers.js';
 
 /** Namespace of every Bulk v1 XML body. */
 export const ASYNC_NS = 'http://www.force.com/2009/06/asyncapi/dataload';
@@ -84,6 +85,11 @@ export function xmlDocument(root: string, content: Record<string, unknown>, attr
 export function sendBody(res: ServerResponse, status: number, contentType: V1ContentType, body: string): void {
   res.writeHead(status, { 'Content-Type': MEDIA_TYPES[contentType], 'Content-Length': Buffer.byteLength(body) });
   res.end(body);
+}
+
+/** Sends a 200 result body (batch results, query result files), gzip-compressed when the request accepts it. */
+export function sendResult(req: IncomingMessage, res: ServerResponse, contentType: V1ContentType, body: string): void {
+  sendText(req, res, { 'Content-Type': MEDIA_TYPES[contentType] }, body);
 }
 
 /** Sends job or batch info (or a list) in the given format. */

@@ -150,7 +150,7 @@ export function addIngestRoutes(router: Router, deps: IngestDependencies): void 
   router.add('DELETE', `${BASE}/{jobId}`, authed(deleteJob));
   router.add('PUT', `${BASE}/{jobId}/batches`, authed(upload));
   const results = (kind: ResultKind) =>
-    authed((_, context) => sendCsv(context.res, resultCsv(findJob(deps, context), kind)));
+    authed((_, context) => sendCsv(context.res, resultCsv(findJob(deps, context), kind), context.req));
   router.add('GET', `${BASE}/{jobId}/successfulResults`, results(ResultKind.Successful));
   router.add('GET', `${BASE}/{jobId}/failedResults`, results(ResultKind.Failed));
   // The docs spell it in lower case; simple-salesforce asks for `unprocessedRecords`.

@@ -4,10 +4,10 @@
  * `resultPages` links (API 58.0 and later).
  * @see https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/queries.htm
  */
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SessionStore } from '../auth/sessions.js';
 import { requireRestSession } from '../auth/sessions.js';
-import { readJson, restError, sendEmpty, sendJson } from '../http/http-helpers.js';
+import { readJson, restError, sendEmpty, sendJson, sendText } from '../http/http-helpers.js';
 import type { RouteContext, Router } from '../http/router.js';
 import type { Org } from '../org/org.js';
 import { parseCreateQueryRequest } from './query-create.js';
@@ -113,15 +113,14 @@ function maxRecordsParam(url: URL): number | undefined {
   return Number(raw);
 }
 
-function sendPage(res: ServerResponse, page: ResultPage): void {
-  res.writeHead(200, {
+function sendPage(req: IncomingMessage, res: ServerResponse, page: ResultPage): void {
+  const headers = {
     'Content-Type': 'text/csv',
-    'Content-Length': Buffer.byteLength(page.csv),
     'Sforce-NumberOfRecords': String(page.numberOfRecords),
     // The literal `null` on the last page is what clients loop on; a missing header makes jsforce loop forever.
     'Sforce-Locator': page.nextLocator ?? 'null',
-  });
-  res.end(page.csv);
+  };
+  sendText(req, res, headers, page.csv);
 }
 
 function results(deps: QueryDependencies, context: RouteContext): void {
@@ -129,7 +128,7 @@ function results(deps: QueryDependencies, context: RouteContext): void {
   const locator = context.url.searchParams.get('locator');
   const cursor = locator === null || locator === '' ? { offset: 0 } : decodeLocator(locator);
   if (!cursor) throw restError(400, 'INVALID_LOCATOR', `Invalid locator: ${locator ?? ''}`);
-  sendPage(context.res, resultPage(job, cursor, maxRecordsParam(context.url)));
+  sendPage(context.req, context.res, resultPage(job, cursor, maxRecordsParam(context.url)));
 }
 
 function resultPages(deps: QueryDependencies, context: RouteContext): void {
