@@ -3,10 +3,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Option, type Command } from 'commander';
 import { IngestOperation } from '../salesforce/bulk2/types.js';
-import { connectClient, temporalTargetFromEnv } from '../client/connection.js';
-import { BulkflowStartError, startBulkIngest } from '../client/starters.js';
 import { CommandFailure, exitCodeFor, formatIngestSummary, printJson } from './output.js';
-import { waitWithProgress } from './wait.js';
+import { connectFromEnv } from './temporal.js';
 
 interface IngestFlags {
   object: string;
@@ -44,8 +42,10 @@ export function registerIngestCommand(program: Command): void {
         );
       }
       // The worker reads the file by this path; a missing one is refused before any workflow starts.
-      checkReadable(path.resolve(flags.file));
-      const client = await connectClient(temporalTargetFromEnv());
+      await checkReadable(path.resolve(flags.file));
+      const { startBulkIngest } = await import('../client/starters.js');
+      const { waitWithProgress } = await import('./wait.js');
+      const client = await connectFromEnv();
       try {
         const handle = await startBulkIngest(
           client,
@@ -79,7 +79,8 @@ export function registerIngestCommand(program: Command): void {
 }
 
 /** Refuses a file that is missing, a folder or unreadable, with the error a workflow would give. */
-function checkReadable(file: string): void {
+async function checkReadable(file: string): Promise<void> {
+  const { BulkflowStartError } = await import('../client/starters.js');
   const refuse = (code: string, message: string) => {
     throw new BulkflowStartError({ type: 'bulkflow.SF_INVALID_INPUT', code, message, file, retryable: false });
   };

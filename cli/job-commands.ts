@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import { statusLabel } from './status-names.js';
-import { connectClient, temporalTargetFromEnv } from '../client/connection.js';
-import { getProgress, requestAbort } from '../client/starters.js';
 import { printJson } from './output.js';
+import { connectFromEnv } from './temporal.js';
 
 export function registerJobCommands(program: Command): void {
   program
@@ -10,7 +9,8 @@ export function registerJobCommands(program: Command): void {
     .description("Show a bulk workflow's state and progress")
     .option('--json', 'machine-readable output')
     .action(async (workflowId: string, flags: { json?: boolean }) => {
-      const client = await connectClient(temporalTargetFromEnv());
+      const { getProgress } = await import('../client/starters.js');
+      const client = await connectFromEnv();
       try {
         const description = await client.workflow.getHandle(workflowId).describe();
         const progress = await getProgress(client, workflowId);
@@ -37,7 +37,8 @@ export function registerJobCommands(program: Command): void {
     .option('--reason <text>', 'why, for the record', 'aborted from the bulkflow command line')
     .option('--json', 'machine-readable output')
     .action(async (workflowId: string, flags: { reason: string; json?: boolean }) => {
-      const client = await connectClient(temporalTargetFromEnv());
+      const { requestAbort } = await import('../client/starters.js');
+      const client = await connectFromEnv();
       try {
         await requestAbort(client, workflowId, flags.reason);
         if (flags.json) printJson({ workflowId, abortRequested: true, reason: flags.reason });

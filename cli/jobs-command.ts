@@ -1,5 +1,4 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { createSalesforceClient, salesforceOptionsFromEnv, sweepOrphanedIngestJobs } from '../salesforce/index.js';
 import { printJson } from './output.js';
 
 function minutes(value: string): number {
@@ -19,6 +18,8 @@ export function registerJobsCommand(program: Command): void {
     .option('--dry-run', 'list them without aborting')
     .option('--json', 'machine-readable output')
     .action(async (flags: { olderThan: number; dryRun?: boolean; json?: boolean }) => {
+      const { createSalesforceClient, salesforceOptionsFromEnv, sweepOrphanedIngestJobs } =
+        await import('../salesforce/index.js');
       const sf = createSalesforceClient(salesforceOptionsFromEnv());
       const swept = await sweepOrphanedIngestJobs(sf, {
         olderThanMs: flags.olderThan * 60_000,

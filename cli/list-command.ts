@@ -2,6 +2,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import type { BulkJobSummary } from '../client/list-jobs.js';
 import { BulkflowState, WorkflowType } from '../workflows/contract.js';
 import { printJson } from './output.js';
+import { connectFromEnv } from './temporal.js';
 import { statusLabel } from './status-names.js';
 
 function bulkflowState(value: string): BulkflowState {
@@ -53,9 +54,8 @@ export function registerListCommand(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(async (flags: { state?: BulkflowState; object?: string; limit: number; json?: boolean }) => {
       // Loaded when the command runs, so that `bulkflow --help` and other commands do not pay for the client.
-      const { connectClient, temporalTargetFromEnv } = await import('../client/connection.js');
       const { listBulkJobs } = await import('../client/list-jobs.js');
-      const client = await connectClient(temporalTargetFromEnv());
+      const client = await connectFromEnv();
       try {
         const jobs = await listBulkJobs(client, {
           limit: flags.limit,

@@ -42,7 +42,7 @@ export async function main(argv: string[] = process.argv): Promise<void> {
       process.exitCode = ExitCode.Usage;
       return;
     }
-    const error = reportedErrorOf(err);
+    const error = await reportedErrorOf(err);
     printError(error, json);
     process.exitCode = exitCodeForError(error);
   }

@@ -1,4 +1,4 @@
-import { bulkflowErrorOf, type BulkflowError } from '../client/starters.js';
+import type { BulkflowError } from '../client/starters.js';
 import { redact } from '../salesforce/core/redact.js';
 import type { BulkIngestResult, PhaseTimings } from '../workflows/contract.js';
 
@@ -63,8 +63,12 @@ export class CommandFailure extends Error {
 /** What the command line reports for an error: the root cause and where it happened. */
 export type ReportedError = BulkflowError & { workflowId?: string };
 
-/** The root cause of what a command threw (see `bulkflowErrorOf`), with its workflow id. */
-export function reportedErrorOf(err: unknown): ReportedError {
+/**
+ * The root cause of what a command threw (see `bulkflowErrorOf`), with its workflow id. It loads the Temporal
+ * client only now, on the error path, so commands that never fail that way (`--version`, `--help`) skip it.
+ */
+export async function reportedErrorOf(err: unknown): Promise<ReportedError> {
+  const { bulkflowErrorOf } = await import('../client/starters.js');
   if (err instanceof CommandFailure) {
     return { ...bulkflowErrorOf(err.cause), ...(err.workflowId ? { workflowId: err.workflowId } : {}) };
   }

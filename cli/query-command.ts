@@ -2,10 +2,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { BulkQueryResult } from '../workflows/contract.js';
-import { connectClient, temporalTargetFromEnv } from '../client/connection.js';
-import { startBulkQuery } from '../client/starters.js';
 import { CommandFailure, formatTimings, exitCodeFor, printJson } from './output.js';
-import { waitWithProgress } from './wait.js';
+import { connectFromEnv } from './temporal.js';
 
 interface QueryFlags {
   soql: string;
@@ -45,7 +43,9 @@ export function registerQueryCommand(program: Command): void {
           code: 'bulkflow.usage',
         });
       }
-      const client = await connectClient(temporalTargetFromEnv());
+      const { startBulkQuery } = await import('../client/starters.js');
+      const { waitWithProgress } = await import('./wait.js');
+      const client = await connectFromEnv();
       try {
         const handle = await startBulkQuery(
           client,

@@ -2,10 +2,9 @@ import { createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
-import { openSource } from '../storage/input-sources.js';
 import type { BulkIngestResult, BulkQueryResult } from '../workflows/contract.js';
-import { connectClient, temporalTargetFromEnv } from '../client/connection.js';
 import { printJson } from './output.js';
+import { connectFromEnv } from './temporal.js';
 
 interface Copied {
   kind: string;
@@ -35,7 +34,8 @@ export function registerResultsCommand(program: Command): void {
     .requiredOption('--out-dir <dir>', 'folder to write the CSV files to')
     .option('--json', 'machine-readable output')
     .action(async (workflowId: string, flags: { outDir: string; json?: boolean }) => {
-      const client = await connectClient(temporalTargetFromEnv());
+      const { openSource } = await import('../storage/input-sources.js');
+      const client = await connectFromEnv();
       try {
         const result = (await client.workflow.getHandle(workflowId).result()) as BulkIngestResult | BulkQueryResult;
         mkdirSync(flags.outDir, { recursive: true });

@@ -1,8 +1,9 @@
+/**
+ * The long-running commands: worker, emulator, dev stack, demo. Each loads its code (the Temporal worker, the
+ * emulator) when it runs, not when the command line starts, so `bulkflow --version` and the short commands
+ * do not pay for it.
+ */
 import { InvalidArgumentError, type Command } from 'commander';
-import { createSalesforceEmulator } from '../emulator/index.js';
-import { runWorkerFromEnv } from '../worker/run-worker.js';
-import { runDemo } from './dev/demo.js';
-import { startLocalStack } from './dev/local-stack.js';
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -23,6 +24,7 @@ export function registerServiceCommands(program: Command): void {
     .command('worker')
     .description('Run a bulkflow worker (TEMPORAL_ADDRESS, SF_* credentials from the environment)')
     .action(async () => {
+      const { runWorkerFromEnv } = await import('../worker/run-worker.js');
       await runWorkerFromEnv();
     });
 
@@ -33,6 +35,7 @@ export function registerServiceCommands(program: Command): void {
     .option('--records-per-second <n>', 'slow processing down to this rate', positiveInt)
     .option('--json', 'print {"url": …} instead of the bare URL')
     .action(async (flags: { port: number; recordsPerSecond?: number; json?: boolean }) => {
+      const { createSalesforceEmulator } = await import('../emulator/index.js');
       const emulator = await createSalesforceEmulator({
         port: flags.port,
         ...(flags.recordsPerSecond ? { recordsPerSecond: flags.recordsPerSecond } : {}),
@@ -50,6 +53,7 @@ export function registerServiceCommands(program: Command): void {
     .option('--emulator-port <n>', 'emulator port', positiveInt, 0)
     .option('--db <file>', 'SQLite file so that workflows survive a restart')
     .action(async (flags: { temporalPort: number; uiPort: number; emulatorPort: number; db?: string }) => {
+      const { startLocalStack } = await import('./dev/local-stack.js');
       const stack = await startLocalStack({
         temporalPort: flags.temporalPort,
         uiPort: flags.uiPort,
@@ -76,6 +80,7 @@ export function registerServiceCommands(program: Command): void {
     .option('--records-per-second <n>', 'emulator processing rate (shows progress)', positiveInt, 5_000)
     .option('--json', 'machine-readable output')
     .action(async (flags: { rows: number; recordsPerSecond: number; json?: boolean }) => {
+      const { runDemo } = await import('./dev/demo.js');
       process.exitCode = await runDemo({
         rows: flags.rows,
         recordsPerSecond: flags.recordsPerSecond,
