@@ -32,6 +32,7 @@ import {
   lastJsonLine,
   peakRssKb,
   resetPeakRss,
+  rssKb,
   runNode,
   type ChildReport,
   type Direction,
@@ -66,7 +67,10 @@ if (sizes.some((n) => !Number.isInteger(n) || n < 1) || !(runs >= 1)) {
 
 class Comparison {
   readonly measurements: Measurement[] = [];
-  readonly bulkflowPhases: PhaseWindow[] = [];
+  /** The windows of every measured bulkflow run, by input size. */
+  readonly bulkflowPhases: Array<PhaseWindow & { rows: number }> = [];
+  /** The worker's RSS once it polls (bundle built), before any job, kilobytes. */
+  workerIdleRssKb = 0;
 
   constructor(
     private readonly emulator: EmulatorProcess,
@@ -94,7 +98,8 @@ class Comparison {
       done = run;
       if (record) {
         const windows = await workflowPhases(this.bulkflow.client, run.workflowId);
-        this.bulkflowPhases.push(...windows.map((w) => (w.name === 'timer' ? { ...w, name: `${op} poll timer` } : w)));
+        const named = windows.map((w) => ({ ...w, rows, name: w.name === 'timer' ? `${op} poll timer` : w.name }));
+        this.bulkflowPhases.push(...named);
       }
     } else {
       const child = await runNode(
@@ -143,6 +148,7 @@ async function main(): Promise<void> {
   });
   const anchor = clockAnchor();
   const comparison = new Comparison(emulator, bulkflow, dir);
+  comparison.workerIdleRssKb = rssKb(bulkflow.worker.pid ?? -1);
   try {
     for (const [i, rows] of sizes.entries()) {
       const input = join(dir, `contacts-${rows}.csv`);
@@ -183,24 +189,32 @@ function print(comparison: Comparison, profileDir: string | undefined, anchor: R
         all.filter((m) => m.rows === rows),
       )}\n`,
     );
+  const mb = (kb: number) => `${(kb / 1024).toFixed(0)} MB`;
   const worker = (rows: number) =>
     Math.max(...all.filter((m) => m.rows === rows && m.candidate === 'bulkflow').map((m) => m.peakRssKb));
-  if (sizes.length > 1) {
-    const [small, large] = [Math.min(...sizes), Math.max(...sizes)];
-    console.log(
-      `Worker peak RSS: ${(worker(large) / 1024).toFixed(0)} MB at ${large} rows, ${(worker(small) / 1024).toFixed(0)} MB at ${small}: ${(worker(large) / worker(small)).toFixed(2)}×\n`,
-    );
-  }
+  const peaks = sizes.map((rows) => `${mb(worker(rows))} at ${rows.toLocaleString('en-US')} rows`).join(', ');
+  const [small, large] = [Math.min(...sizes), Math.max(...sizes)];
+  const ratio = sizes.length > 1 ? `; ${large} vs ${small}: ${(worker(large) / worker(small)).toFixed(2)}×` : '';
+  console.log(`Worker RSS idle (bundle built, no job yet): ${mb(comparison.workerIdleRssKb)}; peak ${peaks}${ratio}\n`);
   const lastIngest = all.filter((m) => m.candidate === 'bulkflow' && m.op === 'ingest').at(-1);
   if (lastIngest) console.log(`API calls of one bulkflow ingest:\n${formatRoutes(lastIngest)}\n`);
-  console.log('bulkflow phases (all measured runs, summed; activity start to completion):');
-  for (const p of phaseTotals(comparison.bulkflowPhases)) {
-    console.log(`  ${p.name}: ${p.count}×, ${(p.ms / 1000).toFixed(2)} s`);
+  for (const rows of sizes) {
+    const windows = comparison.bulkflowPhases.filter((w) => w.rows === rows);
+    console.log(
+      `bulkflow phases at ${rows.toLocaleString('en-US')} rows, mean per run (activity start to completion):`,
+    );
+    for (const p of phaseTotals(windows)) {
+      console.log(`  ${p.name}: ${(p.count / runs).toFixed(1)}×, ${(p.ms / runs / 1000).toFixed(2)} s`);
+    }
   }
   console.log(`\nAll runs:\n${formatRuns(all)}`);
   if (profileDir) {
-    const phases = profilePhases(readNewestProfile(profileDir), comparison.bulkflowPhases, anchor);
-    console.log(`\nWorker CPU profile (${profileDir}), top self time per phase:\n${formatPhaseProfiles(phases)}`);
+    const windows = comparison.bulkflowPhases.filter((w) => w.rows === large);
+    const phases = profilePhases(readNewestProfile(profileDir), windows, anchor);
+    console.log(
+      `\nWorker CPU profile (${profileDir}), ${large} rows, top self time per phase (all ${runs} runs):\n` +
+        formatPhaseProfiles(phases),
+    );
   }
 }
 

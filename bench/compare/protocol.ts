@@ -65,11 +65,20 @@ export function lastJsonLine<T>(stdout: string): T {
   return JSON.parse(line) as T;
 }
 
+function procStatusKb(pid: number, field: 'VmHWM' | 'VmRSS'): number {
+  const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  if (!match?.[1]) throw new Error(`no ${field} in /proc/${pid}/status`);
+  return Number(match[1]);
+}
+
 /** Peak resident set size of a live process (`VmHWM`), kilobytes. */
 export function peakRssKb(pid: number): number {
-  const match = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  if (!match?.[1]) throw new Error(`no VmHWM in /proc/${pid}/status`);
-  return Number(match[1]);
+  return procStatusKb(pid, 'VmHWM');
+}
+
+/** Resident set size of a live process now (`VmRSS`), kilobytes. */
+export function rssKb(pid: number): number {
+  return procStatusKb(pid, 'VmRSS');
 }
 
 /** Resets a live process's peak RSS to its current RSS (Linux `clear_refs` 5), so the next peak is one run's. */
