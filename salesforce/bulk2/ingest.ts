@@ -10,6 +10,7 @@ import type { CreateIngestJobRequest, IngestJobInfo, IngestResultKind } from './
 import { jobListQuery, listAllJobs, listJobsPage } from './job-list.js';
 import type { JobListPage, ListJobsFilter } from './query-types.js';
 import { SalesforceInputError } from '../core/errors.js';
+import { CSV_RESULT_HEADERS, decodedBody } from './query-pages.js';
 
 export class Bulk2IngestClient {
   constructor(
@@ -69,15 +70,15 @@ export class Bulk2IngestClient {
     });
   }
 
-  /** Opens one result set (CSV, with Salesforce's `sf__` columns) as a stream. */
+  /** Opens one result set (CSV, with Salesforce's `sf__` columns) as a stream; asked for gzipped, read as CSV. */
   async openResults(jobId: string, kind: IngestResultKind): Promise<Readable> {
     const res = await this.http.send({
       method: 'GET',
       path: this.path(`/${jobId}/${kind}`),
       api: 'rest',
-      headers: { accept: 'text/csv' },
+      headers: CSV_RESULT_HEADERS,
     });
-    return res.body;
+    return decodedBody(res);
   }
 
   /** Streams one result set into `sink`. */

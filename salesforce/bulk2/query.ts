@@ -8,10 +8,16 @@
  * @see https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/query_get_job_results.htm
  */
 import { Readable, type Writable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
 import type { SalesforceHttp } from '../core/http.js';
 import { SalesforceError, SalesforceErrorCode, SalesforceResultMismatchError } from '../core/errors.js';
-import { flushed, normalizeLocator, parseRecordCount, writePage } from './query-pages.js';
+import {
+  CSV_RESULT_HEADERS,
+  decodedBody,
+  flushed,
+  normalizeLocator,
+  parseRecordCount,
+  writePage,
+} from './query-pages.js';
 import type {
   CreateQueryJobRequest,
   JobListPage,
@@ -44,9 +50,6 @@ export interface StreamResultsOptions {
   /** End (or, on failure, destroy) the sink when done. @default true */
   end?: boolean;
 }
-
-/** Sends `gzip` in `Accept-Encoding`: Salesforce compresses query results, a large saving on download. */
-const RESULT_HEADERS = { accept: 'text/csv', 'accept-encoding': 'gzip' };
 
 export class Bulk2QueryClient {
   constructor(
@@ -121,16 +124,10 @@ export class Bulk2QueryClient {
       method: 'GET',
       path: this.path(`/${jobId}/results${query}`),
       api: 'rest',
-      headers: RESULT_HEADERS,
+      headers: CSV_RESULT_HEADERS,
     });
-    let body: Readable = res.body;
-    if (/gzip/i.test(String(res.headers['content-encoding'] ?? ''))) {
-      const gunzip = createGunzip();
-      res.body.on('error', (err) => gunzip.destroy(err));
-      body = res.body.pipe(gunzip);
-    }
     return {
-      body,
+      body: decodedBody(res),
       nextLocator: normalizeLocator(res.headers['sforce-locator']),
       numberOfRecords: parseRecordCount(res.headers['sforce-numberofrecords']),
     };
