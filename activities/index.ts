@@ -9,24 +9,37 @@ import { withFailureMapping } from './failures.js';
 import { createIngestActivities, type IngestActivityDeps } from './bulk2-ingest-activities.js';
 import { createIngestV1Activities } from './bulk1-ingest-activities.js';
 import { createLimitsActivities } from './limits-activities.js';
+import { withMetrics, type MetricsOptions } from './metrics.js';
 import { createQueryActivities } from './query-activities.js';
 import { createRetryActivities } from './retry-activities.js';
 
-export type BulkActivityDeps = IngestActivityDeps;
+export type BulkActivityDeps = IngestActivityDeps & {
+  /**
+   * Record bulkflow's metrics (rows by outcome, API calls by route, jobs by final state) through each
+   * activity's metric meter; see `metrics.ts`. Exported only when the worker's Runtime has an exporter.
+   * @default true
+   */
+  metrics?: boolean;
+  /** The process's meter, for the API calls no one activity owns (see `metrics.ts`). */
+  runtimeMeter?: MetricsOptions['runtimeMeter'];
+};
 
 export function createBulkActivities(deps: BulkActivityDeps) {
-  return withFailureMapping({
+  const activities = {
     ...createIngestActivities(deps),
     ...createIngestV1Activities(deps),
     ...createQueryActivities(deps),
     ...createRetryActivities(deps),
     ...createLimitsActivities(deps),
-  });
+  };
+  if (deps.metrics === false) return withFailureMapping(activities);
+  return withFailureMapping(withMetrics(activities, { salesforce: deps.salesforce, runtimeMeter: deps.runtimeMeter }));
 }
 
 export type BulkActivities = ReturnType<typeof createBulkActivities>;
 
 export { FAILURE_TYPE_PREFIX, toApplicationFailure, withFailureMapping } from './failures.js';
+export { BulkflowMetric, withMetrics, type MetricsOptions } from './metrics.js';
 export type * from './types.js';
 export type { V1JobStatus } from './bulk1-ingest-activities.js';
 export type { DownloadQueryRequest, QueryJobRequest, QueryJobStatus } from './query-activities.js';

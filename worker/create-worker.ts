@@ -35,6 +35,8 @@ export interface BulkflowWorkerOptions {
   dataConverter?: WorkerOptions['dataConverter'];
   /** Check bulkflow's search attributes at start (see the plugin). @default true */
   checkSearchAttributes?: boolean;
+  /** Record bulkflow's metrics through the Runtime's meter (see the plugin). @default true */
+  metrics?: boolean;
   /** Extra Worker options (shutdown grace time, concurrency, interceptors, more plugins). */
   workerOptions?: Partial<WorkerOptions>;
 }
@@ -47,6 +49,7 @@ export async function createBulkflowWorker(options: BulkflowWorkerOptions): Prom
     ...(options.v1BatchLimits ? { v1BatchLimits: options.v1BatchLimits } : {}),
     ...(options.encryptionKey ? { encryptionKey: options.encryptionKey } : {}),
     ...(options.checkSearchAttributes === undefined ? {} : { checkSearchAttributes: options.checkSearchAttributes }),
+    ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
   });
   return Worker.create({
     connection: options.connection,

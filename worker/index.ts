@@ -11,6 +11,9 @@
 export { BulkflowPlugin, bulkflowPlugin, type BulkflowPluginOptions } from './plugin.js';
 export { createBulkflowWorker, type BulkflowWorkerOptions } from './create-worker.js';
 export { workflowsPath } from './paths.js';
+export { installMetricsRuntime, metricsAddressFromEnv, type MetricsRuntimeOptions } from './metrics.js';
+// The names of bulkflow's counters, for dashboards and alerts.
+export { BulkflowMetric } from '../activities/metrics.js';
 export { runWorkerFromEnv, workerConfigFromEnv, type WorkerEnvConfig } from './run-worker.js';
 export { ensureSearchAttributes, searchAttributeFlags } from './search-attributes.js';
 // The plugin's `encryptionKey` option.

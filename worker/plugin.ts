@@ -1,7 +1,8 @@
 /**
  * The bulkflow Temporal plugin: bulkflow's workflows and activities in a team's existing worker, on the
  * team's task queue and beside the team's own workflows and activities, which stay theirs. With a key,
- * it also encrypts payloads, for the worker and for a `Client` given the same plugin.
+ * it also encrypts payloads, for the worker and for a `Client` given the same plugin. Its activities record
+ * bulkflow's metrics through the worker's Runtime, which exports them if it has an exporter (`metrics.ts`).
  *
  * @example
  * import { NativeConnection, Worker } from '@temporalio/worker';
@@ -21,6 +22,7 @@ import type { DataConverter, PayloadCodec } from '@temporalio/common';
 import { SimplePlugin } from '@temporalio/plugin';
 import {
   NativeConnection,
+  Runtime,
   type BundleOptions,
   type BundlerPlugin,
   type ReplayWorkerOptions,
@@ -58,6 +60,14 @@ export interface BulkflowPluginOptions {
    * @default true
    */
   checkSearchAttributes?: boolean;
+  /**
+   * Record bulkflow's metrics (`bulkflow_rows_total`, `bulkflow_salesforce_api_calls_total`,
+   * `bulkflow_jobs_total`) through the activities' metric meter, so that the worker's Temporal Runtime
+   * exports them beside the SDK's. The plugin does not install a Runtime or exporter: that is the process's
+   * (`installMetricsRuntime` from `bulkflow/worker`, or your own `Runtime.install`), before any connection.
+   * @default true
+   */
+  metrics?: boolean;
 }
 
 type ClientOptionsLike = Parameters<SimplePlugin['configureClient']>[0];
@@ -77,6 +87,9 @@ export class BulkflowPlugin implements WorkerPlugin, BundlerPlugin {
       staging: options.staging ?? stagingStoreFromEnv(),
       ...(options.uploadLimits ? { uploadLimits: options.uploadLimits } : {}),
       ...(options.v1BatchLimits ? { v1BatchLimits: options.v1BatchLimits } : {}),
+      ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
+      // Read when an activity records, so it is the Runtime the worker runs on, not one made here.
+      runtimeMeter: () => Runtime.instance().metricMeter,
     });
     const key = options.encryptionKey;
     const encryption = key instanceof EncryptionCodec ? key : key ? new EncryptionCodec(key) : undefined;

@@ -1,32 +1,40 @@
 /**
  * The standalone worker (`bulkflow worker`): everything from the environment, bulkflow's plugin on
  * a plain `Worker`, runs until SIGINT or SIGTERM, lets in-flight activities finish for a grace
- * period before it stops.
+ * period before it stops. With `BULKFLOW_METRICS_ADDRESS` it serves Prometheus metrics (the SDK's and
+ * bulkflow's) at `http://<address>/metrics`.
  */
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { encryptionCodecFromEnv } from '../common/encryption-codec.js';
 import { createSalesforceClient, salesforceOptionsFromEnv } from '../salesforce/index.js';
 import { stagingStoreFromEnv } from '../storage/index.js';
 import { DEFAULT_TASK_QUEUE } from '../workflows/contract.js';
+import { installMetricsRuntime, metricsAddressFromEnv } from './metrics.js';
 import { bulkflowPlugin } from './plugin.js';
 
 export interface WorkerEnvConfig {
   address: string;
   namespace: string;
   taskQueue: string;
+  /** Where Prometheus scrapes `/metrics`, e.g. `0.0.0.0:9464`; none when undefined. */
+  metricsAddress?: string;
 }
 
-/** `TEMPORAL_ADDRESS`, `TEMPORAL_NAMESPACE`, `BULKFLOW_TASK_QUEUE`. */
+/** `TEMPORAL_ADDRESS`, `TEMPORAL_NAMESPACE`, `BULKFLOW_TASK_QUEUE`, `BULKFLOW_METRICS_ADDRESS`. */
 export function workerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnvConfig {
+  const metricsAddress = metricsAddressFromEnv(env);
   return {
     address: env.TEMPORAL_ADDRESS ?? 'localhost:7233',
     namespace: env.TEMPORAL_NAMESPACE ?? 'default',
     taskQueue: env.BULKFLOW_TASK_QUEUE ?? DEFAULT_TASK_QUEUE,
+    ...(metricsAddress ? { metricsAddress } : {}),
   };
 }
 
 export async function runWorkerFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const config = workerConfigFromEnv(env);
+  // The Runtime, and with it the exporter, is fixed by the first connection: install it before.
+  if (config.metricsAddress) installMetricsRuntime({ prometheusAddress: config.metricsAddress });
   const plugin = bulkflowPlugin({
     salesforce: createSalesforceClient(salesforceOptionsFromEnv(env)),
     staging: stagingStoreFromEnv(env),
@@ -45,6 +53,7 @@ export async function runWorkerFromEnv(env: NodeJS.ProcessEnv = process.env): Pr
     process.stdout.write(
       `bulkflow worker polling task queue "${config.taskQueue}" on ${config.address} (namespace ${config.namespace})\n`,
     );
+    if (config.metricsAddress) process.stdout.write(`metrics at http://${config.metricsAddress}/metrics\n`);
     await worker.run();
   } finally {
     await connection.close();
