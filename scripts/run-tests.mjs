@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-// Runs the test suite with Node's test runner, one file at a time (each file starts its own
-// Temporal server; two at once would fight for 2 cores and the SDK's 5 s start-up window).
+// Runs the test suite with Node's test runner: the files under UNIT_TESTS side by side, then the others one
+// at a time (each starts its own Temporal server; two at once would fight for 2 cores and the SDK's 5 s
+// start-up window). With both, a last line adds up the two runs: `tests: N passed, N failed, N skipped`.
 // Usage: node scripts/run-tests.mjs [--unit] [path-or-folder ...]   (default: test/)
 //   --unit  only the files under UNIT_TESTS (of the paths given, or all of them), several at once.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 
 // The fast inner loop (`npm run test:unit`): tests that start no server process (no Temporal, no
@@ -47,14 +48,40 @@ if (files.length === 0) {
   console.error(`run-tests: no ${unit ? 'unit ' : ''}*.test.ts files found`);
   process.exit(1);
 }
-const args = [
-  '--import',
-  'tsx',
-  '--test',
-  `--test-concurrency=${unit ? availableParallelism() : 1}`,
-  '--test-timeout=600000',
-  '--test-reporter=spec',
-  ...files,
-];
-const result = spawnSync(process.execPath, args, { stdio: 'inherit' });
-process.exit(result.status ?? 1);
+/**
+ * Runs `list` in one test-runner process, `concurrency` files at a time; returns its exit status and counts
+ * (read from a TAP copy of the report, so the spec output on the terminal stays as it is).
+ */
+function run(list, concurrency) {
+  const tap = path.join(mkdtempSync(path.join(tmpdir(), 'bulkflow-tests-')), 'report.tap');
+  const args = [
+    '--import',
+    'tsx',
+    '--test',
+    `--test-concurrency=${concurrency}`,
+    '--test-timeout=600000',
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    '--test-reporter=tap',
+    `--test-reporter-destination=${tap}`,
+    ...list,
+  ];
+  const { status } = spawnSync(process.execPath, args, { stdio: 'inherit' });
+  const report = existsSync(tap) ? readFileSync(tap, 'utf8') : '';
+  const count = (name) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(report)?.[1] ?? 0);
+  return { status: status ?? 1, passed: count('pass'), failed: count('fail'), skipped: count('skipped') };
+}
+
+// Files that start no server run side by side; the others one at a time (each starts its own Temporal
+// server, and the SDK gives a server only 5 s to come up, which two at once on 2 cores could miss).
+const parallel = files.filter(isUnit);
+const serial = unit ? [] : files.filter((file) => !isUnit(file));
+const runs = [];
+if (parallel.length > 0) runs.push(run(parallel, availableParallelism()));
+if (serial.length > 0) runs.push(run(serial, 1));
+const total = (key) => runs.reduce((n, r) => n + r[key], 0);
+if (runs.length > 1) {
+  console.log(`\nrun-tests: ${parallel.length} files side by side, then ${serial.length} one at a time`);
+  console.log(`tests: ${total('passed')} passed, ${total('failed')} failed, ${total('skipped')} skipped`);
+}
+process.exit(runs.some((r) => r.status !== 0) ? 1 : 0);
