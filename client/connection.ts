@@ -2,6 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import { encryptionCodecFromEnv } from '../common/encryption-codec.js';
 import { bulkflowClientPlugin } from './plugin.js';
 
+/** Where a client connects: the Temporal server's address and namespace (`TEMPORAL_ADDRESS`, `TEMPORAL_NAMESPACE`). */
 export interface TemporalTarget {
   address: string;
   namespace: string;

@@ -7,6 +7,7 @@
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import { BulkflowState, SearchAttributes, WorkflowType } from '../workflows/contract.js';
 
+/** Filters of {@link listBulkJobs}, all optional. */
 export interface ListBulkJobsOptions {
   /** Only workflows in this bulkflow state (the `BulkflowState` search attribute). */
   state?: BulkflowState;
@@ -16,6 +17,7 @@ export interface ListBulkJobsOptions {
   limit?: number;
 }
 
+/** One bulk workflow as its search attributes describe it: state, object, operation, Salesforce job ids. */
 export interface BulkJobSummary {
   workflowId: string;
   runId: string;

@@ -15,6 +15,7 @@ import type { ClientPlugin } from '@temporalio/client';
 import type { DataConverter, PayloadCodec } from '@temporalio/common';
 import { EncryptionCodec, type EncryptionKey } from '../common/encryption-codec.js';
 
+/** Options of {@link bulkflowClientPlugin}. */
 export interface BulkflowClientPluginOptions {
   /**
    * The workers' key (32 bytes) or codec (`encryptionCodecFromEnv()`, or one with previous keys).
@@ -23,6 +24,13 @@ export interface BulkflowClientPluginOptions {
   encryptionKey?: EncryptionKey | EncryptionCodec | undefined;
 }
 
+/**
+ * A client plugin that gives a service's `Client` the data converter bulkflow's workers use (the payload
+ * codec when a key is given), without loading `@temporalio/worker`.
+ *
+ * @example
+ * const client = new Client({ connection, plugins: [bulkflowClientPlugin({ encryptionKey: encryptionCodecFromEnv() })] });
+ */
 export function bulkflowClientPlugin(options: BulkflowClientPluginOptions = {}): ClientPlugin {
   const key = options.encryptionKey;
   const codec = key instanceof EncryptionCodec ? key : key ? new EncryptionCodec(key) : undefined;

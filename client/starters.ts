@@ -34,6 +34,7 @@ import {
   type BulkProgress,
 } from '../workflows/contract.js';
 
+/** How a starter starts a workflow: its id and task queue. */
 export interface StartOptions {
   /** Your business id for this job; starting the same id again returns the running workflow. */
   workflowId?: string;
@@ -41,6 +42,7 @@ export interface StartOptions {
   taskQueue?: string;
 }
 
+/** A started ingest: `result()` resolves to its `BulkIngestResult`. */
 export type BulkIngestHandle = WorkflowHandleWithFirstExecutionRunId<typeof bulkIngestWorkflow>;
 
 /**
@@ -137,6 +139,14 @@ function fromApplicationFailure(failure: ApplicationFailure): BulkflowError {
   return info;
 }
 
+/**
+ * Starts `bulkIngestWorkflow` (or attaches to the running one with the same `workflowId`). Inline records over
+ * {@link MAX_INLINE_BYTES} are refused here; everything else is checked by the workflow before any job exists.
+ *
+ * @example
+ * const handle = await startBulkIngest(client, { object: 'Contact', operation: 'insert', source: { url } }, { workflowId: 'contacts-2026-11-23' });
+ * const result = await handle.result();
+ */
 export async function startBulkIngest(
   client: Client,
   input: BulkIngestInput,
@@ -155,6 +165,7 @@ export async function startBulkIngest(
   });
 }
 
+/** A started query: `result()` resolves to its `BulkQueryResult`. */
 export type BulkQueryHandle = WorkflowHandleWithFirstExecutionRunId<typeof bulkQueryWorkflow>;
 
 /** Starts a bulk query or queryAll; the same business id attaches to the running one. */
@@ -171,10 +182,12 @@ export async function startBulkQuery(
   });
 }
 
+/** The `progress` query of a running (or finished) bulk workflow: state, jobs, record counts. */
 export function getProgress(client: Client, workflowId: string): Promise<BulkProgress> {
   return client.workflow.getHandle(workflowId).query(progressQuery);
 }
 
+/** Sends the `abort` signal: the workflow aborts its Salesforce job(s) and still reports what was processed. */
 export function requestAbort(client: Client, workflowId: string, reason: string): Promise<void> {
   return client.workflow.getHandle(workflowId).signal(abortSignal, { reason });
 }

@@ -41,6 +41,10 @@ export interface BulkflowWorkerOptions {
   workerOptions?: Partial<WorkerOptions>;
 }
 
+/**
+ * A worker that runs bulkflow alone: {@link bulkflowPlugin} on a `Worker` of its own, on the `bulkflow` task
+ * queue unless told otherwise. Teams with a worker of their own add the plugin to it instead.
+ */
 export async function createBulkflowWorker(options: BulkflowWorkerOptions): Promise<Worker> {
   const plugin = bulkflowPlugin({
     salesforce: options.salesforce,

@@ -15,6 +15,7 @@
  */
 import { Runtime, type RuntimeOptions } from '@temporalio/worker';
 
+/** Options of {@link installMetricsRuntime}. */
 export interface MetricsRuntimeOptions {
   /** `ip:port` the Prometheus exporter listens on, e.g. `0.0.0.0:9464`; metrics are at `/metrics`. */
   prometheusAddress: string;

@@ -38,6 +38,7 @@ import { WorkflowType } from '../workflows/contract.js';
 import { teamWorkflowsPlaceholders, workflowsEntryPath } from './paths.js';
 import { ensureSearchAttributes } from './search-attributes.js';
 
+/** Options of {@link bulkflowPlugin}: what bulkflow's activities need, and what the plugin adds to a worker. */
 export interface BulkflowPluginOptions {
   /** The Salesforce client the activities call, e.g. `createSalesforceClient(salesforceOptionsFromEnv())`. */
   salesforce: SalesforceClient;

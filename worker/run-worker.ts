@@ -12,6 +12,7 @@ import { DEFAULT_TASK_QUEUE } from '../workflows/contract.js';
 import { installMetricsRuntime, metricsAddressFromEnv } from './metrics.js';
 import { bulkflowPlugin } from './plugin.js';
 
+/** What `bulkflow worker` reads from the environment (Temporal target, task queue, metrics address). */
 export interface WorkerEnvConfig {
   address: string;
   namespace: string;
@@ -31,6 +32,10 @@ export function workerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Worke
   };
 }
 
+/**
+ * `bulkflow worker`: a worker configured from the environment (Temporal, `SF_*` credentials, staging, key,
+ * metrics), running until SIGINT or SIGTERM, then shutting down gracefully.
+ */
 export async function runWorkerFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const config = workerConfigFromEnv(env);
   // The Runtime, and with it the exporter, is fixed by the first connection: install it before.

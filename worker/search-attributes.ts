@@ -15,6 +15,10 @@ export function searchAttributeFlags(): string[] {
   return Object.values(SearchAttributes).map((k) => `${k.name}=${CLI_TYPE[k.type] ?? k.type}`);
 }
 
+/**
+ * Checks that the namespace has bulkflow's search attributes; registers the missing ones where the server
+ * allows it (dev servers, self-hosted), and otherwise throws naming the `temporal operator` commands to run.
+ */
 export async function ensureSearchAttributes(connection: NativeConnection, namespace: string): Promise<void> {
   const existing = await connection.operatorService.listSearchAttributes({ namespace });
   const known = new Set([
