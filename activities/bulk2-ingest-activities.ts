@@ -7,10 +7,10 @@ import { activityInfo, heartbeat, log } from '@temporalio/activity';
 import {
   BULK1_BATCH_LIMITS,
   BULK2_UPLOAD_LIMITS,
-  checkResultsCoverInput,
   IngestResultKind,
   InputProblem,
   isSalesforceError,
+  ResultMatcher,
   SalesforceErrorCode,
   SalesforceInputError,
   SalesforceResultMismatchError,
@@ -158,10 +158,19 @@ export function createIngestActivities({
     },
 
     /** Marks the upload complete; a job an earlier attempt already closed is left as it is. */
+    /**
+     * Closes the job (state `UploadComplete`). A retry after a crash finds it closed already: Salesforce answers
+     * INVALIDJOBSTATE, and the job's state is read instead. One call in the usual case, not two.
+     */
     async closeIngestJob({ jobId }: { jobId: string }): Promise<IngestJobStatus> {
-      const current = await ingest.getJob(jobId);
-      if (current.state !== 'Open') return toStatus(current);
-      return toStatus(await ingest.closeJob(jobId));
+      try {
+        return toStatus(await ingest.closeJob(jobId));
+      } catch (err) {
+        if (!isSalesforceError(err) || err.errorCode !== 'INVALIDJOBSTATE') throw err;
+        const current = await ingest.getJob(jobId);
+        if (current.state === 'Open') throw err;
+        return toStatus(current);
+      }
     },
 
     async getIngestJobStatus({ jobId }: { jobId: string }): Promise<IngestJobStatus> {
@@ -186,12 +195,21 @@ export function createIngestActivities({
       const done: Partial<Record<IngestResultKind, ResultFileRef>> = {
         ...(activityInfo().heartbeatDetails as Partial<Record<IngestResultKind, ResultFileRef>> | undefined),
       };
+      // One pass: each result row is checked against the uploaded unit as it arrives (files a retry skips are
+      // checked from staging), so no file is read twice.
+      const matcher = req.unitUrl
+        ? await ResultMatcher.fromInput(staging.openRead(req.unitUrl), req.expectedRows)
+        : undefined;
       for (const kind of Object.values(IngestResultKind)) {
-        if (done[kind] && (await staging.exists(done[kind].url))) continue;
+        const saved = done[kind];
+        if (saved && (await staging.exists(saved.url))) {
+          await matcher?.check({ name: kind, body: staging.openRead(saved.url) });
+          continue;
+        }
         const key = `${req.stagingPrefix}/results/${req.jobId}/${kind}.csv`;
         // Heartbeats while streaming carry only the files already finished, which a retry may skip.
         const body = withHeartbeats(await ingest.openResults(req.jobId, kind), () => ({ ...done }));
-        const rows = await saveAndCount(body, staging.openWrite(key));
+        const rows = await saveAndCount(body, staging.openWrite(key), matcher?.checker(kind));
         done[kind] = { url: staging.urlFor(key), rows };
         heartbeat(done);
       }
@@ -205,14 +223,8 @@ export function createIngestActivities({
             `${unprocessed.rows} unprocessed) but ${req.expectedRows} were uploaded`,
         );
       }
-      // Counts can agree while rows differ: check that the files hold exactly the uploaded rows.
-      if (req.unitUrl) {
-        await checkResultsCoverInput(staging.openRead(req.unitUrl), [
-          { name: 'successfulResults', body: staging.openRead(successful.url) },
-          { name: 'failedResults', body: staging.openRead(failed.url) },
-          { name: 'unprocessedrecords', body: staging.openRead(unprocessed.url) },
-        ]);
-      }
+      // Counts can agree while rows differ: every row was matched above; none of the unit's may be left over.
+      matcher?.finish();
       return { successful, failed, unprocessed };
     },
   };

@@ -158,4 +158,4 @@ export {
   type SObjectDescribe,
 } from './org/describe.js';
 export { sweepOrphanedIngestJobs, type SweepOptions, type SweptJob } from './bulk2/sweep.js';
-export { checkResultsCoverInput, type ResultFileToCheck } from './csv/result-matching.js';
+export { checkResultsCoverInput, ResultMatcher, type ResultFileToCheck } from './csv/result-matching.js';

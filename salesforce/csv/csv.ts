@@ -226,9 +226,18 @@ class CsvRowReader {
  * Memory is bounded by the input's chunk size, not by the input.
  */
 export async function* readCsvRows(input: Readable, options: CsvReadOptions = {}): AsyncGenerator<string[]> {
+  for await (const batch of readCsvRowBatches(input, options)) yield* batch;
+}
+
+/** Like {@link readCsvRows}, one array of rows per input chunk: no promise per row. */
+export async function* readCsvRowBatches(input: Readable, options: CsvReadOptions = {}): AsyncGenerator<string[][]> {
   const reader = new CsvRowReader(options);
-  for await (const chunk of input as AsyncIterable<Buffer | string>) yield* reader.push(chunk);
-  yield* reader.end();
+  for await (const chunk of input as AsyncIterable<Buffer | string>) {
+    const rows = reader.push(chunk);
+    if (rows.length > 0) yield rows;
+  }
+  const rows = reader.end();
+  if (rows.length > 0) yield rows;
 }
 
 const NEEDS_QUOTES = /["\r\n]/;

@@ -13,7 +13,7 @@ import { createHash, type Hash } from 'node:crypto';
 import type { Readable, Writable } from 'node:stream';
 import { once } from 'node:events';
 import { InputProblem, SalesforceInputError } from '../core/errors.js';
-import { formatCsvRow, readCsvRows, validateHeader } from './csv.js';
+import { formatCsvRow, readCsvRowBatches, validateHeader } from './csv.js';
 
 export interface UploadLimits {
   /** Bytes of CSV per unit, header included. */
@@ -65,52 +65,67 @@ interface OpenUnit {
 
 export async function splitCsv(input: Readable, options: SplitOptions): Promise<SplitResult> {
   const { limits, openUnit, onProgress, progressEvery = 10_000 } = options;
-  const rows = readCsvRows(input, {
+  const batches = readCsvRowBatches(input, {
     strict: true,
     ...(options.delimiter === undefined ? {} : { delimiter: options.delimiter }),
   });
-  const first = await rows.next();
-  const columns = validateHeader(first.done ? undefined : first.value);
+  const first = await batches.next();
+  let batch: string[][] = first.done ? [] : first.value;
+  const columns = validateHeader(batch[0]);
+  let at = 1; // the header is row 0 of the first batch
   await options.onHeader?.(columns);
   const headerLine = formatCsvRow(columns);
   const headerBytes = Buffer.byteLength(headerLine);
   const units: UploadUnit[] = [];
   let current: OpenUnit | undefined;
   let totalRows = 0;
+  let block = '';
 
-  const write = async (unit: OpenUnit, text: string, bytes: number) => {
-    unit.hash.update(text);
-    unit.bytes += bytes;
-    if (!unit.sink.write(text)) await once(unit.sink, 'drain');
+  const flush = async (unit: OpenUnit) => {
+    if (block === '') return;
+    unit.hash.update(block);
+    const ok = unit.sink.write(block);
+    block = '';
+    if (!ok) await once(unit.sink, 'drain');
   };
   const finish = async (unit: OpenUnit) => {
+    await flush(unit);
     unit.sink.end();
     await once(unit.sink, 'finish');
     units.push({ index: units.length, rows: unit.rows, bytes: unit.bytes, sha256: unit.hash.digest('hex') });
   };
 
-  for await (const row of rows) {
-    if (row.length !== columns.length) throw raggedRow(totalRows + 1, row.length, columns);
-    const line = formatCsvRow(row);
-    const bytes = Buffer.byteLength(line);
-    if (headerBytes + bytes > limits.maxBytes) {
-      throw new SalesforceInputError(
-        `CSV row ${totalRows + 1} alone exceeds the upload limit of ${limits.maxBytes} bytes.`,
-        { problem: InputProblem.RowTooLarge, location: { row: totalRows + 1 } },
-      );
+  for (;;) {
+    for (; at < batch.length; at++) {
+      const row = batch[at] as string[];
+      if (row.length !== columns.length) throw raggedRow(totalRows + 1, row.length, columns);
+      const line = formatCsvRow(row);
+      const bytes = Buffer.byteLength(line);
+      if (headerBytes + bytes > limits.maxBytes) {
+        throw new SalesforceInputError(
+          `CSV row ${totalRows + 1} alone exceeds the upload limit of ${limits.maxBytes} bytes.`,
+          { problem: InputProblem.RowTooLarge, location: { row: totalRows + 1 } },
+        );
+      }
+      if (current && (current.rows >= limits.maxRows || current.bytes + bytes > limits.maxBytes)) {
+        await finish(current);
+        current = undefined;
+      }
+      if (!current) {
+        current = { sink: openUnit(units.length), hash: createHash('sha256'), rows: 0, bytes: headerBytes };
+        block = headerLine;
+      }
+      block += line;
+      current.bytes += bytes;
+      current.rows += 1;
+      totalRows += 1;
+      if (block.length >= 65536) await flush(current);
+      if (onProgress && totalRows % progressEvery === 0) onProgress(totalRows);
     }
-    if (current && (current.rows >= limits.maxRows || current.bytes + bytes > limits.maxBytes)) {
-      await finish(current);
-      current = undefined;
-    }
-    if (!current) {
-      current = { sink: openUnit(units.length), hash: createHash('sha256'), rows: 0, bytes: 0 };
-      await write(current, headerLine, headerBytes);
-    }
-    await write(current, line, bytes);
-    current.rows += 1;
-    totalRows += 1;
-    if (onProgress && totalRows % progressEvery === 0) onProgress(totalRows);
+    const next = await batches.next();
+    if (next.done) break;
+    batch = next.value;
+    at = 0;
   }
   if (current) await finish(current);
   return { columns, totalRows, units };
