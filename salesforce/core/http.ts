@@ -6,6 +6,7 @@
  * It does not retry anything else: retries belong to the caller's policy (the activity).
  */
 import type { Readable } from 'node:stream';
+import { gunzipSync } from 'node:zlib';
 import { request, type Dispatcher } from 'undici';
 import {
   SalesforceHttpError,
@@ -59,7 +60,7 @@ export class SalesforceHttp {
       const session = await this.sessions.get();
       const res = await this.sendOnce(req, session.instanceUrl, session.accessToken);
       if (res.statusCode < 300) return res;
-      const text = await res.body.text();
+      const text = await errorText(res);
       if (isExpiredSession(req.api, res.statusCode, text)) {
         this.sessions.invalidate(session.accessToken);
         if (attempt === 0 && this.sessions.canRenew) continue;
@@ -126,6 +127,20 @@ function routeOf(req: SalesforceRequest): string {
     .map((part) => (/^(?=.*\d)[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/.test(part) ? '{id}' : part))
     .join('/');
   return `${req.method} ${path}`;
+}
+
+/**
+ * An error answer's body as text. A request that accepted gzip (result files, query pages) may get its error
+ * compressed too; undici does not inflate, so it is done here, or the session and error checks read bytes.
+ */
+async function errorText(res: SalesforceResponse): Promise<string> {
+  const raw = Buffer.from(await res.body.arrayBuffer());
+  if (String(res.headers['content-encoding'] ?? '').toLowerCase() !== 'gzip') return raw.toString('utf8');
+  try {
+    return gunzipSync(raw).toString('utf8');
+  } catch {
+    return raw.toString('utf8');
+  }
 }
 
 function pathOnly(path: string): string {
