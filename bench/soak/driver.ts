@@ -27,7 +27,7 @@ import {
   type PollPolicy,
   type TransientRetryPolicy,
 } from '../../workflows/contract.js';
-import { INPUT_BUCKET, startCluster, type Cluster, type WorkerSlot } from './cluster.js';
+import { INPUT_BUCKET, memoryOf, startCluster, type Cluster, type WorkerSlot } from './cluster.js';
 import {
   externalIdField,
   Ledger,
@@ -328,6 +328,17 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       }
     };
     timers.push(setInterval(monitorTick, 1_000));
+    timers.push(
+      setInterval(() => {
+        const done = workflows.filter((w) => w.endedAt !== undefined);
+        const rows = done.filter((w) => w.kind === 'ingest' && !w.failure).reduce((sum, w) => sum + w.rows, 0);
+        const rss = cluster.workers.map((w) => (w.pid ? `${Math.round((memoryOf(w.pid)?.rss ?? 0) / 2 ** 20)}` : '–'));
+        log(
+          `[${since(t0)}] ${running.size} running, ${done.length} done (${done.filter((w) => w.failure).length} failed), ` +
+            `${rows} rows in; RSS MB: this process ${Math.round(process.memoryUsage().rss / 2 ** 20)}, workers ${rss.join('/')}`,
+        );
+      }, 60_000),
+    );
 
     // ---- ingest slots ------------------------------------------------------------------------------------------
     let seq = 0;

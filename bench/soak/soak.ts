@@ -9,7 +9,9 @@
  *
  * Options (all optional): --duration MIN, --jobs N, --rows N, --kill-interval SEC, --scale F, --workers N,
  * --records-per-second N (per job), --queries N, --session-expiry SEC, --server-restart true|false,
- * --transient-retry, --lock-rate F, --seed N, --json FILE (the whole report). Exits 1 when anything failed.
+ * --transient-retry, --lock-rate F, --seed N, --call-timeout SEC and --heartbeat-timeout SEC (the workflows'
+ * activity timeouts, which bound how soon a killed worker's activity runs again), --json FILE (the whole report).
+ * Exits 1 when anything failed.
  */
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -50,6 +52,8 @@ async function main(): Promise<void> {
       'transient-retry': { type: 'boolean', default: false },
       'lock-rate': { type: 'string', default: '0.01' },
       seed: { type: 'string', default: '1' },
+      'call-timeout': { type: 'string', default: '30' },
+      'heartbeat-timeout': { type: 'string', default: '15' },
       json: { type: 'string' },
     },
     strict: true,
@@ -76,6 +80,7 @@ async function main(): Promise<void> {
       ? { transientRetry: { maxAttempts: 6, delayMs: 1_000 }, lockRate: num('lock-rate', 0) }
       : {}),
     seed: num('seed', 0),
+    activityTimeouts: { callMs: num('call-timeout', 1) * 1000, heartbeatMs: num('heartbeat-timeout', 1) * 1000 },
   });
   const text = formatReport(report);
   process.stdout.write(`\n${text}\n`);
