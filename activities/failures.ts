@@ -8,7 +8,13 @@
  * to the caller, and a message alone would not say which row or column.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import { isRetryable, isSalesforceError, redact, type SalesforceError } from '../salesforce/index.js';
+import {
+  isRetryable,
+  isSalesforceError,
+  redact,
+  type InputLocation,
+  type SalesforceError,
+} from '../salesforce/index.js';
 
 export const FAILURE_TYPE_PREFIX = 'bulkflow.';
 
@@ -16,21 +22,13 @@ export const FAILURE_TYPE_PREFIX = 'bulkflow.';
  * The first detail of every bulkflow failure. `statusCode` and `errorCode` are Salesforce's HTTP status and
  * error code (`MALFORMED_QUERY`, `INVALIDJOB`, `invalid_grant`); the rest locates bad input.
  */
-export interface FailureDetails {
+export interface FailureDetails extends InputLocation {
   /** The most specific bulkflow code: the input problem (`SF_UNKNOWN_FIELD`) or the error's code (`SF_HTTP`). */
   code: string;
   statusCode?: number;
   errorCode?: string;
   /** Salesforce's own message, without bulkflow's account of the request. */
   salesforceMessage?: string;
-  file?: string;
-  /** Data row, from 1 after the header. */
-  row?: number;
-  /** Column, from 1. */
-  column?: number;
-  field?: string;
-  fields?: string[];
-  byteOffset?: number;
 }
 
 export function toApplicationFailure(err: unknown): unknown {

@@ -21,6 +21,7 @@ import {
   type WorkflowHandleWithFirstExecutionRunId,
 } from '@temporalio/client';
 import type { FailureDetails } from '../activities/failures.js';
+import type { InputLocation } from '../salesforce/index.js';
 import type { bulkIngestWorkflow } from '../workflows/bulk-ingest-workflow.js';
 import type { bulkQueryWorkflow } from '../workflows/bulk-query-workflow.js';
 import {
@@ -49,7 +50,7 @@ export type BulkIngestHandle = WorkflowHandleWithFirstExecutionRunId<typeof bulk
  * The root cause of a failed bulk job, as a person or a program reads it: the deepest `ApplicationFailure` under
  * `WorkflowFailedError` → `ChildWorkflowFailure` → `ActivityFailure`, with the details bulkflow put in it.
  */
-export interface BulkflowError {
+export interface BulkflowError extends InputLocation {
   /**
    * The failure type: `bulkflow.SF_INVALID_INPUT`, `bulkflow.SF_AUTH`, `bulkflow.SF_HTTP`, …; for failures bulkflow
    * did not raise, Temporal's class (`TimeoutFailure`, `TerminatedFailure`) or the error's name.
@@ -62,14 +63,6 @@ export interface BulkflowError {
   salesforceErrorCode?: string;
   salesforceMessage?: string;
   statusCode?: number;
-  /** Where bad input is: the file, the data row (from 1 after the header), the column (from 1), the field. */
-  file?: string;
-  row?: number;
-  column?: number;
-  field?: string;
-  /** Every column a refusal names, when more than one. */
-  fields?: string[];
-  byteOffset?: number;
   /** False when trying again unchanged cannot help (bad input, bad credentials, bad SOQL). */
   retryable: boolean;
 }
