@@ -39,6 +39,7 @@ import {
 } from './compare/protocol.js';
 import {
   CANDIDATES,
+  formatRawSteps,
   formatRoutes,
   formatRuns,
   formatTable,
@@ -89,6 +90,7 @@ class Comparison {
     let workMs: number;
     let peakRssKbOf: number;
     let done: { rows: number; failed: number };
+    let steps: Pick<Measurement, 'stepsMs' | 'processingMs'> = {};
     if (candidate === 'bulkflow') {
       const pid = this.bulkflow.worker.pid ?? -1;
       resetPeakRss(pid);
@@ -111,13 +113,17 @@ class Comparison {
       ({ wallMs } = child);
       ({ workMs, maxRssKb: peakRssKbOf } = report);
       done = report;
+      steps = {
+        ...(report.stepsMs ? { stepsMs: report.stepsMs } : {}),
+        ...(report.processingMs === undefined ? {} : { processingMs: report.processingMs }),
+      };
     }
     const wire = diff(before, await this.emulator.snapshot());
     rmSync(out, { recursive: true, force: true });
     if (done.rows !== rows || done.failed !== 0) {
       throw new Error(`${candidate} ${op}: ${done.rows} rows (${done.failed} failed), expected ${rows}`);
     }
-    if (record) this.measurements.push({ candidate, op, rows, wallMs, workMs, wire, peakRssKb: peakRssKbOf });
+    if (record) this.measurements.push({ candidate, op, rows, wallMs, workMs, wire, peakRssKb: peakRssKbOf, ...steps });
     process.stderr.write(`# ${rows} ${op} ${candidate}: ${(wallMs / 1000).toFixed(2)} s\n`);
   }
 }
@@ -199,6 +205,7 @@ function print(comparison: Comparison, profileDir: string | undefined, anchor: R
   const lastIngest = all.filter((m) => m.candidate === 'bulkflow' && m.op === 'ingest').at(-1);
   if (lastIngest) console.log(`API calls of one bulkflow ingest:\n${formatRoutes(lastIngest)}\n`);
   for (const rows of sizes) {
+    console.log(`raw steps at ${rows.toLocaleString('en-US')} rows, mean per run:\n${formatRawSteps(all, rows)}`);
     const windows = comparison.bulkflowPhases.filter((w) => w.rows === rows);
     console.log(
       `bulkflow phases at ${rows.toLocaleString('en-US')} rows, mean per run (activity start to completion):`,

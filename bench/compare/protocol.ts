@@ -22,6 +22,10 @@ export interface ChildReport {
   failed: number;
   /** `process.resourceUsage().maxRSS`, kilobytes. */
   maxRssKb: number;
+  /** Raw only: milliseconds per step of the job (`upload`, `waiting`, `download`), in order. */
+  stepsMs?: Record<string, number>;
+  /** Raw only: the job's `totalProcessingTime` as Salesforce reported it, milliseconds. */
+  processingMs?: number;
 }
 
 /** Prints a child's report as its last line, or the error and a non-zero exit code. */

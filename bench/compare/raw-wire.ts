@@ -20,6 +20,7 @@ interface JobInfo {
   numberRecordsProcessed?: number;
   numberRecordsFailed?: number;
   errorMessage?: string;
+  totalProcessingTime?: number;
 }
 
 async function login(url: string): Promise<{ instanceUrl: string; token: string }> {
@@ -41,6 +42,13 @@ async function login(url: string): Promise<{ instanceUrl: string; token: string 
 
 async function run(mode: string, url: string, file: string, outDir: string): Promise<ChildReport> {
   const start = performance.now();
+  const stepsMs: Record<string, number> = {};
+  let stepStart = start;
+  const step = (name: string) => {
+    const now = performance.now();
+    stepsMs[name] = now - stepStart;
+    stepStart = now;
+  };
   const { instanceUrl, token } = await login(url);
   const base = `${instanceUrl}/services/data/v${API_VERSION}/jobs/${mode === 'query' ? 'query' : 'ingest'}`;
   const auth = { authorization: `Bearer ${token}` };
@@ -71,13 +79,24 @@ async function run(mode: string, url: string, file: string, outDir: string): Pro
 
   if (mode === 'query') {
     const job = await json<JobInfo>('POST', '', { operation: 'query', query: SOQL });
+    step('login+create');
     const done = await waitForJob(job.id);
+    step('waiting');
     const out = join(outDir, `raw-query-${job.id}.csv`);
     let locator = await download(`/${job.id}/results`, out);
     while (locator) locator = await download(`/${job.id}/results?locator=${locator}`, out, 'a');
-    return { workMs: performance.now() - start, rows: done.numberRecordsProcessed ?? 0, failed: 0, maxRssKb: 0 };
+    step('download');
+    return {
+      workMs: performance.now() - start,
+      rows: done.numberRecordsProcessed ?? 0,
+      failed: 0,
+      maxRssKb: 0,
+      stepsMs,
+      ...(done.totalProcessingTime === undefined ? {} : { processingMs: done.totalProcessingTime }),
+    };
   }
   const job = await json<JobInfo>('POST', '', { object: 'Contact', operation: 'insert', contentType: 'CSV' });
+  step('login+create');
   const put = await request(`${base}/${job.id}/batches`, {
     method: 'PUT',
     headers: { ...auth, 'content-type': 'text/csv' },
@@ -86,15 +105,20 @@ async function run(mode: string, url: string, file: string, outDir: string): Pro
   if (put.statusCode !== 201) throw new Error(`PUT: ${put.statusCode} ${await put.body.text()}`);
   await put.body.dump();
   await json('PATCH', `/${job.id}`, { state: 'UploadComplete' });
+  step('upload');
   const done = await waitForJob(job.id);
+  step('waiting');
   for (const kind of ['successfulResults', 'failedResults', 'unprocessedrecords']) {
     await download(`/${job.id}/${kind}`, join(outDir, `raw-${job.id}-${kind}.csv`));
   }
+  step('download');
   return {
     workMs: performance.now() - start,
     rows: done.numberRecordsProcessed ?? 0,
     failed: done.numberRecordsFailed ?? 0,
     maxRssKb: 0,
+    stepsMs,
+    ...(done.totalProcessingTime === undefined ? {} : { processingMs: done.totalProcessingTime }),
   };
 }
 

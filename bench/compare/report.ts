@@ -20,6 +20,23 @@ export interface Measurement {
   wire: WireSnapshot;
   /** Peak RSS of the process doing the work (bulkflow: the worker), kilobytes. */
   peakRssKb: number;
+  /** raw only: ms per step (login+create, upload, waiting, download) and Salesforce's processing time. */
+  stepsMs?: Record<string, number>;
+  processingMs?: number;
+}
+
+/** The raw runs' steps, mean per run, e.g. `ingest: create 0.02 s, upload 0.25 s, … (Salesforce processing 11.5 s)`. */
+export function formatRawSteps(all: readonly Measurement[], rows: number): string {
+  const lines: string[] = [];
+  for (const op of ['ingest', 'query'] as const) {
+    const runs = all.filter((m) => m.candidate === 'raw' && m.op === op && m.rows === rows && m.stepsMs);
+    if (runs.length === 0) continue;
+    const names = Object.keys(runs[0]?.stepsMs ?? {});
+    const mean = (pick: (m: Measurement) => number) => runs.reduce((n, m) => n + pick(m), 0) / runs.length / 1000;
+    const steps = names.map((name) => `${name} ${mean((m) => m.stepsMs?.[name] ?? 0).toFixed(2)} s`).join(', ');
+    lines.push(`  ${op}: ${steps} (Salesforce processing ${mean((m) => m.processingMs ?? 0).toFixed(2)} s)`);
+  }
+  return lines.join('\n');
 }
 
 const JOB_INFO = /^GET \S+\/jobs\/(ingest|query)\/\{jobId\}$/;
