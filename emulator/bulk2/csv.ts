@@ -36,6 +36,46 @@ export function quoteCsv(value: string): string {
   return `"${value.replaceAll('"', '""')}"`;
 }
 
+/**
+ * `row.map(quoteCsv).join(delimiter)`, without the arrays in between and the replace where there is no quote:
+ * three times faster, which counts at a million rows.
+ */
+function csvLine(row: readonly string[], delimiter: string): string {
+  let line = '';
+  for (let index = 0; index < row.length; index++) {
+    const value = row[index] ?? '';
+    const quoted = value.includes('"') ? value.replaceAll('"', '""') : value;
+    line += index === 0 ? `"${quoted}"` : `${delimiter}"${quoted}"`;
+  }
+  return line;
+}
+
+/** About how many characters of text each block of {@link csvBlocks} holds: some thousand rows. */
+export const CSV_BLOCK_CHARS = 64 * 1024;
+
+/**
+ * Result-file lines in blocks of whole lines, about `blockChars` characters each, so a large file can be sent
+ * as it is written: the given header line, then rows of quoted values, each line terminated. Joined, the
+ * blocks are the whole file; there is always at least one block (the header line).
+ */
+export function* csvBlocks(
+  headerLine: string,
+  rows: Iterable<readonly string[]>,
+  delimiter: string,
+  newline: string,
+  blockChars = CSV_BLOCK_CHARS,
+): Generator<string, void, undefined> {
+  let block = headerLine + newline;
+  for (const row of rows) {
+    if (block.length >= blockChars) {
+      yield block;
+      block = '';
+    }
+    block += csvLine(row, delimiter) + newline;
+  }
+  yield block;
+}
+
 /** Writes result-file lines: the given header line, then rows of quoted values, each line terminated. */
 export function writeCsv(
   headerLine: string,
