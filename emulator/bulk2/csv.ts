@@ -76,18 +76,6 @@ export function* csvBlocks(
   yield block;
 }
 
-/** Writes result-file lines: the given header line, then rows of quoted values, each line terminated. */
-export function writeCsv(
-  headerLine: string,
-  rows: Iterable<readonly string[]>,
-  delimiter: string,
-  newline: string,
-): string {
-  const lines = [headerLine];
-  for (const row of rows) lines.push(row.map(quoteCsv).join(delimiter));
-  return lines.join(newline) + newline;
-}
-
 /** The newline characters of a line ending. */
 export function newlineOf(lineEnding: LineEnding): string {
   return NEWLINES[lineEnding];

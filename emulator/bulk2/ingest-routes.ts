@@ -9,7 +9,7 @@ import {
   readBody,
   readJson,
   restError,
-  sendCsv,
+  sendCsvStream,
   sendEmpty,
   sendJson,
 } from '../http/http-helpers.js';
@@ -20,7 +20,7 @@ import { IngestJobState, InvalidStateTransitionError, TERMINAL_STATES, transitio
 import type { IngestJob, IngestJobStore } from './ingest-jobs.js';
 import type { IngestProcessor } from './ingest-processor.js';
 import { createdJobInfo, fullJobInfo, listedJobInfo, patchedJobInfo } from './job-info.js';
-import { ResultKind, resultCsv } from './job-results.js';
+import { ResultKind, resultBlocks } from './job-results.js';
 
 /** What the ingest endpoints work on. */
 export interface IngestDependencies {
@@ -149,8 +149,9 @@ export function addIngestRoutes(router: Router, deps: IngestDependencies): void 
   router.add('PATCH', `${BASE}/{jobId}`, authed(changeState));
   router.add('DELETE', `${BASE}/{jobId}`, authed(deleteJob));
   router.add('PUT', `${BASE}/{jobId}/batches`, authed(upload));
+  // Streamed: a result file of a million rows is tens of megabytes.
   const results = (kind: ResultKind) =>
-    authed((_, context) => sendCsv(context.res, resultCsv(findJob(deps, context), kind), context.req));
+    authed((_, context) => sendCsvStream(context.req, context.res, resultBlocks(findJob(deps, context), kind)));
   router.add('GET', `${BASE}/{jobId}/successfulResults`, results(ResultKind.Successful));
   router.add('GET', `${BASE}/{jobId}/failedResults`, results(ResultKind.Failed));
   // The docs spell it in lower case; simple-salesforce asks for `unprocessedRecords`.

@@ -6,7 +6,7 @@
  * @see https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/query_get_job_results.htm
  */
 import type { SoqlResult } from '../soql/index.js';
-import { DELIMITER_CHARACTERS, newlineOf, quoteCsv, writeCsv } from './csv.js';
+import { DELIMITER_CHARACTERS, csvBlocks, newlineOf, quoteCsv } from './csv.js';
 import type { QueryJob } from './query-jobs.js';
 
 /** Where a page starts and, for a bounded page, where it must stop. */
@@ -15,9 +15,12 @@ export interface PageCursor {
   end?: number;
 }
 
-/** One page: its CSV text, row count, and the locator of the next page (undefined on the last). */
+/**
+ * One page: its CSV text in blocks (see `csvBlocks`, made as they are asked for), row count, and the locator of
+ * the next page (undefined on the last). The count and locator are known before the first block.
+ */
 export interface ResultPage {
-  csv: string;
+  blocks: Iterable<string>;
   numberOfRecords: number;
   nextLocator?: string;
 }
@@ -41,21 +44,21 @@ function cell(value: SoqlResult['rows'][number][number]): string {
   return value === null ? '' : String(value);
 }
 
+function* cells(rows: SoqlResult['rows']): Generator<string[]> {
+  for (const row of rows) yield row.map(cell);
+}
+
 /** One page of results starting at the cursor, at most `maxRecords` rows (all remaining when undefined). */
 export function resultPage(job: QueryJob, cursor: PageCursor, maxRecords: number | undefined): ResultPage {
   const result = job.result ?? { object: job.object, fields: [], rows: [] };
   const stop = Math.min(result.rows.length, cursor.end ?? Number.POSITIVE_INFINITY);
   const end = Math.min(stop, maxRecords === undefined ? stop : cursor.offset + maxRecords);
+  // The rows of the page as they are now, however long sending them takes.
   const rows = result.rows.slice(cursor.offset, Math.max(cursor.offset, end));
   const delimiter = DELIMITER_CHARACTERS[job.columnDelimiter];
   const headerLine = result.fields.map(quoteCsv).join(delimiter);
-  const csv = writeCsv(
-    headerLine,
-    rows.map((row) => row.map(cell)),
-    delimiter,
-    newlineOf(job.lineEnding),
-  );
-  const page: ResultPage = { csv, numberOfRecords: rows.length };
+  const blocks = csvBlocks(headerLine, cells(rows), delimiter, newlineOf(job.lineEnding));
+  const page: ResultPage = { blocks, numberOfRecords: rows.length };
   if (end < stop)
     page.nextLocator = encodeLocator(cursor.end === undefined ? { offset: end } : { offset: end, end: stop });
   return page;

@@ -7,7 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SessionStore } from '../auth/sessions.js';
 import { requireRestSession } from '../auth/sessions.js';
-import { readJson, restError, sendEmpty, sendJson, sendText } from '../http/http-helpers.js';
+import { readJson, restError, sendCsvStream, sendEmpty, sendJson } from '../http/http-helpers.js';
 import type { RouteContext, Router } from '../http/router.js';
 import type { Org } from '../org/org.js';
 import { parseCreateQueryRequest } from './query-create.js';
@@ -113,22 +113,22 @@ function maxRecordsParam(url: URL): number | undefined {
   return Number(raw);
 }
 
-function sendPage(req: IncomingMessage, res: ServerResponse, page: ResultPage): void {
+/** Sends a page, streamed (a page without `maxRecords` holds every row); its headers are known before its body. */
+function sendPage(req: IncomingMessage, res: ServerResponse, page: ResultPage): Promise<void> {
   const headers = {
-    'Content-Type': 'text/csv',
     'Sforce-NumberOfRecords': String(page.numberOfRecords),
     // The literal `null` on the last page is what clients loop on; a missing header makes jsforce loop forever.
     'Sforce-Locator': page.nextLocator ?? 'null',
   };
-  sendText(req, res, headers, page.csv);
+  return sendCsvStream(req, res, page.blocks, headers);
 }
 
-function results(deps: QueryDependencies, context: RouteContext): void {
+function results(deps: QueryDependencies, context: RouteContext): Promise<void> {
   const job = completedJob(deps, context);
   const locator = context.url.searchParams.get('locator');
   const cursor = locator === null || locator === '' ? { offset: 0 } : decodeLocator(locator);
   if (!cursor) throw restError(400, 'INVALID_LOCATOR', `Invalid locator: ${locator ?? ''}`);
-  sendPage(context.req, context.res, resultPage(job, cursor, maxRecordsParam(context.url)));
+  return sendPage(context.req, context.res, resultPage(job, cursor, maxRecordsParam(context.url)));
 }
 
 function resultPages(deps: QueryDependencies, context: RouteContext): void {

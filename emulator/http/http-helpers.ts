@@ -95,11 +95,6 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.end(text);
 }
 
-/** Sends a CSV file. */
-export function sendCsv(res: ServerResponse, body: string, req?: IncomingMessage): void {
-  sendText(req, res, { 'Content-Type': 'text/csv' }, body);
-}
-
 /** Whether the client asked for gzip (`Accept-Encoding: gzip`, not refused with `q=0`). */
 function acceptsGzip(req: IncomingMessage | undefined): boolean {
   const accept = String(req?.headers['accept-encoding'] ?? '').toLowerCase();
