@@ -1,7 +1,11 @@
 /**
  * Bulk query activities (Bulk 2.0, and v1 with PK chunking). Results are downloaded as parts (one per
- * 2.0 page or v1 result file) and heartbeated part by part, so a retry after a crash continues
- * from the last finished part; a last step joins the parts into one CSV.
+ * 2.0 page or v1 result file) and heartbeated part by part, so a retry after a crash fetches only the parts
+ * it lacks; a last step joins the parts into one CSV.
+ *
+ * Bulk 2.0 pages come from `resultPages` (API 58.0+), a few at a time in parallel, so that Salesforce writing
+ * one page overlaps with this worker saving the one before; with an explicit page size (`maxRecords`), or an
+ * older API version, they follow each other by `Sforce-Locator`.
  */
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { once } from 'node:events';
@@ -17,6 +21,7 @@ import {
 } from '../salesforce/index.js';
 import type { StagingStore } from '../storage/staging-store.js';
 import { countRecords, saveAndCount } from './heartbeat-streams.js';
+import { forEachBounded } from './bounded-parallel.js';
 import type { ResultFileRef } from './types.js';
 
 export interface QueryJobRequest {
@@ -42,16 +47,30 @@ export interface DownloadQueryRequest {
   jobId: string;
   api: '2.0' | '1.0';
   stagingPrefix: string;
-  /** Bulk 2.0 page size. @default 50000 */
+  /**
+   * Bulk 2.0 rows per page, pages then fetched one after another by locator. @default Salesforce's page size,
+   * pages fetched in parallel from `resultPages` (API 58.0+; by locator, 50,000 rows a page, before that)
+   */
   maxRecords?: number;
 }
 
 interface DownloadProgress {
   parts: ResultFileRef[];
-  /** Bulk 2.0: the locator of the next page; absent before the first page. */
+  /** Bulk 2.0 by locator: the locator of the next page; absent before the first page. */
   nextLocator?: string;
   finished?: boolean;
+  /**
+   * Bulk 2.0 from `resultPages`: `[page index, rows]` of each page saved so far, in any order. A page's part
+   * key follows from its index, and Salesforce's locators are stable while the job exists, so a retry lists
+   * the pages again and fetches only the missing ones.
+   */
+  pages?: Array<[number, number]>;
 }
+
+/** Pages fetched at once from `resultPages`: enough to overlap Salesforce's work with ours. */
+const PARALLEL_PAGES = 3;
+/** Rows per page when pages follow each other by locator and no size is asked for. */
+const LOCATOR_PAGE_ROWS = 50_000;
 
 const ACTIVE_V1 = new Set(['Queued', 'InProgress']);
 
@@ -96,6 +115,60 @@ export function createQueryActivities({
       done: job.state === 'JobComplete' || job.state === 'Failed' || job.state === 'Aborted',
       ...(job.errorMessage ? { errorMessage: job.errorMessage } : {}),
     };
+  }
+
+  const partKey = (req: DownloadQueryRequest, i: number) =>
+    `${req.stagingPrefix}/query/${req.jobId}/part-${String(i + 1).padStart(5, '0')}.csv`;
+
+  /** Saves one page as a part, checking its row count against `Sforce-NumberOfRecords`. */
+  async function savePage(req: DownloadQueryRequest, index: number, locator: string | undefined, maxRecords?: number) {
+    const page = await v2.openPage(req.jobId, {
+      ...(locator ? { locator } : {}),
+      ...(maxRecords ? { maxRecords } : {}),
+    });
+    const key = partKey(req, index);
+    const rows = await saveAndCount(page.body, staging.openWrite(key));
+    if (page.numberOfRecords !== undefined && page.numberOfRecords !== rows) {
+      throw new SalesforceResultMismatchError(
+        `Query job ${req.jobId} page ${index + 1} has ${rows} rows, Sforce-NumberOfRecords ${page.numberOfRecords}`,
+      );
+    }
+    return { part: { url: staging.urlFor(key), rows }, nextLocator: page.nextLocator };
+  }
+
+  /** Pages one after another, each page's `Sforce-Locator` naming the next. */
+  async function downloadPagesByLocator(req: DownloadQueryRequest, progress: DownloadProgress) {
+    while (!progress.finished) {
+      const { part, nextLocator } = await savePage(
+        req,
+        progress.parts.length,
+        progress.nextLocator,
+        req.maxRecords ?? LOCATOR_PAGE_ROWS,
+      );
+      progress.parts.push(part);
+      if (nextLocator) progress.nextLocator = nextLocator;
+      else progress.finished = true;
+      heartbeat(progress);
+    }
+    return progress.parts;
+  }
+
+  /** Pages listed by `resultPages` and fetched a few at a time; pages an earlier attempt saved are kept. */
+  async function downloadPagesInParallel(req: DownloadQueryRequest, saved: Array<[number, number]>) {
+    const rowsOf = new Map(saved);
+    const parts: ResultFileRef[] = [];
+    await forEachBounded(v2.resultPageLocators(req.jobId), PARALLEL_PAGES, async (locator, index) => {
+      const rows = rowsOf.get(index);
+      const url = staging.urlFor(partKey(req, index));
+      if (rows !== undefined && (await staging.exists(url))) {
+        parts[index] = { url, rows };
+        return;
+      }
+      parts[index] = (await savePage(req, index, locator)).part;
+      rowsOf.set(index, parts[index].rows);
+      heartbeat({ parts: [], pages: [...rowsOf] } satisfies DownloadProgress);
+    });
+    return parts;
   }
 
   return {
@@ -145,33 +218,17 @@ export function createQueryActivities({
         parts: [],
         ...(activityInfo().heartbeatDetails as DownloadProgress | undefined),
       };
-      if (progress.parts.length > 0) log.info('resuming a query download', { parts: progress.parts.length });
-      const partKey = (i: number) =>
-        `${req.stagingPrefix}/query/${req.jobId}/part-${String(i + 1).padStart(5, '0')}.csv`;
+      const resumed = progress.parts.length + (progress.pages?.length ?? 0);
+      if (resumed > 0) log.info('resuming a query download', { parts: resumed });
       if (req.api === '2.0') {
-        while (!progress.finished) {
-          const page = await v2.openPage(req.jobId, {
-            ...(progress.nextLocator ? { locator: progress.nextLocator } : {}),
-            maxRecords: req.maxRecords ?? 50_000,
-          });
-          const key = partKey(progress.parts.length);
-          const rows = await saveAndCount(page.body, staging.openWrite(key));
-          if (page.numberOfRecords !== undefined && page.numberOfRecords !== rows) {
-            throw new SalesforceResultMismatchError(
-              `Query job ${req.jobId} page ${progress.parts.length + 1} has ${rows} rows, ` +
-                `Sforce-NumberOfRecords ${page.numberOfRecords}`,
-            );
-          }
-          progress.parts.push({ url: staging.urlFor(key), rows });
-          if (page.nextLocator) progress.nextLocator = page.nextLocator;
-          else progress.finished = true;
-          heartbeat(progress);
-        }
-        return progress.parts;
+        const byLocator = req.maxRecords !== undefined || !v2.hasResultPages || progress.nextLocator !== undefined;
+        return byLocator && progress.pages === undefined
+          ? downloadPagesByLocator(req, progress)
+          : downloadPagesInParallel(req, progress.pages ?? []);
       }
       const files = await v1.query.files(req.jobId);
       for (const file of files.slice(progress.parts.length)) {
-        const key = partKey(file.index);
+        const key = partKey(req, file.index);
         const sink = staging.openWrite(key);
         await v1.query.download(req.jobId, file.batchId, file.resultId, sink);
         // v1 result files are counted once saved (a file of "Records not found" is saved empty).

@@ -65,6 +65,11 @@ export interface SalesforceEmulatorOptions extends AppOptions {
   sessionSeconds?: number;
   /** Rows per Bulk v1 query result file (Salesforce cuts at 1 GB); small values give several files. @default 100000 */
   bulkV1QueryRowsPerFile?: number;
+  /**
+   * Rows per page in the links Bulk 2.0 `resultPages` hands out. Salesforce does not document its page size;
+   * 50,000 is the page common clients ask for with `maxRecords`. @default 50000
+   */
+  bulkV2ResultPageRows?: number;
   /** Custom objects (`Invoice__c`, with a key prefix such as `a01`) and custom fields on standard objects. */
   customObjects?: CustomObjectDefinition[];
   /** Daily limit maxima. @default { DailyApiRequests: 15000, DailyBulkApiBatches: 15000, DailyBulkV2QueryJobs: 10000 } */
@@ -103,9 +108,15 @@ export interface SalesforceEmulator {
 }
 
 type ResolvedOptions = Required<
-  Omit<SalesforceEmulatorOptions, 'recordsPerSecond' | 'bulkV1QueryRowsPerFile' | 'customObjects' | PlatformOption>
+  Omit<
+    SalesforceEmulatorOptions,
+    'recordsPerSecond' | 'bulkV1QueryRowsPerFile' | 'bulkV2ResultPageRows' | 'customObjects' | PlatformOption
+  >
 > &
-  Pick<SalesforceEmulatorOptions, 'recordsPerSecond' | 'bulkV1QueryRowsPerFile' | 'customObjects' | PlatformOption>;
+  Pick<
+    SalesforceEmulatorOptions,
+    'recordsPerSecond' | 'bulkV1QueryRowsPerFile' | 'bulkV2ResultPageRows' | 'customObjects' | PlatformOption
+  >;
 
 /** Options of auth, limits, persistence and TLS, which have no defaults to fill in. */
 type PlatformOption = keyof AppOptions | 'limits' | 'persistPath' | 'https';
@@ -262,6 +273,7 @@ export async function createSalesforceEmulator(options: SalesforceEmulatorOption
     jobs: queryJobs,
     processor: queryProcessor,
     latestApiVersion: config.apiVersion,
+    ...(config.bulkV2ResultPageRows ? { resultPageRows: config.bulkV2ResultPageRows } : {}),
   });
   addSoapLoginRoutes(router, { sessions, users: [DEV_USER], baseUrl: () => url, latestApiVersion: config.apiVersion });
   addBulkV1Routes(router, {

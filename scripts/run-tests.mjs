@@ -19,8 +19,10 @@ const UNIT_TESTS = [
   'test/helpers',
   'test/salesforce',
   'test/emulator',
+  'test/activities/bounded-parallel.test.ts',
   'test/activities/https-sources.test.ts',
   'test/activities/preflight.test.ts',
+  'test/activities/query-download.test.ts',
   'test/storage/file-source.test.ts',
 ];
 

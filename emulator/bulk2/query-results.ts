@@ -65,18 +65,23 @@ export function resultPage(job: QueryJob, cursor: PageCursor, maxRecords: number
 }
 
 /** Rows per page in `resultPages` links, and links per response (Salesforce hands out up to five). */
-export const PARALLEL_PAGE_ROWS = 10_000;
+export const PARALLEL_PAGE_ROWS = 50_000;
 export const PAGES_PER_RESPONSE = 5;
 
 /** The `resultPages` response for the group of pages starting at page `firstPage`. */
-export function parallelPages(job: QueryJob, basePath: string, firstPage: number): Record<string, unknown> {
+export function parallelPages(
+  job: QueryJob,
+  basePath: string,
+  firstPage: number,
+  pageRows = PARALLEL_PAGE_ROWS,
+): Record<string, unknown> {
   const total = job.result?.rows.length ?? 0;
-  const pageCount = Math.max(1, Math.ceil(total / PARALLEL_PAGE_ROWS));
+  const pageCount = Math.max(1, Math.ceil(total / pageRows));
   const last = Math.min(pageCount, firstPage + PAGES_PER_RESPONSE);
   const resultPages = [];
   for (let page = firstPage; page < last; page++) {
-    const offset = page * PARALLEL_PAGE_ROWS;
-    const locator = encodeLocator({ offset, end: Math.min(total, offset + PARALLEL_PAGE_ROWS) });
+    const offset = page * pageRows;
+    const locator = encodeLocator({ offset, end: Math.min(total, offset + pageRows) });
     resultPages.push({ resultUrl: `${basePath}/results?locator=${locator}` });
   }
   const done = last >= pageCount;

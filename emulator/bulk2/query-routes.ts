@@ -26,6 +26,8 @@ export interface QueryDependencies {
   processor: QueryProcessor;
   /** The org's newest API version, e.g. `62.0`. */
   latestApiVersion: string;
+  /** Rows per page in `resultPages` links. @default PARALLEL_PAGE_ROWS */
+  resultPageRows?: number;
 }
 
 /** Query jobs arrived in API 47.0, parallel result pages in 58.0. */
@@ -138,7 +140,7 @@ function resultPages(deps: QueryDependencies, context: RouteContext): void {
   const cursor = locator === null || locator === '' ? { offset: 0 } : decodeLocator(locator);
   if (!cursor) throw restError(400, 'INVALID_LOCATOR', `Invalid locator: ${locator ?? ''}`);
   const basePath = `/services/data/v${context.params['version'] ?? ''}/jobs/query/${job.id}`;
-  sendJson(context.res, 200, parallelPages(job, basePath, cursor.offset));
+  sendJson(context.res, 200, parallelPages(job, basePath, cursor.offset, deps.resultPageRows));
 }
 
 /** Registers the query endpoints; every one requires a session. */

@@ -61,6 +61,11 @@ export class Bulk2QueryClient {
     return `/services/data/v${this.apiVersion}/jobs/query${suffix}`;
   }
 
+  /** Whether this API version has `resultPages` (58.0 and later), for {@link resultPageLocators}. */
+  get hasResultPages(): boolean {
+    return Number(this.apiVersion) >= 58;
+  }
+
   /** Creates a query job; Salesforce starts it at once (`UploadComplete`). */
   createJob(job: CreateQueryJobRequest): Promise<QueryJobInfo> {
     if (typeof job.query !== 'string' || job.query.trim() === '') {
