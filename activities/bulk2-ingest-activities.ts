@@ -23,6 +23,7 @@ import { scrubUrls } from '../storage/s3-client.js';
 import { checkIngestColumns, type IngestTarget } from './preflight.js';
 import { saveAndCount, withHeartbeats } from './heartbeat-streams.js';
 import { apiUsageOf } from './api-usage.js';
+import { forEachBounded } from './bounded-parallel.js';
 import type { StagingStore } from '../storage/staging-store.js';
 import type {
   CreateIngestJobParams,
@@ -188,31 +189,41 @@ export function createIngestActivities({
     },
 
     /**
-     * Streams the three result sets to staging and checks that they account for every row. Each
-     * finished file is heartbeated, so a retry after a crash fetches only what is missing.
+     * Streams the three result sets to staging and checks that they account for every row. The three are
+     * fetched at once while the uploaded unit is read for the check, so Salesforce writing one file overlaps
+     * with this worker reading the others. Each finished file is heartbeated, so a retry after a crash
+     * fetches only what is missing.
      */
     async downloadIngestResults(req: DownloadIngestResultsRequest): Promise<IngestJobResults> {
       const done: Partial<Record<IngestResultKind, ResultFileRef>> = {
         ...(activityInfo().heartbeatDetails as Partial<Record<IngestResultKind, ResultFileRef>> | undefined),
       };
       // One pass: each result row is checked against the uploaded unit as it arrives (files a retry skips are
-      // checked from staging), so no file is read twice.
-      const matcher = req.unitUrl
-        ? await ResultMatcher.fromInput(staging.openRead(req.unitUrl), req.expectedRows)
-        : undefined;
-      for (const kind of Object.values(IngestResultKind)) {
+      // checked from staging), so no file is read twice. The checkers share one synchronous multiset, so
+      // files may be checked side by side; each waits for the unit to be read before its first row.
+      const reading = req.unitUrl
+        ? ResultMatcher.fromInput(staging.openRead(req.unitUrl), req.expectedRows)
+        : Promise.resolve(undefined);
+      reading.catch(() => undefined); // awaited below; a failure must not go unhandled if no file gets there
+      await forEachBounded(Object.values(IngestResultKind), 3, async (kind) => {
         const saved = done[kind];
         if (saved && (await staging.exists(saved.url))) {
-          await matcher?.check({ name: kind, body: staging.openRead(saved.url) });
-          continue;
+          await (await reading)?.check({ name: kind, body: staging.openRead(saved.url) });
+          return;
         }
         const key = `${req.stagingPrefix}/results/${req.jobId}/${kind}.csv`;
+        const response = await ingest.openResults(req.jobId, kind);
+        const matcher = await reading.catch((err: unknown) => {
+          response.destroy();
+          throw err;
+        });
         // Heartbeats while streaming carry only the files already finished, which a retry may skip.
-        const body = withHeartbeats(await ingest.openResults(req.jobId, kind), () => ({ ...done }));
+        const body = withHeartbeats(response, () => ({ ...done }));
         const rows = await saveAndCount(body, staging.openWrite(key), matcher?.checker(kind));
         done[kind] = { url: staging.urlFor(key), rows };
-        heartbeat(done);
-      }
+        heartbeat({ ...done });
+      });
+      const matcher = await reading;
       const successful = done.successfulResults as ResultFileRef;
       const failed = done.failedResults as ResultFileRef;
       const unprocessed = done.unprocessedrecords as ResultFileRef;
