@@ -1,8 +1,11 @@
 /** Stream helpers shared by activities: heartbeating while bytes flow, and counting while saving. */
-import { PassThrough, type Readable } from 'node:stream';
+import { PassThrough, Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { heartbeat } from '@temporalio/activity';
 import { CsvRecordCounter } from '../salesforce/csv/record-scanner.js';
+
+/** Heartbeat timeouts are seconds long; a call per chunk of a fast download is thousands a second. */
+const HEARTBEAT_EVERY_MS = 200;
 
 /**
  * Passes a stream through, heartbeating `details()` as bytes flow, so that a long upload or
@@ -10,9 +13,14 @@ import { CsvRecordCounter } from '../salesforce/csv/record-scanner.js';
  */
 export function withHeartbeats(source: Readable, details: (bytesSoFar: number) => unknown): Readable {
   let bytes = 0;
+  let last = -Infinity;
   const out = new PassThrough();
   source.on('data', (chunk: Buffer) => {
     bytes += chunk.length;
+    // The SDK throttles what it sends, but each call still runs its pipeline: call a few times a second.
+    const now = performance.now();
+    if (now - last < HEARTBEAT_EVERY_MS) return;
+    last = now;
     heartbeat(details(bytes));
   });
   source.on('error', (err) => out.destroy(err));
@@ -36,16 +44,19 @@ export async function saveAndCount(
   sink: NodeJS.WritableStream,
   tally: RecordTally = new CsvRecordCounter(),
 ): Promise<number> {
-  await pipeline(
-    body,
-    async function* count(source: AsyncIterable<Buffer | string>) {
-      for await (const chunk of source) {
+  // A Transform sees each chunk as it was written; reading the body as an async iterator instead joins the
+  // chunks buffered meanwhile into one new buffer per read, a copy of the whole download when the sink lags.
+  const counting = new Transform({
+    transform(chunk: Buffer | string, _encoding, done) {
+      try {
         tally.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-        yield chunk;
+        done(null, chunk);
+      } catch (err) {
+        done(err as Error);
       }
     },
-    sink,
-  );
+  });
+  await pipeline(body, counting, sink);
   return tally.end();
 }
 
