@@ -27,6 +27,12 @@ export interface SalesforceClientOptions {
   dispatcher?: Dispatcher;
   /** How long and how many describe results the client keeps. @default 10 minutes, 200 objects */
   describeCache?: DescribeCacheOptions;
+  /**
+   * Send Bulk 2.0 uploads with `Content-Encoding: gzip`, which Salesforce accepts: about a fifth of the bytes
+   * for typical CSV, for some CPU on both ends. Worth it on a real network; on a fast link it costs time.
+   * @default false (env: `SF_GZIP_UPLOADS=true`)
+   */
+  gzipUploads?: boolean;
 }
 
 export interface SalesforceClient {
@@ -56,7 +62,7 @@ export function createSalesforceClient(options: SalesforceClientOptions): Salesf
     apiVersion,
     http,
     bulk1: new Bulk1Client(http, apiVersion),
-    bulk2Ingest: new Bulk2IngestClient(http, apiVersion),
+    bulk2Ingest: new Bulk2IngestClient(http, apiVersion, { gzipUploads: options.gzipUploads === true }),
     bulk2Query: new Bulk2QueryClient(http, apiVersion),
     limits: new LimitsClient(http, apiVersion),
     describe: new DescribeClient(http, apiVersion, options.describeCache),
@@ -69,9 +75,14 @@ export function createSalesforceClient(options: SalesforceClientOptions): Salesf
  * refresh token, JWT bearer, OAuth username-password, SOAP login, client credentials.
  *
  * `SF_LOGIN_URL`, `SF_INSTANCE_URL`, `SF_API_VERSION`, `SF_USERNAME`, `SF_PASSWORD`, `SF_SECURITY_TOKEN`,
- * `SF_CLIENT_ID`, `SF_CLIENT_SECRET`, `SF_REFRESH_TOKEN`, `SF_JWT_KEY_FILE`, `SF_ACCESS_TOKEN`.
+ * `SF_CLIENT_ID`, `SF_CLIENT_SECRET`, `SF_REFRESH_TOKEN`, `SF_JWT_KEY_FILE`, `SF_ACCESS_TOKEN`; `SF_GZIP_UPLOADS`.
  */
 export function salesforceOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): SalesforceClientOptions {
   const apiVersion = env.SF_API_VERSION?.replace(/^v/, '');
-  return { ...(apiVersion ? { apiVersion } : {}), auth: authenticatorFromEnv(env, apiVersion) };
+  const gzipUploads = /^(1|true|yes)$/i.test(env.SF_GZIP_UPLOADS ?? '');
+  return {
+    ...(apiVersion ? { apiVersion } : {}),
+    ...(gzipUploads ? { gzipUploads } : {}),
+    auth: authenticatorFromEnv(env, apiVersion),
+  };
 }

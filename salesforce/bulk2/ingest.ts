@@ -5,6 +5,7 @@
  */
 import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
 import type { SalesforceHttp } from '../core/http.js';
 import type { CreateIngestJobRequest, IngestJobInfo, IngestResultKind } from './types.js';
 import { jobListQuery, listAllJobs, listJobsPage } from './job-list.js';
@@ -12,10 +13,21 @@ import type { JobListPage, ListJobsFilter } from './query-types.js';
 import { SalesforceInputError } from '../core/errors.js';
 import { CSV_RESULT_HEADERS, decodedBody } from './query-pages.js';
 
+/** The stream compressed; an error of the source ends the compressed stream with it. */
+function gzipped(source: Readable): Readable {
+  const gzip = createGzip({ level: UPLOAD_GZIP_LEVEL });
+  source.on('error', (err) => gzip.destroy(err));
+  return source.pipe(gzip);
+}
+
+/** Uploads compressed at zlib's fastest level: CSV shrinks about fivefold at a small cost in CPU. */
+const UPLOAD_GZIP_LEVEL = 1;
+
 export class Bulk2IngestClient {
   constructor(
     private readonly http: SalesforceHttp,
     private readonly apiVersion: string,
+    private readonly options: { gzipUploads?: boolean } = {},
   ) {}
 
   private path(suffix = ''): string {
@@ -41,12 +53,13 @@ export class Bulk2IngestClient {
    * if the session has to be renewed first. Salesforce accepts one upload per job.
    */
   async upload(jobId: string, body: () => Readable): Promise<void> {
+    const gzip = this.options.gzipUploads === true;
     const res = await this.http.send({
       method: 'PUT',
       path: this.path(`/${jobId}/batches`),
       api: 'rest',
-      headers: { 'content-type': 'text/csv; charset=UTF-8' },
-      body,
+      headers: { 'content-type': 'text/csv; charset=UTF-8', ...(gzip ? { 'content-encoding': 'gzip' } : {}) },
+      body: gzip ? () => gzipped(body()) : body,
     });
     await res.body.dump();
   }

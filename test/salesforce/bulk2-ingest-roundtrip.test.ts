@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
 import { after, test } from 'node:test';
+import { Agent } from 'undici';
 import {
+  createSalesforceClient,
+  salesforceOptionsFromEnv,
   DELIMITER_CHAR,
   formatCsvRow,
   type ColumnDelimiter,
@@ -8,7 +12,7 @@ import {
   type SalesforceClient,
 } from '../../salesforce/index.js';
 import { startEmulator } from '../helpers/emulator.js';
-import { clientFor, ingest, MemorySink, parseCsv, waitForQuery } from '../helpers/salesforce-client.js';
+import { clientFor, ingest, MemorySink, parseCsv, passwordAuth, waitForQuery } from '../helpers/salesforce-client.js';
 
 const emulator = await startEmulator({ after });
 const sf: SalesforceClient = clientFor(emulator.url);
@@ -94,4 +98,49 @@ test('ingest jobs can be listed and attached by id', async () => {
   assert.equal(attached.state, 'JobComplete');
   await sf.bulk2Ingest.deleteJob(ids[0] ?? '');
   await assert.rejects(sf.bulk2Ingest.attachJob(ids[0] ?? ''), { statusCode: 404 });
+});
+
+test('gzipUploads sends the upload compressed, and the org gets every value as it was', async () => {
+  emulator.reset();
+  const sent: Array<{ path: string; encoding: unknown; bytes: number }> = [];
+  const counting = new Agent().compose((dispatch) => (options, handler) => {
+    if (options.method === 'PUT') {
+      const headers = (options.headers ?? {}) as Record<string, string>;
+      const entry = { path: options.path, encoding: headers['content-encoding'], bytes: 0 };
+      sent.push(entry);
+      const body = options.body as AsyncIterable<Buffer>;
+      options = {
+        ...options,
+        body: Readable.from(
+          (async function* () {
+            for await (const chunk of body) {
+              entry.bytes += chunk.length;
+              yield chunk;
+            }
+          })(),
+        ),
+      };
+    }
+    return dispatch(options, handler);
+  });
+  const gz = createSalesforceClient({ auth: passwordAuth(emulator.url), dispatcher: counting, gzipUploads: true });
+  const rows = [...trickyRows(','), ...Array.from({ length: 2_000 }, (_, i) => [`G-${i}`, `Last ${i}`, 'T', 'D', 'S'])];
+  const csv = csvOf(rows, ',', 'LF');
+  const job = await ingest(gz, csv);
+  assert.equal(job.state, 'JobComplete', job.errorMessage);
+  assert.equal(job.numberRecordsProcessed, rows.length);
+  assert.equal(sent.length, 1);
+  assert.equal(sent[0]?.encoding, 'gzip');
+  assert.ok((sent[0]?.bytes ?? 0) < Buffer.byteLength(csv) / 3, `${sent[0]?.bytes} bytes sent for ${csv.length}`);
+  const back = await queryBack(`SELECT ${COLUMNS.join(', ')} FROM Contact`, 'COMMA', 'LF');
+  const byKey = new Map(back.slice(1).map((row) => [row[0], row]));
+  for (const row of rows) assert.deepEqual(byKey.get(row[0]), row, `row ${row[0]}`);
+});
+
+test('SF_GZIP_UPLOADS=true turns gzipUploads on; unset or anything else leaves it off', () => {
+  const session = { SF_ACCESS_TOKEN: 'x', SF_INSTANCE_URL: 'https://example.my.salesforce.com' };
+  assert.equal(salesforceOptionsFromEnv({ ...session, SF_GZIP_UPLOADS: 'true' }).gzipUploads, true);
+  assert.equal(salesforceOptionsFromEnv({ ...session, SF_GZIP_UPLOADS: '1' }).gzipUploads, true);
+  assert.equal(salesforceOptionsFromEnv({ ...session, SF_GZIP_UPLOADS: 'no' }).gzipUploads, undefined);
+  assert.equal(salesforceOptionsFromEnv(session).gzipUploads, undefined);
 });
