@@ -1,6 +1,6 @@
 /** Stream helpers shared by activities: heartbeating while bytes flow, and counting while saving. */
-import { PassThrough, Transform, type Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { PassThrough, pipeline, Transform, type Readable } from 'node:stream';
+import { pipeline as pipelineAsync } from 'node:stream/promises';
 import { heartbeat } from '@temporalio/activity';
 import { CsvRecordCounter } from '../salesforce/csv/record-scanner.js';
 
@@ -23,9 +23,8 @@ export function withHeartbeats(source: Readable, details: (bytesSoFar: number) =
     last = now;
     heartbeat(details(bytes));
   });
-  source.on('error', (err) => out.destroy(err));
-  source.pipe(out);
-  return out;
+  // pipeline, not pipe: an error on either side, or a reader that stops early, destroys both.
+  return pipeline(source, out, () => {});
 }
 
 /** Sees a CSV stream's chunks in order and then says how many records it held (header excluded). */
@@ -56,7 +55,7 @@ export async function saveAndCount(
       }
     },
   });
-  await pipeline(body, counting, sink);
+  await pipelineAsync(body, counting, sink);
   return tally.end();
 }
 

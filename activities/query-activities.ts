@@ -221,10 +221,11 @@ export function createQueryActivities({
       const resumed = progress.parts.length + (progress.pages?.length ?? 0);
       if (resumed > 0) log.info('resuming a query download', { parts: resumed });
       if (req.api === '2.0') {
-        const byLocator = req.maxRecords !== undefined || !v2.hasResultPages || progress.nextLocator !== undefined;
-        return byLocator && progress.pages === undefined
-          ? downloadPagesByLocator(req, progress)
-          : downloadPagesInParallel(req, progress.pages ?? []);
+        // By locator when a page size is asked for, before API 58.0, or to go on with an attempt that did.
+        const byLocator =
+          progress.pages === undefined &&
+          (req.maxRecords !== undefined || !v2.hasResultPages || progress.parts.length > 0);
+        return byLocator ? downloadPagesByLocator(req, progress) : downloadPagesInParallel(req, progress.pages ?? []);
       }
       const files = await v1.query.files(req.jobId);
       for (const file of files.slice(progress.parts.length)) {

@@ -3,8 +3,8 @@
  *
  * @see https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/walkthrough_upload_data.htm
  */
-import type { Readable, Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { pipeline, type Readable, type Writable } from 'node:stream';
+import { pipeline as pipelineAsync } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import type { SalesforceHttp } from '../core/http.js';
 import type { CreateIngestJobRequest, IngestJobInfo, IngestResultKind } from './types.js';
@@ -13,15 +13,13 @@ import type { JobListPage, ListJobsFilter } from './query-types.js';
 import { SalesforceInputError } from '../core/errors.js';
 import { CSV_RESULT_HEADERS, decodedBody } from './query-pages.js';
 
-/** The stream compressed; an error of the source ends the compressed stream with it. */
-function gzipped(source: Readable): Readable {
-  const gzip = createGzip({ level: UPLOAD_GZIP_LEVEL });
-  source.on('error', (err) => gzip.destroy(err));
-  return source.pipe(gzip);
-}
-
 /** Uploads compressed at zlib's fastest level: CSV shrinks about fivefold at a small cost in CPU. */
 const UPLOAD_GZIP_LEVEL = 1;
+
+/** The stream compressed; a failure or an early end of either side destroys the other (no open file left). */
+function gzipped(source: Readable): Readable {
+  return pipeline(source, createGzip({ level: UPLOAD_GZIP_LEVEL }), () => {});
+}
 
 export class Bulk2IngestClient {
   constructor(
@@ -96,7 +94,7 @@ export class Bulk2IngestClient {
 
   /** Streams one result set into `sink`. */
   async downloadResults(jobId: string, kind: IngestResultKind, sink: Writable): Promise<void> {
-    await pipeline(await this.openResults(jobId, kind), sink);
+    await pipelineAsync(await this.openResults(jobId, kind), sink);
   }
 
   /**

@@ -8,7 +8,7 @@
  */
 import { once } from 'node:events';
 import { closeSync, createWriteStream, fstatSync, ftruncateSync, openSync, type WriteStream } from 'node:fs';
-import type { Readable, Writable } from 'node:stream';
+import { pipeline, type Readable, type Writable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { SalesforceInputError } from '../core/errors.js';
 
@@ -43,9 +43,9 @@ const GUNZIP_CHUNK_BYTES = 256 * 1024;
 /** A result body as CSV: gunzipped when the response says `Content-Encoding: gzip`, as it came otherwise. */
 export function decodedBody(res: { headers: Record<string, string | string[] | undefined>; body: Readable }): Readable {
   if (!/gzip/i.test(String(res.headers['content-encoding'] ?? ''))) return res.body;
-  const gunzip = createGunzip({ chunkSize: GUNZIP_CHUNK_BYTES });
-  res.body.on('error', (err) => gunzip.destroy(err));
-  return res.body.pipe(gunzip);
+  // pipeline, not pipe: a reader that stops early (a mismatch found) destroys the response too, which frees its
+  // connection instead of leaving it half-read.
+  return pipeline(res.body, createGunzip({ chunkSize: GUNZIP_CHUNK_BYTES }), () => {});
 }
 
 /** Writes a chunk, waiting for `drain` when the sink is full. */

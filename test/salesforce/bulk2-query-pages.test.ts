@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { PassThrough } from 'node:stream';
+import { text } from 'node:stream/consumers';
 import { after, before, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import {
@@ -9,6 +11,7 @@ import {
   SalesforceErrorCode,
   type SalesforceClient,
 } from '../../salesforce/index.js';
+import { decodedBody } from '../../salesforce/bulk2/query-pages.js';
 import { MemorySink, parseCsv } from '../helpers/salesforce-client.js';
 
 /** Pages served by locator ('' = first page): body, next locator header, record count header. */
@@ -74,4 +77,20 @@ test('a missing Sforce-Locator header ends the results instead of looping', asyn
   pages = { '': { body: 'Id\n"1"\n' } };
   const result = await sf.bulk2Query.streamResults({ jobId: 'J', sink: new MemorySink() });
   assert.equal(result.pages, 1);
+});
+
+test('a reader that stops early on a gzip body destroys the response too, so its connection is freed', async () => {
+  const response = new PassThrough();
+  const body = decodedBody({ headers: { 'content-encoding': 'gzip' }, body: response });
+  response.write(gzipSync('"Id"\n"001"\n'));
+  body.destroy(new Error('row 1 matches no input row'));
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(response.destroyed, true);
+});
+
+test('an error of the response reaches the reader of the inflated body', async () => {
+  const response = new PassThrough();
+  const body = decodedBody({ headers: { 'content-encoding': 'gzip' }, body: response });
+  response.destroy(new Error('socket hang up'));
+  await assert.rejects(text(body), /socket hang up/);
 });
