@@ -3,7 +3,13 @@
  * large bodies) behind a Writable whose `'finish'` means the object is in the bucket.
  */
 import { PassThrough, Readable, Writable } from 'node:stream';
-import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { toS3Error, s3Url, type S3Location } from './s3-client.js';
 
@@ -31,6 +37,42 @@ export async function s3ObjectExists(client: S3Client, { bucket, key }: S3Locati
     if (status === 404 || name === 'NotFound' || name === 'NoSuchKey') return false;
     throw toS3Error(err, 'Checking', s3Url(bucket, key));
   }
+}
+
+/**
+ * Puts a small object unless the key exists (`If-None-Match: *`, S3's conditional write): S3 answers 412 to the
+ * loser of a race, and 409 when another conditional write to the key is in flight; both mean "not ours".
+ */
+export async function putS3ObjectIfAbsent(client: S3Client, { bucket, key }: S3Location, text: string): Promise<boolean> {
+  try {
+    await client.send(
+      new PutObjectCommand({ Bucket: bucket, Key: key, Body: text, IfNoneMatch: '*', ContentType: 'application/json' }),
+    );
+    return true;
+  } catch (err) {
+    const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    if (status === 412 || status === 409) return false;
+    throw toS3Error(err, 'Writing', s3Url(bucket, key));
+  }
+}
+
+/** The keys under `prefix` (every page of `ListObjectsV2`). */
+export async function listS3Keys(client: S3Client, { bucket, key: prefix }: S3Location): Promise<string[]> {
+  const keys: string[] = [];
+  let token: string | undefined;
+  do {
+    let page;
+    try {
+      page = await client.send(
+        new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ...(token ? { ContinuationToken: token } : {}) }),
+      );
+    } catch (err) {
+      throw toS3Error(err, 'Listing', s3Url(bucket, prefix));
+    }
+    for (const object of page.Contents ?? []) if (object.Key) keys.push(object.Key);
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+  return keys;
 }
 
 /** How uploads are cut into parts. */

@@ -5,7 +5,14 @@
 import { Readable, type Writable } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { parseS3Url, s3ClientFromEnv, s3Url } from './s3-client.js';
-import { createS3WriteStream, getS3Object, s3ObjectExists, type S3UploadOptions } from './s3-objects.js';
+import {
+  createS3WriteStream,
+  getS3Object,
+  listS3Keys,
+  putS3ObjectIfAbsent,
+  s3ObjectExists,
+  type S3UploadOptions,
+} from './s3-objects.js';
 import type { StagingStore } from './staging-store.js';
 
 export interface S3StagingStoreOptions extends S3UploadOptions {
@@ -57,6 +64,17 @@ export class S3StagingStore implements StagingStore {
 
   exists(url: string): Promise<boolean> {
     return s3ObjectExists(this.client, parseS3Url(url));
+  }
+
+  createIfAbsent(key: string, text: string): Promise<boolean> {
+    return putS3ObjectIfAbsent(this.client, { bucket: this.bucket, key: this.keyOf(key) }, text);
+  }
+
+  async list(prefix: string): Promise<string[]> {
+    const wanted = this.keyOf(prefix) + (prefix.endsWith('/') ? '/' : '');
+    const keys = await listS3Keys(this.client, { bucket: this.bucket, key: wanted });
+    const root = this.prefix ? `${this.prefix}/` : '';
+    return keys.filter((k) => k.startsWith(root)).map((k) => k.slice(root.length));
   }
 
   private keyOf(key: string): string {
