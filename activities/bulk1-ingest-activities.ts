@@ -3,7 +3,8 @@
  * matched to input rows by position and written in the same three files as Bulk 2.0's.
  */
 import { createHash } from 'node:crypto';
-import { activityInfo, heartbeat, log } from '@temporalio/activity';
+import { activityInfo, log } from '@temporalio/activity';
+import { heartbeat } from './keep-alive.js';
 import {
   Bulk1ContentType,
   readCsvRows,
@@ -11,6 +12,8 @@ import {
   type Bulk1JobInfo,
   type SalesforceClient,
 } from '../salesforce/index.js';
+import { StagingKeys } from '../common/staging-keys.js';
+import { recordJob } from '../storage/run-ledger.js';
 import type { StagingStore } from '../storage/staging-store.js';
 import { apiUsageOf } from './api-usage.js';
 import { openCsvSink } from './csv-sink.js';
@@ -52,11 +55,24 @@ export function createIngestV1Activities({
     return toStatus(await v1.getJob(jobId), await v1.listBatches(jobId));
   }
 
+  /** The batch whose original request (`/request`) has the unit's SHA-256: the unit, added before. */
+  async function batchOf(jobId: string, unit: StagedUnit): Promise<string | undefined> {
+    for (const batch of await v1.listBatches(jobId)) {
+      const hash = createHash('sha256');
+      for await (const chunk of await v1.openBatchRequest(jobId, batch.id)) hash.update(chunk as Buffer);
+      if (hash.digest('hex') === unit.sha256) return batch.id;
+    }
+    return undefined;
+  }
+
   return {
     /** Creates the v1 job, or adopts the one an earlier attempt created (its id is heartbeated at once). */
     async createV1IngestJob(params: CreateIngestJobParams): Promise<V1JobStatus> {
       const earlier = (activityInfo().heartbeatDetails as { jobId?: string } | undefined)?.jobId;
-      if (earlier) return status(earlier);
+      if (earlier) {
+        await recordJob(staging, params, earlier, '1.0');
+        return status(earlier);
+      }
       const job = await v1.createJob({
         object: params.object,
         operation: params.operation,
@@ -65,6 +81,7 @@ export function createIngestV1Activities({
         ...(params.concurrencyMode ? { concurrencyMode: params.concurrencyMode } : {}),
       });
       heartbeat({ jobId: job.id });
+      await recordJob(staging, params, job.id, '1.0');
       return toStatus(job, []);
     },
 
@@ -74,17 +91,20 @@ export function createIngestV1Activities({
      */
     async addV1Batch({ jobId, unit }: { jobId: string; unit: StagedUnit }): Promise<{ batchId: string }> {
       if (activityInfo().attempt > 1) {
-        for (const batch of await v1.listBatches(jobId)) {
-          const hash = createHash('sha256');
-          for await (const chunk of await v1.openBatchRequest(jobId, batch.id)) hash.update(chunk as Buffer);
-          if (hash.digest('hex') === unit.sha256) {
-            log.info('adopting the batch an earlier attempt created', { jobId, batchId: batch.id });
-            return { batchId: batch.id };
-          }
+        const earlier = await batchOf(jobId, unit);
+        if (earlier) {
+          log.info('adopting the batch an earlier attempt created', { jobId, batchId: earlier });
+          return { batchId: earlier };
         }
       }
       const batch = await v1.addBatch(jobId, () => staging.openRead(unit.url));
       return { batchId: batch.id };
+    },
+
+    /** The batch holding `unit`, if any: after an abort cancelled its add, it may or may not have arrived. */
+    async findV1Batch({ jobId, unit }: { jobId: string; unit: StagedUnit }): Promise<{ batchId?: string }> {
+      const batchId = await batchOf(jobId, unit);
+      return batchId ? { batchId } : {};
     },
 
     async closeV1Job({ jobId }: { jobId: string }): Promise<V1JobStatus> {
@@ -117,11 +137,11 @@ export function createIngestV1Activities({
       const batch = await v1.getBatch(req.jobId, req.batchId);
       const rows = readCsvRows(staging.openRead(req.unit.url));
       const header = (await rows.next()).value as string[];
-      const prefix = `${req.stagingPrefix}/results/${req.jobId}/${req.batchId}`;
+      const key = (kind: string) => StagingKeys.batchResults(req.stagingPrefix, req.jobId, req.batchId, kind);
       const out = {
-        successful: openCsv(staging, `${prefix}/successfulResults.csv`, ['sf__Id', 'sf__Created', ...header]),
-        failed: openCsv(staging, `${prefix}/failedResults.csv`, ['sf__Id', 'sf__Error', ...header]),
-        unprocessed: openCsv(staging, `${prefix}/unprocessedrecords.csv`, header),
+        successful: openCsv(staging, key('successfulResults'), ['sf__Id', 'sf__Created', ...header]),
+        failed: openCsv(staging, key('failedResults'), ['sf__Id', 'sf__Error', ...header]),
+        unprocessed: openCsv(staging, key('unprocessedrecords'), header),
       };
       for await (const o of v1.batchOutcomes(req.jobId, batch, rows)) {
         if (o.status === 'success')

@@ -3,7 +3,8 @@
  * streams, and returns references and counts.
  */
 import { fileURLToPath } from 'node:url';
-import { activityInfo, heartbeat, log } from '@temporalio/activity';
+import { activityInfo, log } from '@temporalio/activity';
+import { heartbeat } from './keep-alive.js';
 import {
   BULK1_BATCH_LIMITS,
   BULK2_UPLOAD_LIMITS,
@@ -21,9 +22,12 @@ import {
 import { inlineRecordsAsCsv, openSource } from '../storage/input-sources.js';
 import { scrubUrls } from '../storage/s3-client.js';
 import { checkIngestColumns, type IngestTarget } from './preflight.js';
-import { saveAndCount, withHeartbeats } from './heartbeat-streams.js';
+import { saveAndCount, stopOnCancel, withHeartbeats } from './heartbeat-streams.js';
+import { LoadedRows } from '../salesforce/csv/result-matching.js';
 import { apiUsageOf } from './api-usage.js';
+import { StagingKeys } from '../common/staging-keys.js';
 import { forEachBounded } from './bounded-parallel.js';
+import { recordJob } from '../storage/run-ledger.js';
 import type { StagingStore } from '../storage/staging-store.js';
 import type {
   CreateIngestJobParams,
@@ -80,25 +84,47 @@ export function createIngestActivities({
   const ingest = salesforce.bulk2Ingest;
   const describe = salesforce.describe;
 
+  /** The rows in earlier runs' successful results, by the input's columns. */
+  async function loadedRowsOf(urls: string[], columns: string[]): Promise<LoadedRows> {
+    try {
+      return await LoadedRows.fromSuccessfulResults(
+        urls.map((url) => ({ name: url, body: staging.openRead(url) })),
+        columns,
+      );
+    } catch (err) {
+      if (!(err instanceof SalesforceResultMismatchError)) throw err;
+      throw new SalesforceInputError(
+        `${err.message}: this input's columns differ from the earlier run's, so its loaded rows cannot be told ` +
+          'apart. Load it under a new workflow id, or pass ignoreEarlierRuns to load every row again.',
+        { problem: InputProblem.RerunColumnsChanged },
+      );
+    }
+  }
+
   return {
     /**
      * Reads the input once, checks its shape and (with a target) its header against the object's schema, and
      * writes upload units to the staging store. Nothing reaches Salesforce but describe calls: what it would
      * refuse is refused here, with the file, row and columns in the error.
      */
-    async stageIngestInput({ source: input, stagingPrefix, api, target }: StageIngestRequest): Promise<StagedInput> {
+    async stageIngestInput(request: StageIngestRequest): Promise<StagedInput> {
+      const { source: input, stagingPrefix, api, target } = request;
       const file = 'url' in input ? inputName(input.url) : undefined;
       try {
-        const source = 'url' in input ? await openSource(input.url) : inlineRecordsAsCsv(input.records);
-        const unitKey = (i: number) => `${stagingPrefix}/input/unit-${String(i + 1).padStart(4, '0')}.csv`;
+        const source = 'url' in input ? stopOnCancel(await openSource(input.url)) : inlineRecordsAsCsv(input.records);
+        const unitKey = (i: number) => StagingKeys.unit(stagingPrefix, i);
         const check = target && preflight ? target : undefined;
+        let loaded: LoadedRows | undefined;
         const split = await splitCsv(source, {
           limits: api === '1.0' ? v1BatchLimits : uploadLimits,
           openUnit: (i) => staging.openWrite(unitKey(i)),
           onProgress: (rows) => heartbeat({ rows }),
-          ...(check
-            ? { onHeader: (columns) => checkIngestColumns(check, columns, (name) => describe.describeSObject(name)) }
-            : {}),
+          onHeader: async (columns) => {
+            if (check) await checkIngestColumns(check, columns, (name) => describe.describeSObject(name));
+            // A rerun: rows earlier runs of this business id loaded are not staged again.
+            if (request.loadedBefore?.length) loaded = await loadedRowsOf(request.loadedBefore, columns);
+          },
+          ...(request.loadedBefore?.length ? { skipRow: (row) => loaded?.take(row) ?? false } : {}),
         });
         if (split.totalRows === 0) {
           throw new SalesforceInputError(
@@ -106,11 +132,19 @@ export function createIngestActivities({
             { problem: InputProblem.NothingToLoad },
           );
         }
-        log.info('staged ingest input', { rows: split.totalRows, units: split.units.length });
+        log.info('staged ingest input', { rows: split.totalRows, units: split.units.length, loadedBefore: split.skippedRows });
         return {
           columns: split.columns,
           totalRows: split.totalRows,
           units: split.units.map((u) => ({ ...u, url: staging.urlFor(unitKey(u.index)) })),
+          ...(loaded && request.loadedBefore
+            ? {
+                loadedBefore: {
+                  rows: split.skippedRows,
+                  files: request.loadedBefore.map((url, i) => ({ url, rows: loaded?.fileRows[i] ?? 0 })),
+                },
+              }
+            : {}),
         };
       } catch (err) {
         if (file && isSalesforceError(err) && err.code === SalesforceErrorCode.InvalidInput) err.at({ file });
@@ -127,7 +161,9 @@ export function createIngestActivities({
       const earlier = (activityInfo().heartbeatDetails as { jobId?: string } | undefined)?.jobId;
       if (earlier) {
         log.info('adopting the Salesforce job an earlier attempt created', { jobId: earlier });
-        return toStatus(await ingest.getJob(earlier));
+        const job = await ingest.getJob(earlier);
+        await recordJob(staging, params, job.id, '2.0');
+        return toStatus(job);
       }
       const job = await ingest.createJob({
         object: params.object,
@@ -136,6 +172,7 @@ export function createIngestActivities({
       });
       heartbeat({ jobId: job.id });
       log.info('created Salesforce ingest job', { jobId: job.id });
+      await recordJob(staging, params, job.id, '2.0');
       return toStatus(job);
     },
 
@@ -211,7 +248,7 @@ export function createIngestActivities({
           await (await reading)?.check({ name: kind, body: staging.openRead(saved.url) });
           return;
         }
-        const key = `${req.stagingPrefix}/results/${req.jobId}/${kind}.csv`;
+        const key = StagingKeys.jobResults(req.stagingPrefix, req.jobId, kind);
         const response = await ingest.openResults(req.jobId, kind);
         const matcher = await reading.catch((err: unknown) => {
           response.destroy();

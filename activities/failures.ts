@@ -7,7 +7,7 @@
  * Temporal wraps the failure in `ActivityFailure`, `ChildWorkflowFailure` and `WorkflowFailedError` on its way
  * to the caller, and a message alone would not say which row or column.
  */
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import {
   isRetryable,
   isSalesforceError,
@@ -32,7 +32,8 @@ export interface FailureDetails extends InputLocation {
 }
 
 export function toApplicationFailure(err: unknown): unknown {
-  if (err instanceof ApplicationFailure) return err;
+  // A cancellation leaves as one, so Temporal records the activity cancelled, not failed.
+  if (err instanceof ApplicationFailure || err instanceof CancelledFailure) return err;
   if (isSalesforceError(err)) {
     return ApplicationFailure.create({
       message: err.message,

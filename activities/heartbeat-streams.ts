@@ -1,7 +1,8 @@
 /** Stream helpers shared by activities: heartbeating while bytes flow, and counting while saving. */
 import { PassThrough, pipeline, Transform, type Readable } from 'node:stream';
 import { pipeline as pipelineAsync } from 'node:stream/promises';
-import { heartbeat } from '@temporalio/activity';
+import { Context } from '@temporalio/activity';
+import { heartbeat } from './keep-alive.js';
 import { CsvRecordCounter } from '../salesforce/csv/record-scanner.js';
 
 /** Heartbeat timeouts are seconds long; a call per chunk of a fast download is thousands a second. */
@@ -24,7 +25,22 @@ export function withHeartbeats(source: Readable, details: (bytesSoFar: number) =
     heartbeat(details(bytes));
   });
   // pipeline, not pipe: an error on either side, or a reader that stops early, destroys both.
-  return pipeline(source, out, () => {});
+  return stopOnCancel(pipeline(source, out, () => {}));
+}
+
+/**
+ * Destroys `stream` when the running activity is cancelled (an abort in the workflow), as soon as a heartbeat
+ * brings the news, so a cancelled step stops reading instead of finishing work nobody waits for.
+ */
+export function stopOnCancel<S extends Readable>(stream: S): S {
+  const signal = Context.current().cancellationSignal;
+  const stop = () => stream.destroy(signal.reason instanceof Error ? signal.reason : new Error('activity cancelled'));
+  if (signal.aborted) queueMicrotask(stop);
+  else {
+    signal.addEventListener('abort', stop, { once: true });
+    stream.once('close', () => signal.removeEventListener('abort', stop));
+  }
+  return stream;
 }
 
 /** Sees a CSV stream's chunks in order and then says how many records it held (header excluded). */

@@ -12,6 +12,9 @@ import { createLimitsActivities } from './limits-activities.js';
 import { withMetrics, type MetricsOptions } from './metrics.js';
 import { createQueryActivities } from './query-activities.js';
 import { createRetryActivities } from './retry-activities.js';
+import { createLedgerActivities } from './ledger-activities.js';
+import { createRerunActivities } from './rerun-activities.js';
+import { withKeepAlive } from './keep-alive.js';
 
 export type BulkActivityDeps = IngestActivityDeps & {
   /**
@@ -31,9 +34,15 @@ export function createBulkActivities(deps: BulkActivityDeps) {
     ...createQueryActivities(deps),
     ...createRetryActivities(deps),
     ...createLimitsActivities(deps),
+    ...createLedgerActivities(deps),
+    ...createRerunActivities(deps),
   };
-  if (deps.metrics === false) return withFailureMapping(activities);
-  return withFailureMapping(withMetrics(activities, { salesforce: deps.salesforce, runtimeMeter: deps.runtimeMeter }));
+  // Every activity heartbeats while it runs (keep-alive.ts), so a dead worker's step is retried in seconds.
+  const measured =
+    deps.metrics === false
+      ? activities
+      : withMetrics(activities, { salesforce: deps.salesforce, runtimeMeter: deps.runtimeMeter });
+  return withFailureMapping(withKeepAlive(measured));
 }
 
 export type BulkActivities = ReturnType<typeof createBulkActivities>;

@@ -11,7 +11,8 @@ import { createWriteStream, mkdirSync } from 'node:fs';
 import { once } from 'node:events';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { activityInfo, heartbeat, log } from '@temporalio/activity';
+import { activityInfo, log } from '@temporalio/activity';
+import { heartbeat } from './keep-alive.js';
 import {
   Bulk1ContentType,
   SalesforceInputError,
@@ -19,6 +20,7 @@ import {
   type Bulk1BatchInfo,
   type SalesforceClient,
 } from '../salesforce/index.js';
+import { StagingKeys } from '../common/staging-keys.js';
 import type { StagingStore } from '../storage/staging-store.js';
 import { countRecords, saveAndCount } from './heartbeat-streams.js';
 import { forEachBounded } from './bounded-parallel.js';
@@ -118,7 +120,7 @@ export function createQueryActivities({
   }
 
   const partKey = (req: DownloadQueryRequest, i: number) =>
-    `${req.stagingPrefix}/query/${req.jobId}/part-${String(i + 1).padStart(5, '0')}.csv`;
+    StagingKeys.queryPart(req.stagingPrefix, req.jobId, i);
 
   /** Saves one page as a part, checking its row count against `Sforce-NumberOfRecords`. */
   async function savePage(req: DownloadQueryRequest, index: number, locator: string | undefined, maxRecords?: number) {
@@ -249,7 +251,7 @@ export function createQueryActivities({
       stagingPrefix: string;
       destinationUrl?: string;
     }): Promise<ResultFileRef> {
-      const key = `${req.stagingPrefix}/query/result.csv`;
+      const key = StagingKeys.queryResult(req.stagingPrefix);
       const sink = req.destinationUrl ? openFileUrl(req.destinationUrl) : staging.openWrite(key);
       let wroteHeader = false;
       for (const part of req.parts) {

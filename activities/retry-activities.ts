@@ -7,8 +7,9 @@
  *
  * @see https://help.salesforce.com/s/articleView?id=000383573&type=1 (UNABLE_TO_LOCK_ROW)
  */
-import { heartbeat } from '@temporalio/activity';
+import { heartbeat } from './keep-alive.js';
 import { readCsvRows } from '../salesforce/index.js';
+import { StagingKeys } from '../common/staging-keys.js';
 import type { StagingStore } from '../storage/staging-store.js';
 import { openCsvSink } from './csv-sink.js';
 import type { SplitTransientFailuresRequest, TransientSplit } from './types.js';
@@ -27,14 +28,13 @@ export function createRetryActivities({ staging }: { staging: StagingStore }) {
   return {
     /** Splits a failed-results file into rows to retry (a new unit) and rows failed for good. */
     async splitTransientFailures(request: SplitTransientFailuresRequest): Promise<TransientSplit> {
-      const prefix = `${request.stagingPrefix}/retry/unit-${String(request.unitIndex + 1).padStart(4, '0')}`;
       const rows = readCsvRows(staging.openRead(request.failedUrl));
       const header = (await rows.next()).value as string[] | undefined;
       if (!header || header[0] !== 'sf__Id' || header[1] !== 'sf__Error') {
         throw new Error(`${request.failedUrl} is not a failed-results file (its header starts ${String(header?.[0])})`);
       }
-      const retry = openCsvSink(staging, `${prefix}.csv`, header.slice(RESULT_COLUMNS));
-      const failed = openCsvSink(staging, `${prefix}-failedResults.csv`, header);
+      const retry = openCsvSink(staging, StagingKeys.retryUnit(request.stagingPrefix, request.unitIndex), header.slice(RESULT_COLUMNS));
+      const failed = openCsvSink(staging, StagingKeys.retryFailed(request.stagingPrefix, request.unitIndex), header);
       let seen = 0;
       for await (const row of rows) {
         if (isTransientError(row[1] ?? '', request.codes)) await retry.write(row.slice(RESULT_COLUMNS));

@@ -17,8 +17,11 @@ export interface StagedUnit {
 
 export interface StagedInput {
   columns: string[];
+  /** Data rows of the input, those earlier runs loaded included. */
   totalRows: number;
   units: StagedUnit[];
+  /** A rerun: input rows found in earlier runs' successful results, which no unit holds. */
+  loadedBefore?: { rows: number; files: ResultFileRef[] };
 }
 
 export interface StageIngestInputRequest {
@@ -28,9 +31,13 @@ export interface StageIngestInputRequest {
   stagingPrefix: string;
   /** Which API the units are for: 2.0 jobs (≤100 MB) or v1 batches (≤10,000 rows, ≤10 MB). @default '2.0' */
   api?: '2.0' | '1.0';
+  /** Successful-results files of earlier runs of this business id: input rows found there are not staged. */
+  loadedBefore?: string[];
 }
 
 export interface CreateIngestJobParams {
+  /** The run's staging prefix: a record of the job goes there, for later runs of the business id. */
+  stagingPrefix?: string;
   object: string;
   operation: IngestOperation;
   externalIdFieldName?: string;
@@ -98,4 +105,47 @@ export interface DownloadIngestResultsRequest {
   unitUrl?: string;
   /** Rows uploaded to the job; the three result sets must add up to it. */
   expectedRows: number;
+}
+
+/** What `claimRun` needs: the run's identity and where it stages. */
+export interface ClaimRunRequest {
+  kind: 'ingest' | 'query';
+  /** The run's first execution run id. */
+  runId: string;
+  stagingPrefix: string;
+  /** Load again what earlier runs of this business id loaded, and ignore their completed result. */
+  ignoreEarlierRuns?: boolean;
+}
+
+/** An earlier run of the same business id, from the run ledger. */
+export interface EarlierRun {
+  attempt: number;
+  runId: string;
+  stagingPrefix: string;
+  /** How it ended, when it recorded that (terminated runs record nothing). */
+  state?: string;
+  endedAt?: string;
+}
+
+/** What `claimRun` found. */
+export interface ClaimRunResult {
+  /** This run's attempt number; absent when an earlier run completed the load. */
+  attempt?: number;
+  /** An earlier run that completed: this run returns its result and loads nothing. */
+  completed?: { runId: string; attempt: number; endedAt: string; result: unknown };
+  /** Earlier runs whose loaded rows this run must not load again. */
+  earlier: EarlierRun[];
+}
+
+export interface RecordRunOutcomeRequest {
+  attempt: number;
+  outcome: { state: 'Completed' | 'Failed' | 'Aborted' | 'Cancelled'; result?: unknown };
+}
+
+/** The successful results of every job earlier runs created, as staged files. */
+export interface EarlierSuccesses {
+  /** Successful-results files (`sf__Id`, `sf__Created`, the input's columns). */
+  files: string[];
+  /** Salesforce jobs looked at. */
+  jobs: number;
 }

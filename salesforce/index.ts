@@ -70,7 +70,7 @@ export {
   type JwtBearerOptions,
 } from './auth/jwt-bearer.js';
 export { SoapLoginAuthenticator, type SoapLoginOptions } from './auth/soap-login.js';
-export { authenticatorFromEnv } from './auth/from-env.js';
+export { authenticatorFromEnv, describeLoginFromEnv, type LoginDescription } from './auth/from-env.js';
 export { Bulk2QueryClient, type StreamResultsOptions } from './bulk2/query.js';
 export { normalizeLocator, openResultFile, type FileSinkOptions } from './bulk2/query-pages.js';
 export {

@@ -104,3 +104,33 @@ function userLogin(env: NodeJS.ProcessEnv, loginUrl: string, apiVersion: string 
     ...(apiVersion ? { apiVersion } : {}),
   });
 }
+
+/** Which login the environment describes, for a worker to say at start; never a secret. */
+export interface LoginDescription {
+  /** e.g. `OAuth username-password`, `SOAP login`, `given access token`. */
+  flow: string;
+  /** Where the login goes (the instance, for a given token). */
+  url: string;
+  /** The Salesforce user, when the environment names one. */
+  username?: string;
+  /** `SF_LOGIN_URL` was not set: the login goes to production Salesforce. */
+  defaultedToProduction: boolean;
+}
+
+/** Describes the login {@link authenticatorFromEnv} picks, in the same order, without secrets. */
+export function describeLoginFromEnv(env: NodeJS.ProcessEnv = process.env): LoginDescription {
+  const loginUrl = env.SF_LOGIN_URL || DEFAULT_LOGIN_URL;
+  const defaultedToProduction = !env.SF_LOGIN_URL;
+  const user = env.SF_USERNAME ? { username: env.SF_USERNAME } : {};
+  if (env.SF_ACCESS_TOKEN) {
+    return { flow: 'given access token', url: env.SF_INSTANCE_URL ?? '', defaultedToProduction: false };
+  }
+  if (env.SF_REFRESH_TOKEN) return { flow: 'OAuth refresh token', url: loginUrl, defaultedToProduction };
+  if (env.SF_JWT_KEY_FILE) return { flow: 'OAuth JWT bearer', url: loginUrl, ...user, defaultedToProduction };
+  if (env.SF_USERNAME) {
+    const oauth = env.SF_CLIENT_ID || env.SF_CLIENT_SECRET;
+    return { flow: oauth ? 'OAuth username-password' : 'SOAP login', url: loginUrl, ...user, defaultedToProduction };
+  }
+  const myDomain = env.SF_LOGIN_URL || env.SF_INSTANCE_URL || '';
+  return { flow: 'OAuth client credentials', url: myDomain, defaultedToProduction: false };
+}

@@ -55,6 +55,10 @@ export const InputProblem = {
   MissingColumn: 'SF_MISSING_COLUMN',
   /** The upsert key (or a relationship column's target) is not an external id or id lookup field. */
   InvalidExternalId: 'SF_INVALID_EXTERNAL_ID',
+  /** A rerun's input has columns the earlier run's loaded rows lack, so they cannot be matched. */
+  RerunColumnsChanged: 'SF_RERUN_COLUMNS_CHANGED',
+  /** A rerun cannot learn what an earlier run's job loaded: no saved results, and Salesforce no longer has it. */
+  EarlierJobGone: 'SF_EARLIER_JOB_GONE',
 } as const;
 export type InputProblem = (typeof InputProblem)[keyof typeof InputProblem];
 

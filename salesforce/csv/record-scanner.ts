@@ -217,6 +217,29 @@ export class CsvRecordScanner {
   }
 }
 
+/**
+ * The fingerprint {@link CsvRecordScanner.fingerprint} gives a record, from its values as strings (as
+ * papaparse yields them): each value's UTF-8 bytes are hashed as the scanner hashes their unquoted bytes.
+ */
+export function fingerprintValues(values: readonly string[]): [number, number] {
+  let r1 = 0x9e3779b9;
+  let r2 = 0x85ebca6b;
+  for (const value of values) {
+    const bytes = Buffer.from(value, 'utf8');
+    let h1 = 0x811c9dc5;
+    let h2 = 0x2166136;
+    for (const c of bytes) {
+      h1 = Math.imul(h1 ^ c, P1);
+      h2 = Math.imul(h2 ^ c, P2);
+    }
+    r1 = Math.imul(r1 ^ Math.imul(h1 ^ (bytes.length + 0x100), P1), P1);
+    r1 ^= r1 >>> 15;
+    r2 = Math.imul(r2 ^ Math.imul(h2 ^ (bytes.length + 0x100), P2), P2);
+    r2 ^= r2 >>> 13;
+  }
+  return [Math.imul(r1 ^ (r2 >>> 16), 0x2c1b3c6d), Math.imul(r2 ^ (r1 >>> 13), 0x297a2d39)];
+}
+
 /** The lanes of an empty value, for a result row with fewer values than its header. */
 const EMPTY1 = Math.imul(0x811c9dc5 ^ 0x100, P1);
 const EMPTY2 = Math.imul(0x2166136 ^ 0x100, P2);

@@ -16,7 +16,7 @@
  */
 import type { Readable } from 'node:stream';
 import { SalesforceResultMismatchError } from '../core/errors.js';
-import { CsvRecordScanner } from './record-scanner.js';
+import { CsvRecordScanner, fingerprintValues } from './record-scanner.js';
 
 /**
  * Counts per 64-bit fingerprint, linear probing in one Int32Array of 4-int slots (h1, h2, count + 1, unused), so
@@ -187,6 +187,61 @@ export class ResultMatcher {
       throw new SalesforceResultMismatchError(`${name} lacks the input columns ${missing.join(', ')}`);
     }
     return positions;
+  }
+}
+
+/**
+ * The rows earlier runs of a business id loaded, as a multiset of fingerprints over the input's columns: a rerun
+ * stages only the input rows it cannot {@link take}. Built from successful-results files (Salesforce's, or the
+ * ones Bulk v1 results are written as), which echo each row's values after their `sf__` columns, so rows match
+ * by the same fingerprints as the result check; identical rows are interchangeable, so each loaded row
+ * excuses one input row.
+ */
+export class LoadedRows {
+  private constructor(
+    private readonly rows: FingerprintMultiset,
+    /** Rows per file read, in the order given. */
+    readonly fileRows: number[],
+  ) {}
+
+  /**
+   * Reads each file's rows by the positions of `columns` in its header. A file that lacks one of the columns
+   * was a load of other columns: {@link SalesforceResultMismatchError} names them.
+   */
+  static async fromSuccessfulResults(files: ResultFileToCheck[], columns: readonly string[]): Promise<LoadedRows> {
+    const rows = new FingerprintMultiset();
+    const fileRows: number[] = [];
+    for (const file of files) {
+      const scanner = new CsvRecordScanner();
+      let positions: Int32Array | undefined;
+      let count = 0;
+      const onRecord = () => {
+        if (positions === undefined) {
+          const header = scanner.texts();
+          positions = Int32Array.from(columns, (column) => header.indexOf(column));
+          const missing = columns.filter((_, i) => positions?.[i] === -1);
+          if (missing.length > 0) {
+            throw new SalesforceResultMismatchError(
+              `${file.name} (rows an earlier run loaded) lacks the input columns ${missing.join(', ')}`,
+            );
+          }
+          return;
+        }
+        scanner.fingerprint(positions);
+        rows.add(scanner.h1, scanner.h2);
+        count += 1;
+      };
+      await feed(file.body, (chunk) => scanner.push(chunk, onRecord));
+      scanner.end(onRecord);
+      fileRows.push(count);
+    }
+    return new LoadedRows(rows, fileRows);
+  }
+
+  /** Takes one loaded row equal to `values` (the input's columns, in order); false when none is left. */
+  take(values: readonly string[]): boolean {
+    const [h1, h2] = fingerprintValues(values);
+    return this.rows.take(h1, h2);
   }
 }
 

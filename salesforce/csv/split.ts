@@ -37,7 +37,10 @@ export interface UploadUnit {
 
 export interface SplitResult {
   columns: string[];
+  /** Data rows of the input, skipped ones included. */
   totalRows: number;
+  /** Rows {@link SplitOptions.skipRow} kept out of the units. */
+  skippedRows: number;
   units: UploadUnit[];
 }
 
@@ -53,6 +56,8 @@ export interface SplitOptions {
   onHeader?: (columns: string[]) => Promise<void> | void;
   /** Called every `progressEvery` rows, e.g. to heartbeat. */
   onProgress?: (rowsSoFar: number) => void;
+  /** Rows for which this returns true are checked like the others but written to no unit (a rerun's loaded rows). */
+  skipRow?: (row: readonly string[]) => boolean;
   progressEvery?: number;
 }
 
@@ -79,6 +84,7 @@ export async function splitCsv(input: Readable, options: SplitOptions): Promise<
   const units: UploadUnit[] = [];
   let current: OpenUnit | undefined;
   let totalRows = 0;
+  let skippedRows = 0;
   let block = '';
 
   const flush = async (unit: OpenUnit) => {
@@ -99,6 +105,12 @@ export async function splitCsv(input: Readable, options: SplitOptions): Promise<
     for (; at < batch.length; at++) {
       const row = batch[at] as string[];
       if (row.length !== columns.length) throw raggedRow(totalRows + 1, row.length, columns);
+      if (options.skipRow?.(row)) {
+        totalRows += 1;
+        skippedRows += 1;
+        if (onProgress && totalRows % progressEvery === 0) onProgress(totalRows);
+        continue;
+      }
       const line = formatCsvRow(row);
       const bytes = Buffer.byteLength(line);
       if (headerBytes + bytes > limits.maxBytes) {
@@ -128,7 +140,7 @@ export async function splitCsv(input: Readable, options: SplitOptions): Promise<
     at = 0;
   }
   if (current) await finish(current);
-  return { columns, totalRows, units };
+  return { columns, totalRows, skippedRows, units };
 }
 
 function raggedRow(row: number, cells: number, columns: readonly string[]): SalesforceInputError {
