@@ -5,6 +5,7 @@
  */
 import {
   condition,
+  log,
   ParentClosePolicy,
   patched,
   setHandler,
@@ -14,7 +15,8 @@ import {
   type ChildWorkflowHandle,
   type Workflow,
 } from '@temporalio/workflow';
-import type { ResultFileRef, StagedUnit } from '../activities/index.js';
+import type { ClaimRunResult, ResultFileRef, StagedInput, StagedUnit } from '../activities/index.js';
+import { stagingPrefixOf } from '../common/staging-keys.js';
 import { activityProxies } from './activity-proxies.js';
 import {
   abortSignal,
@@ -29,8 +31,11 @@ import {
 import { jobProgressSignal, type IngestJobOutcome } from './ingest-job-contract.js';
 import { bulkIngestJobWorkflow } from './bulk2-ingest-job-workflow.js';
 import { bulkIngestV1Workflow } from './bulk1-ingest-job-workflow.js';
-import { estimateNeeds, insufficientLimits, Patch, resolveLimitsPolicy, resolveRetryPolicy } from './follow-ups.js';
+import { estimateNeeds, insufficientLimits, resolveLimitsPolicy, resolveRetryPolicy } from './follow-ups.js';
+import { Patch } from './patches.js';
+import { RunControl, StepAborted } from './run-control.js';
 import { PhaseClock } from './phase-timings.js';
+import type { BulkApi } from '../common/wire-values.js';
 import { resolvePollPolicy } from './poll-loop.js';
 
 /** Salesforce jobs of one workflow that run at once, unless the input says otherwise. */
@@ -55,13 +60,22 @@ export async function bulkIngestWorkflow(input: BulkIngestInput): Promise<BulkIn
   setHandler(abortSignal, ({ reason }) => run.requestAbort(reason));
   setHandler(progressQuery, () => run.progress());
   setHandler(jobProgressSignal, ({ unitIndex, job }) => run.onJobProgress(unitIndex, job));
-  return run.execute();
+  // The children abort their own jobs: cancelling this workflow only has to reach them (as an abort).
+  return run.control.run(
+    () => run.execute(),
+    () => Promise.resolve(),
+  );
 }
 
 class IngestRun {
+  readonly control = new RunControl();
+  /** Whether this run claims its business id in the run ledger (runs recorded before do not). */
+  private readonly usesLedger = patched(Patch.BusinessIdLedger);
   private state: BulkflowState = BulkflowState.Preparing;
   private totalRows = 0;
-  private abortReason: string | undefined;
+  private abortedDuring: BulkflowState | undefined;
+  private loadedBefore: StagedInput['loadedBefore'];
+  private attempt: number | undefined;
   /** Latest known job of each unit, by unit index. */
   private readonly jobs = new Map<number, BulkJobProgress>();
   private readonly children = new Map<number, ChildWorkflowHandle<Workflow>>();
@@ -75,14 +89,19 @@ class IngestRun {
 
   constructor(private readonly input: BulkIngestInput) {
     const info = workflowInfo();
-    this.stagingPrefix = `${encodeURIComponent(info.workflowId)}/${info.firstExecutionRunId}`;
+    this.stagingPrefix = stagingPrefixOf(info.workflowId, info.firstExecutionRunId);
+  }
+
+  private get abortReason(): string | undefined {
+    return this.control.reason;
   }
 
   requestAbort(reason: string): void {
-    if (this.abortReason) return;
-    this.abortReason = reason || 'aborted';
+    if (this.control.requested) return;
+    this.abortedDuring = this.state;
+    this.control.request(reason);
     for (const child of this.children.values()) {
-      child.signal(abortSignal, { reason: this.abortReason }).catch(() => undefined);
+      child.signal(abortSignal, { reason: this.control.reason ?? reason }).catch(() => undefined);
     }
   }
 
@@ -114,30 +133,98 @@ class IngestRun {
       { key: SearchAttributes.operation, value: this.input.operation },
       { key: SearchAttributes.state, value: this.state },
     ]);
-    const { streams } = activityProxies(this.input.activityTimeouts);
     const api = this.input.api ?? '2.0';
-    const staged = await this.clock.time('staging', () =>
-      streams.stageIngestInput({
-        source: this.input.source,
-        stagingPrefix: this.stagingPrefix,
-        api,
-        // The pre-flight checks the header against this object's describe before any job exists.
-        target: {
-          object: this.input.object,
-          operation: this.input.operation,
-          ...(this.input.externalIdFieldName ? { externalIdFieldName: this.input.externalIdFieldName } : {}),
-        },
-      }),
-    );
-    this.totalRows = staged.totalRows;
-    this.nextUnitIndex = staged.units.length;
-    await this.ensureOrgLimits(staged.units, api);
-    await this.runJobs(staged.units, api, 1);
-    await this.retryTransientFailures(api);
-    return this.finish();
+    let unsent: StagedUnit[] = [];
+    try {
+      const claim = this.usesLedger ? await this.claimBusinessId() : undefined;
+      if (claim?.completed) return this.completedBefore(claim.completed);
+      const staged = await this.stage(api, claim);
+      this.totalRows = staged.totalRows;
+      this.loadedBefore = staged.loadedBefore;
+      this.nextUnitIndex = staged.units.length;
+      unsent = staged.units;
+      await this.ensureOrgLimits(staged.units, api);
+      unsent = [];
+      await this.runJobs(staged.units, api, 1);
+      await this.retryTransientFailures(api);
+    } catch (err) {
+      if (!(err instanceof StepAborted)) {
+        await this.recordOutcome({ state: 'Failed', result: { message: String(err) } });
+        throw err;
+      }
+      // Aborted after staging, before any job: the staged units hold every row, none sent.
+      for (const unit of unsent) this.outcomes.push(unprocessed(unit, 1));
+    }
+    const result = this.finish();
+    await this.recordOutcome({ state: result.state, result });
+    return result;
   }
 
-  private runJobs(units: StagedUnit[], api: '2.0' | '1.0', attempt: number): Promise<void> {
+  /** Claims the business id: an earlier completed run's result, or the earlier runs whose loaded rows to skip. */
+  private async claimBusinessId(): Promise<ClaimRunResult> {
+    const { calls } = activityProxies(this.input.activityTimeouts);
+    const claim = await this.control.step(() =>
+      calls.claimRun({
+        kind: 'ingest',
+        runId: workflowInfo().firstExecutionRunId,
+        stagingPrefix: this.stagingPrefix,
+        ...(this.input.ignoreEarlierRuns ? { ignoreEarlierRuns: true } : {}),
+      }),
+    );
+    this.attempt = claim.attempt;
+    return claim;
+  }
+
+  /**
+   * Stages the input once, checking it before any job exists. A rerun first learns which rows earlier runs of
+   * the business id loaded (their jobs' successful results), and those rows are not staged again.
+   */
+  private async stage(api: BulkApi, claim: ClaimRunResult | undefined): Promise<StagedInput> {
+    const { streams } = activityProxies(this.input.activityTimeouts);
+    const earlier = claim?.earlier ?? [];
+    const found = earlier.length
+      ? await this.control.step(() =>
+          streams.collectEarlierSuccesses({ earlier, stagingPrefix: this.stagingPrefix }),
+        )
+      : undefined;
+    return this.clock.time('staging', () =>
+      this.control.step(() =>
+        streams.stageIngestInput({
+          source: this.input.source,
+          stagingPrefix: this.stagingPrefix,
+          api,
+          // The pre-flight checks the header against this object's describe before any job exists.
+          target: {
+            object: this.input.object,
+            operation: this.input.operation,
+            ...(this.input.externalIdFieldName ? { externalIdFieldName: this.input.externalIdFieldName } : {}),
+          },
+          ...(found?.files.length ? { loadedBefore: found.files } : {}),
+        }),
+      ),
+    );
+  }
+
+  /** The business id was loaded by an earlier run: its result, marked as such; nothing is loaded. */
+  private completedBefore(completed: NonNullable<ClaimRunResult['completed']>): BulkIngestResult {
+    const earlier = completed.result as BulkIngestResult;
+    this.enter(BulkflowState.Completed);
+    return { ...earlier, completedBefore: { runId: completed.runId, completedAt: completed.endedAt } };
+  }
+
+  /** Tells the run ledger how this run ended; a failure to do so is logged, never the workflow's failure. */
+  private async recordOutcome(outcome: { state: 'Completed' | 'Failed' | 'Aborted'; result: unknown }): Promise<void> {
+    const attempt = this.attempt;
+    if (attempt === undefined) return;
+    const { ledger } = activityProxies(this.input.activityTimeouts);
+    try {
+      await ledger.recordRunOutcome({ attempt, outcome });
+    } catch (err) {
+      log.warn('could not record how this run ended in the run ledger', { attempt, error: String(err) });
+    }
+  }
+
+  private runJobs(units: StagedUnit[], api: BulkApi, attempt: number): Promise<void> {
     return api === '1.0' ? this.runV1Job(units, attempt) : this.runUnits(units, attempt);
   }
 
@@ -145,16 +232,15 @@ class IngestRun {
    * Before any job: does the org have the batches and API calls this load needs? Without room, fail at once
    * naming the limit, or wait on durable timers for the daily window to roll, as the input chose.
    */
-  private async ensureOrgLimits(units: StagedUnit[], api: '2.0' | '1.0'): Promise<void> {
+  private async ensureOrgLimits(units: StagedUnit[], api: BulkApi): Promise<void> {
     const policy = resolveLimitsPolicy(this.input.limits);
     if (!policy.check || units.length === 0 || !patched(Patch.OrgLimits)) return;
     const { calls } = activityProxies(this.input.activityTimeouts);
     const deadline = Date.now() + policy.maxWaitMs;
     for (;;) {
-      const { shortfalls } = await calls.checkOrgLimits({
-        ...estimateNeeds(units, api),
-        reserveFraction: policy.reserveFraction,
-      });
+      const { shortfalls } = await this.control.step(() =>
+        calls.checkOrgLimits({ ...estimateNeeds(units, api), reserveFraction: policy.reserveFraction }),
+      );
       if (shortfalls.length === 0 || this.abortReason) return;
       if (policy.onShortfall === 'fail' || Date.now() + policy.checkEveryMs > deadline) {
         throw insufficientLimits(shortfalls, policy.reserveFraction);
@@ -168,20 +254,22 @@ class IngestRun {
    * until they succeed, fail otherwise, or the attempts run out. Each pass splits the previous attempt's
    * failed files into rows to retry (new units) and rows failed for good.
    */
-  private async retryTransientFailures(api: '2.0' | '1.0'): Promise<void> {
+  private async retryTransientFailures(api: BulkApi): Promise<void> {
     const policy = resolveRetryPolicy(this.input.transientRetry);
     const { streams } = activityProxies(this.input.activityTimeouts);
     for (let attempt = 2; attempt <= policy.maxAttempts && !this.abortReason; attempt++) {
       const previous = this.outcomes.filter((o) => (o.attempt ?? 1) === attempt - 1 && o.results.failed?.rows);
       if (previous.length === 0 || !patched(Patch.TransientRetry)) return;
-      const splits = await Promise.all(
-        previous.map((outcome) =>
-          streams.splitTransientFailures({
-            failedUrl: (outcome.results.failed as ResultFileRef).url,
-            stagingPrefix: this.stagingPrefix,
-            unitIndex: this.nextUnitIndex++,
-            codes: policy.codes,
-          }),
+      const splits = await this.control.step(() =>
+        Promise.all(
+          previous.map((outcome) =>
+            streams.splitTransientFailures({
+              failedUrl: (outcome.results.failed as ResultFileRef).url,
+              stagingPrefix: this.stagingPrefix,
+              unitIndex: this.nextUnitIndex++,
+              codes: policy.codes,
+            }),
+          ),
         ),
       );
       previous.forEach((outcome, i) => (outcome.results = { ...outcome.results, failed: splits[i]!.failed }));
@@ -201,11 +289,7 @@ class IngestRun {
     for (const unit of units) {
       while (running.size >= limit) await Promise.race(running);
       if (this.abortReason) {
-        this.outcomes.push({
-          unitIndex: unit.index,
-          attempt,
-          results: { unprocessed: { url: unit.url, rows: unit.rows } },
-        });
+        this.outcomes.push(unprocessed(unit, attempt));
         continue;
       }
       const done: Promise<void> = this.runUnit(unit, attempt).finally(() => running.delete(done));
@@ -297,6 +381,7 @@ class IngestRun {
         : BulkflowState.Completed;
     this.enter(final);
     for (const outcome of ordered) this.clock.merge(outcome.phases);
+    const loadedBefore = this.loadedBefore;
     return {
       state: final,
       object: this.input.object,
@@ -307,12 +392,19 @@ class IngestRun {
         successful: sum(results.successful),
         failed: sum(results.failed),
         unprocessed: sum(results.unprocessed),
+        ...(loadedBefore ? { loadedBefore: loadedBefore.rows } : {}),
       },
-      results,
+      results: { ...results, ...(loadedBefore ? { loadedBefore: loadedBefore.files } : {}) },
       timings: this.clock.timings(this.startedAtMs),
       ...(this.retries ? { retries: this.retries } : {}),
       ...(this.abortReason ? { abortReason: this.abortReason } : {}),
+      ...(this.abortReason && this.abortedDuring ? { abortedDuring: this.abortedDuring } : {}),
       ...(failedJob?.errorMessage ? { failureMessage: failedJob.errorMessage } : {}),
     };
   }
+}
+
+/** The outcome of a unit never sent: all its rows unprocessed, the staged unit itself their file. */
+function unprocessed(unit: StagedUnit, attempt: number): IngestJobOutcome {
+  return { unitIndex: unit.index, attempt, results: { unprocessed: { url: unit.url, rows: unit.rows } } };
 }

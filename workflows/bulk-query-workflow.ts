@@ -4,17 +4,19 @@
  * (resumed after a crash from the last finished part) → join them into one CSV.
  */
 import {
-  CancellationScope,
   continueAsNew,
-  isCancellation,
+  log,
+  patched,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { QueryJobStatus } from '../activities/index.js';
+import type { ClaimRunResult, QueryJobStatus } from '../activities/index.js';
+import { stagingPrefixOf } from '../common/staging-keys.js';
+import type { BulkApi } from '../common/wire-values.js';
 import type { PollPolicy } from '../common/poll-policy.js';
 import { TERMINAL_BULK2_STATES } from '../common/wire-values.js';
-import { activityProxies } from './activity-proxies.js';
+import { activityProxies, type ActivityProxies } from './activity-proxies.js';
 import {
   abortSignal,
   BulkflowState,
@@ -26,7 +28,9 @@ import {
   type BulkQueryResult,
 } from './contract.js';
 import { PhaseClock } from './phase-timings.js';
+import { Patch } from './patches.js';
 import { abortStep, pollUntilDone, resolvePollPolicy } from './poll-loop.js';
+import { RunControl, StepAborted } from './run-control.js';
 
 const TERMINAL: ReadonlySet<string> = new Set(TERMINAL_BULK2_STATES);
 
@@ -38,22 +42,23 @@ const TERMINAL: ReadonlySet<string> = new Set(TERMINAL_BULK2_STATES);
  */
 export async function bulkQueryWorkflow(input: BulkQueryInput): Promise<BulkQueryResult> {
   const run = new QueryRun(input);
-  setHandler(abortSignal, ({ reason }) => run.requestAbort(reason));
+  setHandler(abortSignal, ({ reason }) => run.control.request(reason));
   setHandler(progressQuery, () => run.progress());
-  try {
-    return await run.execute();
-  } catch (err) {
-    if (isCancellation(err)) await CancellationScope.nonCancellable(() => run.abort());
-    throw err;
-  }
+  return run.control.run(
+    () => run.execute(),
+    () => run.abort(),
+  );
 }
 
 class QueryRun {
+  readonly control = new RunControl();
+  /** Whether this run claims its workflow id in the run ledger (runs recorded before, and continued runs, do not). */
+  private readonly usesLedger: boolean;
+  private attempt: number | undefined;
   private state: BulkflowState = BulkflowState.Preparing;
   private job: BulkJobProgress | undefined;
-  private abortReason: string | undefined;
-  private readonly api: '2.0' | '1.0';
-  private readonly act: ReturnType<typeof activityProxies>;
+  private readonly api: BulkApi;
+  private readonly act: ActivityProxies;
   private readonly poll: Required<PollPolicy>;
   private readonly stagingPrefix: string;
   private readonly clock: PhaseClock;
@@ -66,11 +71,13 @@ class QueryRun {
     this.job = input.resume?.job;
     this.clock = new PhaseClock(input.resume?.phases);
     const info = workflowInfo();
-    this.stagingPrefix = `${encodeURIComponent(info.workflowId)}/${info.firstExecutionRunId}`;
+    this.stagingPrefix = stagingPrefixOf(info.workflowId, info.firstExecutionRunId);
+    this.usesLedger = patched(Patch.BusinessIdLedger) && !input.resume;
+    this.attempt = input.resume?.attempt;
   }
 
-  requestAbort(reason: string): void {
-    this.abortReason ??= reason || 'aborted';
+  private get abortReason(): string | undefined {
+    return this.control.reason;
   }
 
   progress(): BulkProgress {
@@ -90,15 +97,35 @@ class QueryRun {
         { key: SearchAttributes.state, value: this.state },
       ]);
     }
+    let result: BulkQueryResult;
+    try {
+      const claim = this.usesLedger ? await this.claimWorkflowId() : undefined;
+      if (claim?.completed) return this.completedBefore(claim.completed);
+      result = await this.runQuery();
+    } catch (err) {
+      if (!(err instanceof StepAborted)) {
+        await this.recordOutcome({ state: 'Failed', result: { message: String(err) } });
+        throw err;
+      }
+      result = this.finish();
+    }
+    await this.recordOutcome({ state: result.state, result });
+    return result;
+  }
+
+  private async runQuery(): Promise<BulkQueryResult> {
     if (!this.job) {
       if (this.abortReason) return this.finish();
+      const create = this.control.cancelsSteps ? this.act.creates : this.act.streams;
       this.update(
-        await this.act.streams.createQueryJob({
-          soql: this.input.soql,
-          operation: this.input.operation ?? 'query',
-          api: this.api,
-          ...(this.input.pkChunking ? { pkChunking: this.input.pkChunking } : {}),
-        }),
+        await this.control.step(() =>
+          create.createQueryJob({
+            soql: this.input.soql,
+            operation: this.input.operation ?? 'query',
+            api: this.api,
+            ...(this.input.pkChunking ? { pkChunking: this.input.pkChunking } : {}),
+          }),
+        ),
       );
       upsertSearchAttributes([{ key: SearchAttributes.jobIds, value: [this.job!.id] }]);
     }
@@ -108,19 +135,53 @@ class QueryRun {
     if (this.abortReason || status.state === 'Failed' || status.state === 'Aborted') return this.finish();
     this.enter(BulkflowState.Downloading);
     this.clock.begin('download');
-    const parts = await this.act.streams.downloadQueryParts({
-      jobId: job.id,
-      api: this.api,
-      stagingPrefix: this.stagingPrefix,
-      ...(this.input.pageSize ? { maxRecords: this.input.pageSize } : {}),
-    });
-    const records = await this.act.streams.joinQueryParts({
-      parts,
-      stagingPrefix: this.stagingPrefix,
-      ...(this.input.destination ? { destinationUrl: this.input.destination.url } : {}),
+    // An abort cancels the download: the records are what was asked for, and nobody wants them now.
+    const records = await this.control.step(async () => {
+      const parts = await this.act.streams.downloadQueryParts({
+        jobId: job.id,
+        api: this.api,
+        stagingPrefix: this.stagingPrefix,
+        ...(this.input.pageSize ? { maxRecords: this.input.pageSize } : {}),
+      });
+      return this.act.streams.joinQueryParts({
+        parts,
+        stagingPrefix: this.stagingPrefix,
+        ...(this.input.destination ? { destinationUrl: this.input.destination.url } : {}),
+      });
     });
     this.clock.end('download');
     return this.finish(records);
+  }
+
+  /** Claims the workflow id: an earlier run that completed this query hands back its result. */
+  private async claimWorkflowId(): Promise<ClaimRunResult> {
+    const claim = await this.control.step(() =>
+      this.act.calls.claimRun({
+        kind: 'query',
+        runId: workflowInfo().firstExecutionRunId,
+        stagingPrefix: this.stagingPrefix,
+        ...(this.input.ignoreEarlierRuns ? { ignoreEarlierRuns: true } : {}),
+      }),
+    );
+    this.attempt = claim.attempt;
+    return claim;
+  }
+
+  private completedBefore(completed: NonNullable<ClaimRunResult['completed']>): BulkQueryResult {
+    const earlier = completed.result as BulkQueryResult;
+    this.enter(BulkflowState.Completed);
+    return { ...earlier, completedBefore: { runId: completed.runId, completedAt: completed.endedAt } };
+  }
+
+  /** Tells the run ledger how this run ended; a failure to do so is logged, never the workflow's failure. */
+  private async recordOutcome(outcome: { state: 'Completed' | 'Failed' | 'Aborted'; result: unknown }): Promise<void> {
+    const attempt = this.attempt;
+    if (attempt === undefined) return;
+    try {
+      await this.act.ledger.recordRunOutcome({ attempt, outcome });
+    } catch (err) {
+      log.warn('could not record how this run ended in the run ledger', { attempt, error: String(err) });
+    }
   }
 
   /** Polls on durable timers (see poll-loop.ts). The total is unknown until the job ends. */
@@ -139,7 +200,12 @@ class QueryRun {
       continueAsNew: (resume) =>
         continueAsNew<typeof bulkQueryWorkflow>({
           ...this.input,
-          resume: { job: { ...job }, phases: this.clock.spans, ...resume },
+          resume: {
+            job: { ...job },
+            phases: this.clock.spans,
+            ...(this.attempt !== undefined ? { attempt: this.attempt } : {}),
+            ...resume,
+          },
         }),
     });
   }

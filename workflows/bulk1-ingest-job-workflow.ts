@@ -4,7 +4,7 @@
  * close → poll on durable timers → match each batch's results to its rows. Continues as new between
  * steps once its history grows, carrying the job id, the batch ids and the results so far.
  */
-import { CancellationScope, continueAsNew, isCancellation, setHandler } from '@temporalio/workflow';
+import { continueAsNew, setHandler } from '@temporalio/workflow';
 import type { StagedUnit, V1JobStatus } from '../activities/index.js';
 import type { PollPolicy } from '../common/poll-policy.js';
 import { activityProxies, type ActivityProxies } from './activity-proxies.js';
@@ -12,6 +12,7 @@ import { abortSignal, type BulkJobProgress } from './contract.js';
 import { reportToParent, type IngestJobOutcome, type IngestJobWorkflowInput } from './ingest-job-contract.js';
 import { PhaseClock, type PhaseSpans } from './phase-timings.js';
 import { abortStep, historyIsLong, pollUntilDone, resolvePollPolicy, type PollResume } from './poll-loop.js';
+import { RunControl, StepAborted } from './run-control.js';
 
 /** Input of {@link bulkIngestV1Workflow}: every staged unit goes into one v1 job, a batch each. */
 export interface IngestV1WorkflowInput extends Omit<IngestJobWorkflowInput, 'unit' | 'resume'> {
@@ -36,23 +37,21 @@ export interface IngestV1WorkflowInput extends Omit<IngestJobWorkflowInput, 'uni
  */
 export async function bulkIngestV1Workflow(input: IngestV1WorkflowInput): Promise<IngestJobOutcome[]> {
   const run = new V1Run(input);
-  setHandler(abortSignal, ({ reason }) => run.requestAbort(reason));
-  try {
-    return await run.execute();
-  } catch (err) {
-    if (isCancellation(err)) await CancellationScope.nonCancellable(() => run.abort());
-    throw err;
-  }
+  setHandler(abortSignal, ({ reason }) => run.control.request(reason));
+  return run.control.run(
+    () => run.execute(),
+    () => run.abort(),
+  );
 }
 
 class V1Run {
+  readonly control = new RunControl();
   private job: BulkJobProgress | undefined;
   private readonly batchIds: string[];
   private closed: boolean;
   private readonly outcomes: IngestJobOutcome[];
   private pollResume: PollResume | undefined;
   private readonly clock: PhaseClock;
-  private abortReason: string | undefined;
   private readonly act: ActivityProxies;
   private readonly poll: Required<PollPolicy>;
 
@@ -67,8 +66,8 @@ class V1Run {
     this.clock = new PhaseClock(input.resume?.phases);
   }
 
-  requestAbort(reason: string): void {
-    this.abortReason ??= reason || 'aborted';
+  private get abortReason(): string | undefined {
+    return this.control.reason;
   }
 
   async execute(): Promise<IngestJobOutcome[]> {
@@ -76,27 +75,37 @@ class V1Run {
     if (!this.job) {
       if (this.abortReason) return units.map((u) => this.skipped(u));
       this.clock.begin('upload');
-      const { object, operation, externalIdFieldName } = this.input;
-      this.update(
-        await this.act.streams.createV1IngestJob({
-          object,
-          operation,
-          ...(externalIdFieldName ? { externalIdFieldName } : {}),
-          ...(this.input.concurrencyMode ? { concurrencyMode: this.input.concurrencyMode } : {}),
-        }),
-      );
+      const { object, operation, externalIdFieldName, stagingPrefix } = this.input;
+      // Runs recorded before created the job with the streams proxy; the activity is the same.
+      const create = this.control.cancelsSteps ? this.act.creates : this.act.streams;
+      try {
+        this.update(
+          await this.control.step(() =>
+            create.createV1IngestJob({
+              object,
+              operation,
+              ...(externalIdFieldName ? { externalIdFieldName } : {}),
+              ...(this.input.concurrencyMode ? { concurrencyMode: this.input.concurrencyMode } : {}),
+              ...(this.control.cancelsSteps ? { stagingPrefix } : {}),
+            }),
+          ),
+        );
+      } catch (err) {
+        if (!(err instanceof StepAborted)) throw err;
+        return units.map((u) => this.skipped(u)); // aborted before Salesforce had a job
+      }
     }
     const job = this.job as BulkJobProgress;
-    while (this.batchIds.length < units.length && !this.abortReason) {
-      const unit = units[this.batchIds.length] as StagedUnit;
-      this.batchIds.push((await this.act.streams.addV1Batch({ jobId: job.id, unit })).batchId);
-      this.clock.end('upload');
-      await this.continueIfLong();
-    }
+    await this.addBatches(job);
     if (this.abortReason) await this.abort();
     else if (!this.closed) {
-      this.update(await this.act.calls.closeV1Job({ jobId: job.id }));
-      this.closed = true;
+      try {
+        this.update(await this.control.step(() => this.act.calls.closeV1Job({ jobId: job.id })));
+        this.closed = true;
+      } catch (err) {
+        if (!(err instanceof StepAborted)) throw err;
+        await this.abort();
+      }
       this.clock.end('upload');
     }
     await this.clock.time('processing', () => this.waitForJob(job));
@@ -119,6 +128,30 @@ class V1Run {
       await this.continueIfLong();
     }
     return this.outcomes;
+  }
+
+  /**
+   * Adds the units as batches, one at a time, until all are in or an abort comes. A batch whose add was cancelled
+   * may still have reached Salesforce (the attempt in flight, or one whose answer was lost), so it is looked up by
+   * its checksum before the job's results are matched.
+   */
+  private async addBatches(job: BulkJobProgress): Promise<void> {
+    const { units } = this.input;
+    const add = this.control.cancelsSteps ? this.act.creates : this.act.streams;
+    while (this.batchIds.length < units.length && !this.abortReason) {
+      const unit = units[this.batchIds.length] as StagedUnit;
+      try {
+        this.batchIds.push((await this.control.step(() => add.addV1Batch({ jobId: job.id, unit }))).batchId);
+      } catch (err) {
+        if (!(err instanceof StepAborted)) throw err;
+        await this.abort();
+        const found = await this.act.calls.findV1Batch({ jobId: job.id, unit });
+        if (found.batchId) this.batchIds.push(found.batchId);
+        return;
+      }
+      this.clock.end('upload');
+      await this.continueIfLong();
+    }
   }
 
   private async waitForJob(job: BulkJobProgress): Promise<void> {

@@ -4,7 +4,7 @@
  * download results. Continues as new while polling once its history grows, so a job that runs for
  * days keeps a short history.
  */
-import { CancellationScope, continueAsNew, isCancellation, setHandler } from '@temporalio/workflow';
+import { continueAsNew, setHandler } from '@temporalio/workflow';
 import type { IngestJobStatus } from '../activities/types.js';
 import type { PollPolicy } from '../common/poll-policy.js';
 import { TERMINAL_BULK2_STATES } from '../common/wire-values.js';
@@ -13,6 +13,7 @@ import { abortSignal, progressQuery, type BulkJobProgress } from './contract.js'
 import { reportToParent, type IngestJobOutcome, type IngestJobWorkflowInput } from './ingest-job-contract.js';
 import { PhaseClock } from './phase-timings.js';
 import { abortStep, pollUntilDone, resolvePollPolicy } from './poll-loop.js';
+import { RunControl, StepAborted } from './run-control.js';
 
 const TERMINAL: ReadonlySet<string> = new Set(TERMINAL_BULK2_STATES);
 /** Progress reports to the parent: on every state change, else at most this often. */
@@ -24,21 +25,19 @@ const REPORT_INTERVAL_MS = 30_000;
  */
 export async function bulkIngestJobWorkflow(input: IngestJobWorkflowInput): Promise<IngestJobOutcome> {
   const run = new IngestJobRun(input);
-  setHandler(abortSignal, ({ reason }) => run.requestAbort(reason));
+  setHandler(abortSignal, ({ reason }) => run.control.request(reason));
   setHandler(progressQuery, () => run.progress());
-  try {
-    return await run.execute();
-  } catch (err) {
-    if (isCancellation(err)) {
-      await CancellationScope.nonCancellable(() => run.abortJob());
-    }
-    throw err;
-  }
+  return run.control.run(
+    () => run.execute(),
+    () => run.abortJob(),
+  );
 }
 
 class IngestJobRun {
+  readonly control = new RunControl();
   private job: BulkJobProgress | undefined;
-  private abortReason: string | undefined;
+  /** The abort of the job was sent (or it had ended): the poll loop need not send it again. */
+  private abortSent = false;
   private readonly poll: Required<PollPolicy>;
   private readonly act: ActivityProxies;
   private lastReport = { state: '', at: -Infinity };
@@ -51,8 +50,8 @@ class IngestJobRun {
     this.clock = new PhaseClock(input.resume?.phases);
   }
 
-  requestAbort(reason: string): void {
-    this.abortReason ??= reason || 'aborted';
+  private get abortReason(): string | undefined {
+    return this.control.reason;
   }
 
   progress() {
@@ -74,17 +73,27 @@ class IngestJobRun {
     if (!this.job) {
       if (this.abortReason) return skipped;
       this.clock.begin('upload');
-      const job = this.track(await this.act.streams.createIngestJob(this.jobParams()));
-      if (!this.abortReason) await this.act.streams.uploadIngestData({ jobId: job.id, unitUrl: unit.url });
-      if (this.abortReason) {
-        await this.abortJob();
-        return { ...skipped, job: { ...job }, phases: this.clock.spans };
+      let closed = false;
+      try {
+        closed = await this.createAndUpload();
+      } catch (err) {
+        if (!(err instanceof StepAborted)) throw err;
       }
-      this.update(await this.act.calls.closeIngestJob({ jobId: job.id }));
+      const job = this.job as BulkJobProgress | undefined;
+      if (!job) return skipped; // aborted before Salesforce had a job: nothing was sent
+      if (this.abortReason && !closed) {
+        await this.abortJob();
+        // Runs recorded before stopped here; the job may have been closed meanwhile, so now it is polled to its end.
+        if (!this.control.cancelsSteps) return { ...skipped, job: { ...job }, phases: this.clock.spans };
+      }
       this.clock.end('upload');
     }
     const job = this.job as BulkJobProgress; // from track() above, or carried in resume
     await this.clock.time('processing', () => this.waitForJob(job));
+    if (this.abortReason && this.control.cancelsSteps && job.state === 'Aborted' && job.recordsProcessed === 0) {
+      return { ...skipped, job: { ...job }, phases: this.clock.spans }; // aborted before it processed a row
+    }
+    // Not a cancellable step: the job has ended, and its results account for the unit's rows.
     const results = await this.clock.time('download', () =>
       this.act.streams.downloadIngestResults({
         jobId: job.id,
@@ -96,6 +105,23 @@ class IngestJobRun {
     return { unitIndex: unit.index, job: { ...job }, results, phases: this.clock.spans };
   }
 
+  /** Create → upload → close, each a step an abort cancels; true once the job is closed. */
+  private async createAndUpload(): Promise<boolean> {
+    const { unit, stagingPrefix } = this.input;
+    // Runs recorded before created the job with the streams proxy; the activity is the same.
+    const create = this.control.cancelsSteps ? this.act.creates : this.act.streams;
+    const job = this.track(
+      await this.control.step(() =>
+        create.createIngestJob({ ...this.jobParams(), ...(this.control.cancelsSteps ? { stagingPrefix } : {}) }),
+      ),
+    );
+    if (this.abortReason) return false;
+    await this.control.step(() => this.act.streams.uploadIngestData({ jobId: job.id, unitUrl: unit.url }));
+    if (this.abortReason) return false;
+    this.update(await this.control.step(() => this.act.calls.closeIngestJob({ jobId: job.id })));
+    return true;
+  }
+
   /** Polls on durable timers (see poll-loop.ts); an abort wakes it at once; long waits continue as new. */
   private async waitForJob(job: BulkJobProgress): Promise<void> {
     await pollUntilDone({
@@ -104,7 +130,7 @@ class IngestJobRun {
         this.update(status);
         return { ...job, done: TERMINAL.has(job.state), ...(status.apiUsage ? { apiUsage: status.apiUsage } : {}) };
       },
-      abortRequested: () => this.abortReason !== undefined,
+      abortRequested: () => this.abortReason !== undefined && !this.abortSent,
       abort: () => this.abortJob(),
       policy: this.poll,
       totalRecords: this.input.unit.rows,
@@ -122,6 +148,7 @@ class IngestJobRun {
   async abortJob(): Promise<void> {
     const job = this.job;
     if (!job || TERMINAL.has(job.state)) return;
+    if (this.control.cancelsSteps) this.abortSent = true;
     await abortStep(job.id, async () => this.update(await this.act.calls.abortIngestJob({ jobId: job.id })));
   }
 

@@ -88,7 +88,10 @@ export type { PollPolicy, PhaseTimings };
 export interface ActivityTimeouts {
   /** Start-to-close limit of one Salesforce call (create, close, status, abort). @default 60000 */
   callMs?: number;
-  /** Heartbeat timeout of streaming steps (staging, upload, download): how soon a crashed worker's step is retried. @default 60000 */
+  /**
+   * Heartbeat timeout of every step: how soon a killed worker's step is retried on another worker. Steps heartbeat
+   * every 2 s while they run, whether or not bytes flow. @default 10000
+   */
   heartbeatMs?: number;
 }
 
@@ -156,6 +159,20 @@ export interface BulkIngestInput {
   transientRetry?: TransientRetryPolicy;
   /** The daily allowance check before any job. @default checked; fails at once without room */
   limits?: OrgLimitsPolicy;
+  /**
+   * Load every row again, whatever earlier runs of this workflow id (the business id) loaded. Without it, a run
+   * of an id whose earlier run completed returns that result and loads nothing, and a run after a failed or
+   * aborted one loads only the rows that did not succeed. For a deliberate second load only. @default false
+   */
+  ignoreEarlierRuns?: boolean;
+}
+
+/** Set when a run returned the result of an earlier run of its business id instead of loading anything. */
+export interface CompletedBefore {
+  /** The earlier run's first execution run id. */
+  runId: string;
+  /** When it completed (ISO 8601). */
+  completedAt: string;
 }
 
 /** Result of `bulkIngestWorkflow`: counts and the result files that account for every input row. */
@@ -165,15 +182,29 @@ export interface BulkIngestResult {
   object: string;
   operation: IngestOperation;
   jobs: BulkJobProgress[];
-  records: { total: number; successful: number; failed: number; unprocessed: number };
-  results: { successful: ResultFileRef[]; failed: ResultFileRef[]; unprocessed: ResultFileRef[] };
+  /**
+   * Every input row is in exactly one of these: `successful`, `failed` and `unprocessed` in this run, or
+   * `loadedBefore`, loaded by earlier runs of this business id (a rerun after a failure or abort).
+   */
+  records: { total: number; successful: number; failed: number; unprocessed: number; loadedBefore?: number };
+  results: {
+    successful: ResultFileRef[];
+    failed: ResultFileRef[];
+    unprocessed: ResultFileRef[];
+    /** Earlier runs' successful results, which hold the rows counted in `records.loadedBefore`. */
+    loadedBefore?: ResultFileRef[];
+  };
   /** Where the time went. Absent in results of workflows started before it was added. */
   timings?: PhaseTimings;
   /** Rows sent again after a transient failure, and the most attempts any row took; absent when none. */
   retries?: { rows: number; attempts: number };
   abortReason?: string;
+  /** The state the workflow was in when the abort came, e.g. `Preparing` (then no row was read whole). */
+  abortedDuring?: BulkflowState;
   /** Why the workflow ended `Failed`, e.g. Salesforce's `errorMessage` for a failed job. */
   failureMessage?: string;
+  /** This run loaded nothing: the business id's load had completed in an earlier run, whose result this is. */
+  completedBefore?: CompletedBefore;
 }
 
 /** Input of `bulkQueryWorkflow`. */
@@ -194,8 +225,10 @@ export interface BulkQueryInput {
   activityTimeouts?: ActivityTimeouts;
   /** Continue as new while polling once history reaches this many events. @default 2000 */
   historyEventLimit?: number;
+  /** Run the query even though an earlier run of this workflow id completed it (its result is returned otherwise). @default false */
+  ignoreEarlierRuns?: boolean;
   /** Internal: carried across continue-as-new. */
-  resume?: { job: BulkJobProgress; phases?: PhaseSpans } & PollResume;
+  resume?: { job: BulkJobProgress; phases?: PhaseSpans; attempt?: number } & PollResume;
 }
 
 /** Result of `bulkQueryWorkflow`: the job and where the joined CSV is. */
@@ -209,4 +242,6 @@ export interface BulkQueryResult {
   timings?: PhaseTimings;
   abortReason?: string;
   failureMessage?: string;
+  /** This run ran nothing: an earlier run of the workflow id completed the query, and this is its result. */
+  completedBefore?: CompletedBefore;
 }

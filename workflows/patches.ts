@@ -1,0 +1,18 @@
+/**
+ * `patched()` ids of bulkflow's workflows. Each marks a change in the commands a workflow issues; histories
+ * recorded without the marker replay the old way. They are recorded in histories, so they never change, and
+ * one is never removed while runs that lack it may still be open (see CONTRIBUTING, replay tests).
+ */
+export const Patch = {
+  /** The daily allowance check before any job. */
+  OrgLimits: 'bulkflow-org-limits-check',
+  /** Follow-up jobs for rows that failed with a transient error. */
+  TransientRetry: 'bulkflow-transient-row-retry',
+  /**
+   * An abort cancels the step in flight (a retrying activity included); a Temporal cancellation is an abort;
+   * a job aborted after its upload is polled to its end and its results are downloaded.
+   */
+  AbortCancelsSteps: 'bulkflow-abort-cancels-steps',
+  /** A run claims its business id in the run ledger, returns an earlier completed result, loads only what earlier runs did not. */
+  BusinessIdLedger: 'bulkflow-business-id-ledger',
+} as const;

@@ -1,0 +1,83 @@
+/**
+ * How a bulk workflow stops when it is asked to: the operators' `abort` signal and Temporal's own cancellation
+ * take one path. The step in flight (an activity, retrying or not, or a wait) is cancelled at once, the
+ * Salesforce jobs that exist are aborted in steps no abort can cancel, and the workflow still returns a result
+ * that accounts for every row, with state `Aborted`.
+ *
+ * Runs recorded before this existed replay with their old behaviour: the choice is made once, at the run's
+ * first task, with `patched()` (an abort then only stopped the next step, and a cancellation was re-thrown).
+ */
+import { CancellationScope, isCancellation, patched } from '@temporalio/workflow';
+import { Patch } from './patches.js';
+
+/** The abort reason a Temporal cancellation becomes. */
+export const CANCELLED_REASON = 'workflow cancelled through Temporal';
+
+/** A step that an abort cancelled; the run's `execute` catches it and goes on to its cleanup. */
+export class StepAborted extends Error {
+  constructor(readonly reason: string) {
+    super(`step cancelled: ${reason}`);
+    this.name = 'StepAborted';
+  }
+}
+
+/** One run's abort state and the steps it may cancel. */
+export class RunControl {
+  /** Why the run stops; undefined while nobody asked. */
+  reason: string | undefined;
+  /** Whether an abort cancels the step in flight (false for runs recorded before it did). */
+  readonly cancelsSteps: boolean;
+  private readonly inFlight = new Set<CancellationScope>();
+
+  constructor() {
+    this.cancelsSteps = patched(Patch.AbortCancelsSteps);
+  }
+
+  get requested(): boolean {
+    return this.reason !== undefined;
+  }
+
+  /** Asks the run to stop; the first reason wins. Cancels the steps in flight. */
+  request(reason: string): void {
+    if (this.reason !== undefined) return;
+    this.reason = reason || 'aborted';
+    if (this.cancelsSteps) for (const scope of this.inFlight) scope.cancel();
+  }
+
+  /**
+   * Runs `fn` (activities, timers) so that an abort cancels it: resolves to its value, or throws
+   * {@link StepAborted} when an abort came first or cancelled it. Errors of the step itself pass through.
+   */
+  async step<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.reason !== undefined && this.cancelsSteps) throw new StepAborted(this.reason);
+    if (!this.cancelsSteps) return fn();
+    const scope = new CancellationScope();
+    this.inFlight.add(scope);
+    try {
+      return await scope.run(fn);
+    } catch (err) {
+      if (this.reason !== undefined && isCancellation(err)) throw new StepAborted(this.reason);
+      throw err;
+    } finally {
+      this.inFlight.delete(scope);
+    }
+  }
+
+  /**
+   * Runs the whole workflow: a Temporal cancellation becomes an abort (so it ends like one, with its result),
+   * and nothing but {@link step}s can be cancelled. Runs recorded before run `legacyCleanup` on cancellation and
+   * re-throw it, as they did.
+   */
+  async run<R>(execute: () => Promise<R>, legacyCleanup: () => Promise<void>): Promise<R> {
+    if (!this.cancelsSteps) {
+      try {
+        return await execute();
+      } catch (err) {
+        if (isCancellation(err)) await CancellationScope.nonCancellable(legacyCleanup);
+        throw err;
+      }
+    }
+    CancellationScope.current().cancelRequested.catch(() => this.request(CANCELLED_REASON));
+    return CancellationScope.nonCancellable(execute);
+  }
+}
