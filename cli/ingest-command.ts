@@ -4,7 +4,8 @@ import { pathToFileURL } from 'node:url';
 import { Option, type Command } from 'commander';
 import { IngestOperation } from '../salesforce/bulk2/types.js';
 import { CommandFailure, exitCodeFor, formatIngestSummary, printJson } from './output.js';
-import { connectFromEnv } from './temporal.js';
+import { attachedBefore, ensureWorker, taskQueueOf } from './start-and-wait.js';
+import { connectFromEnv, noWorkerMessage } from './temporal.js';
 
 interface IngestFlags {
   object: string;
@@ -16,6 +17,8 @@ interface IngestFlags {
   wait: boolean;
   json?: boolean;
   taskQueue?: string;
+  waitForWorker?: boolean;
+  ignoreEarlierRuns?: boolean;
 }
 
 export function registerIngestCommand(program: Command): void {
@@ -29,9 +32,14 @@ export function registerIngestCommand(program: Command): void {
     .requiredOption('--file <path>', 'CSV input with a header row of field API names')
     .option('--external-id-field <field>', 'external id field (upsert)')
     .addOption(new Option('--api <version>', 'Bulk API version').choices(['2.0', '1.0']).default('2.0'))
-    .option('--workflow-id <id>', 'your business id; starting it again attaches to the running job')
+    .option(
+      '--workflow-id <id>',
+      'your business id: loaded once; starting it again attaches, or after a failure loads only what was not loaded',
+    )
     .option('--task-queue <name>', 'task queue of the bulkflow workers (default BULKFLOW_TASK_QUEUE or bulkflow)')
     .option('--no-wait', 'start the job and return its workflow id at once')
+    .option('--wait-for-worker', 'start even when no worker polls the task queue, and wait for one')
+    .option('--ignore-earlier-runs', 'load every row again, even if this workflow id loaded them before')
     .option('--json', 'machine-readable output')
     .action(async (flags: IngestFlags, command: Command) => {
       if (flags.operation === 'upsert' && !flags.externalIdField) {
@@ -45,8 +53,10 @@ export function registerIngestCommand(program: Command): void {
       await checkReadable(path.resolve(flags.file));
       const { startBulkIngest } = await import('../client/starters.js');
       const { waitWithProgress } = await import('./wait.js');
+      const taskQueue = taskQueueOf(flags);
       const client = await connectFromEnv();
       try {
+        await ensureWorker(client, taskQueue, flags);
         const handle = await startBulkIngest(
           client,
           {
@@ -55,22 +65,24 @@ export function registerIngestCommand(program: Command): void {
             api: flags.api,
             source: { url: pathToFileURL(path.resolve(flags.file)).href },
             ...(flags.externalIdField ? { externalIdFieldName: flags.externalIdField } : {}),
+            ...(flags.ignoreEarlierRuns ? { ignoreEarlierRuns: true } : {}),
           },
-          {
-            ...(flags.workflowId ? { workflowId: flags.workflowId } : {}),
-            taskQueue: flags.taskQueue ?? process.env.BULKFLOW_TASK_QUEUE ?? 'bulkflow',
-          },
+          { ...(flags.workflowId ? { workflowId: flags.workflowId } : {}), taskQueue },
         );
-        if (!flags.wait) {
+        if (!flags.wait && !handle.attachedTo) {
           if (flags.json) printJson({ workflowId: handle.workflowId, runId: handle.firstExecutionRunId });
           else process.stdout.write(`started ${handle.workflowId}\n`);
           return;
         }
-        const result = await waitWithProgress(handle, { quiet: Boolean(flags.json) }).catch((err: unknown) => {
+        const result = await waitWithProgress(handle, {
+          quiet: Boolean(flags.json),
+          workerGone: () => noWorkerMessage(client, taskQueue),
+        }).catch((err: unknown) => {
           throw new CommandFailure(err, handle.workflowId);
         });
-        if (flags.json) printJson({ workflowId: handle.workflowId, ...result });
-        else process.stdout.write(formatIngestSummary(handle.workflowId, result));
+        const shown = { ...result, ...attachedBefore(handle) };
+        if (flags.json) printJson({ workflowId: handle.workflowId, ...shown });
+        else process.stdout.write(formatIngestSummary(handle.workflowId, shown));
         process.exitCode = exitCodeFor(result);
       } finally {
         await client.connection.close();

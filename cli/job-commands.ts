@@ -1,31 +1,89 @@
 import type { Command } from 'commander';
-import { statusLabel } from './status-names.js';
-import { printJson } from './output.js';
+import type { BulkWorkflowStatus, PendingStep } from '../client/inspect.js';
+import type { BulkIngestResult, BulkQueryResult } from '../workflows/contract.js';
+import {
+  ExitCode,
+  exitCodeFor,
+  exitCodeForError,
+  formatError,
+  formatIngestSummary,
+  formatQuerySummary,
+  printJson,
+} from './output.js';
 import { connectFromEnv } from './temporal.js';
+
+/** The exit code of a status: as `ingest` would end (0, 1 failed, 3 aborted); 0 while it runs. */
+function statusExitCode(status: BulkWorkflowStatus): number {
+  if (status.result) return exitCodeFor(status.result);
+  if (status.status === 'Canceled') return ExitCode.Aborted;
+  if (status.error) return exitCodeForError(status.error);
+  return ExitCode.Ok;
+}
+
+const time = (iso: string) => new Date(iso).toISOString().slice(11, 19);
+
+/** `  step stageIngestInput (attempt 5): waiting to retry at 19:42:10 (in 35 s)` and its last failure. */
+function formatStep(step: PendingStep, ownWorkflow: string): string {
+  const where = step.workflowId === ownWorkflow ? '' : ` in ${step.workflowId}`;
+  const now = Date.now();
+  let state = step.state === 'Started' ? 'running' : step.state === 'Scheduled' ? 'waiting for a worker' : step.state;
+  if (step.nextAttemptAt && new Date(step.nextAttemptAt).getTime() > now) {
+    const seconds = Math.round((new Date(step.nextAttemptAt).getTime() - now) / 1000);
+    state = `waiting to retry at ${time(step.nextAttemptAt)} (in ${seconds} s)`;
+  } else if (step.state === 'Started' && step.lastStartedAt) {
+    state = `running since ${time(step.lastStartedAt)}${step.lastWorker ? ` on ${step.lastWorker}` : ''}`;
+  }
+  const lines = [`  step ${step.step}${where} (attempt ${step.attempt}): ${state}`];
+  if (step.lastFailure) {
+    const cause = formatError(step.lastFailure).trimEnd().replace(/^bulkflow: /, '');
+    lines.push(`    last failure: ${cause.replace(/\n\s*/g, ' ')}`);
+  }
+  return lines.join('\n');
+}
+
+function formatStatus(status: BulkWorkflowStatus): string {
+  const { workflowId } = status;
+  const ended = status.closedAt ? `, ended ${status.closedAt}` : '';
+  const head = `${workflowId}: ${status.status} (${status.type} on task queue ${status.taskQueue}, started ${status.startedAt}${ended})\n`;
+  if (status.result) {
+    return status.type === 'bulkQueryWorkflow'
+      ? formatQuerySummary(workflowId, status.result as BulkQueryResult)
+      : formatIngestSummary(workflowId, status.result as BulkIngestResult);
+  }
+  if (status.error) return head + formatError({ ...status.error, workflowId });
+  const lines = [head.trimEnd()];
+  const p = status.progress;
+  if (p) {
+    lines.push(`  ${p.state}: ${p.records.processed}/${p.records.total} rows processed, ${p.records.failed} failed`);
+    for (const job of p.jobs) lines.push(`  job ${job.id} (Bulk ${job.api}): ${job.state}, ${job.recordsProcessed} processed`);
+    if (p.abortReason) lines.push(`  abort requested: ${p.abortReason}`);
+  }
+  for (const step of status.steps) lines.push(formatStep(step, workflowId));
+  if (status.worker && !status.worker.polling) {
+    lines.push(
+      `  no worker polls task queue "${status.worker.taskQueue}" in namespace "${status.worker.namespace}": ` +
+        'the workflow waits for one (start one with `bulkflow worker`)',
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
 
 export function registerJobCommands(program: Command): void {
   program
     .command('status <workflowId>')
-    .description("Show a bulk workflow's state and progress")
+    .description(
+      "Show a bulk workflow's state: progress and the step it is on (with its attempts and last failure), " +
+        'or its result, or why it failed. Exit code as for ingest: 0, 1 failed, 3 aborted',
+    )
     .option('--json', 'machine-readable output')
     .action(async (workflowId: string, flags: { json?: boolean }) => {
-      const { getProgress } = await import('../client/starters.js');
+      const { describeBulkWorkflow } = await import('../client/inspect.js');
       const client = await connectFromEnv();
       try {
-        const description = await client.workflow.getHandle(workflowId).describe();
-        const progress = await getProgress(client, workflowId);
-        const status = statusLabel(description.status.name);
-        if (flags.json) {
-          printJson({ workflowId, status, ...progress });
-          return;
-        }
-        process.stdout.write(
-          `${workflowId}: ${status}, ${progress.state}; ${progress.records.processed}/${progress.records.total} rows processed, ` +
-            `${progress.records.failed} failed\n`,
-        );
-        for (const job of progress.jobs) {
-          process.stdout.write(`  job ${job.id} (Bulk ${job.api}): ${job.state}, ${job.recordsProcessed} processed\n`);
-        }
+        const status = await describeBulkWorkflow(client, workflowId);
+        if (flags.json) printJson(status);
+        else process.stdout.write(formatStatus(status));
+        process.exitCode = statusExitCode(status);
       } finally {
         await client.connection.close();
       }

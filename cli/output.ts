@@ -1,6 +1,6 @@
 import type { BulkflowError } from '../client/starters.js';
 import { redact } from '../salesforce/core/redact.js';
-import type { BulkIngestResult, PhaseTimings } from '../workflows/contract.js';
+import type { BulkIngestResult, BulkQueryResult, PhaseTimings } from '../workflows/contract.js';
 
 /** Exit codes: 0 completed, 1 error or failed job, 2 usage, 3 aborted. */
 export const ExitCode = { Ok: 0, Failed: 1, Usage: 2, Aborted: 3 } as const;
@@ -14,18 +14,31 @@ export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
+/** "loaded before": this start or run returned an earlier run's result and loaded nothing. */
+function completedBeforeLine(result: Pick<BulkIngestResult, 'completedBefore'>, what: string): string[] {
+  const before = result.completedBefore;
+  return before
+    ? [`  ${what} before, by run ${before.runId} at ${before.completedAt}: nothing was ${what} again`]
+    : [];
+}
+
 export function formatIngestSummary(workflowId: string, result: BulkIngestResult): string {
   const { records: r } = result;
+  const before = r.loadedBefore ? `, ${r.loadedBefore} loaded by earlier runs` : '';
   const lines = [
     `${result.operation} ${result.object}: ${result.state} (workflow ${workflowId})`,
-    `  rows: ${r.total} total, ${r.successful} successful, ${r.failed} failed, ${r.unprocessed} unprocessed`,
+    ...completedBeforeLine(result, 'loaded'),
+    `  rows: ${r.total} total, ${r.successful} successful, ${r.failed} failed, ${r.unprocessed} unprocessed${before}`,
     `  Salesforce jobs: ${result.jobs.map((j) => `${j.id} (${j.state})`).join(', ') || 'none'}`,
   ];
   if (result.retries) {
     lines.push(`  retried: ${result.retries.rows} rows after lock failures, up to ${result.retries.attempts} attempts`);
   }
   if (result.timings) lines.push(`  time: ${formatTimings(result.timings)}`);
-  if (result.abortReason) lines.push(`  aborted: ${result.abortReason}`);
+  if (result.abortReason) {
+    const during = result.abortedDuring ? ` (while ${result.abortedDuring})` : '';
+    lines.push(`  aborted${during}: ${result.abortReason}`);
+  }
   if (result.failureMessage) lines.push(`  failure: ${result.failureMessage}`);
   for (const [kind, refs] of Object.entries(result.results)) {
     for (const ref of refs) {
@@ -33,6 +46,18 @@ export function formatIngestSummary(workflowId: string, result: BulkIngestResult
       lines.push(`  ${kind} results: ${ref.url} (${ref.rows} rows${attempt})`);
     }
   }
+  return `${lines.join('\n')}\n`;
+}
+
+export function formatQuerySummary(workflowId: string, result: BulkQueryResult): string {
+  const where = result.results.records ? ` to ${result.results.records.url}` : '';
+  const lines = [
+    `${result.state}: ${result.records.total} records${where} (workflow ${workflowId})`,
+    ...completedBeforeLine(result, 'run'),
+  ];
+  if (result.timings) lines.push(`  time: ${formatTimings(result.timings)}`);
+  if (result.abortReason) lines.push(`  aborted: ${result.abortReason}`);
+  if (result.failureMessage) lines.push(`  failure: ${result.failureMessage}`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -2,8 +2,9 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { BulkQueryResult } from '../workflows/contract.js';
-import { CommandFailure, formatTimings, exitCodeFor, printJson } from './output.js';
-import { connectFromEnv } from './temporal.js';
+import { CommandFailure, exitCodeFor, formatQuerySummary, printJson } from './output.js';
+import { attachedBefore, ensureWorker, taskQueueOf } from './start-and-wait.js';
+import { connectFromEnv, noWorkerMessage } from './temporal.js';
 
 interface QueryFlags {
   soql: string;
@@ -15,6 +16,8 @@ interface QueryFlags {
   taskQueue?: string;
   wait: boolean;
   json?: boolean;
+  waitForWorker?: boolean;
+  ignoreEarlierRuns?: boolean;
 }
 
 function chunkSize(value: string): number {
@@ -32,9 +35,11 @@ export function registerQueryCommand(program: Command): void {
     .option('--all', 'queryAll: include deleted and archived records')
     .addOption(new Option('--api <version>', 'Bulk API version').choices(['2.0', '1.0']).default('2.0'))
     .option('--pk-chunking <size>', 'Bulk v1: split by Id ranges of this many records', chunkSize)
-    .option('--workflow-id <id>', 'your business id; starting it again attaches to the running job')
+    .option('--workflow-id <id>', 'your business id: starting it again attaches, or returns the completed result')
     .option('--task-queue <name>', 'task queue of the bulkflow workers (default BULKFLOW_TASK_QUEUE or bulkflow)')
     .option('--no-wait', 'start the job and return its workflow id at once')
+    .option('--wait-for-worker', 'start even when no worker polls the task queue, and wait for one')
+    .option('--ignore-earlier-runs', 'run the query again, even if this workflow id completed it before')
     .option('--json', 'machine-readable output')
     .action(async (flags: QueryFlags, command: Command) => {
       if (flags.pkChunking && flags.api !== '1.0') {
@@ -45,8 +50,10 @@ export function registerQueryCommand(program: Command): void {
       }
       const { startBulkQuery } = await import('../client/starters.js');
       const { waitWithProgress } = await import('./wait.js');
+      const taskQueue = taskQueueOf(flags);
       const client = await connectFromEnv();
       try {
+        await ensureWorker(client, taskQueue, flags);
         const handle = await startBulkQuery(
           client,
           {
@@ -55,31 +62,24 @@ export function registerQueryCommand(program: Command): void {
             api: flags.api,
             destination: { url: pathToFileURL(path.resolve(flags.out)).href },
             ...(flags.pkChunking ? { pkChunking: { chunkSize: flags.pkChunking } } : {}),
+            ...(flags.ignoreEarlierRuns ? { ignoreEarlierRuns: true } : {}),
           },
-          {
-            ...(flags.workflowId ? { workflowId: flags.workflowId } : {}),
-            taskQueue: flags.taskQueue ?? process.env.BULKFLOW_TASK_QUEUE ?? 'bulkflow',
-          },
+          { ...(flags.workflowId ? { workflowId: flags.workflowId } : {}), taskQueue },
         );
-        if (!flags.wait) {
+        if (!flags.wait && !handle.attachedTo) {
           if (flags.json) printJson({ workflowId: handle.workflowId, runId: handle.firstExecutionRunId });
           else process.stdout.write(`started ${handle.workflowId}\n`);
           return;
         }
-        const result: BulkQueryResult = await waitWithProgress(handle, { quiet: Boolean(flags.json) }).catch(
-          (err: unknown) => {
-            throw new CommandFailure(err, handle.workflowId);
-          },
-        );
-        if (flags.json) printJson({ workflowId: handle.workflowId, ...result });
-        else {
-          const where = result.results.records ? ` to ${result.results.records.url}` : '';
-          process.stdout.write(
-            `${result.state}: ${result.records.total} records${where} (workflow ${handle.workflowId})\n`,
-          );
-          if (result.timings) process.stdout.write(`  time: ${formatTimings(result.timings)}\n`);
-          if (result.failureMessage) process.stdout.write(`  failure: ${result.failureMessage}\n`);
-        }
+        const result: BulkQueryResult = await waitWithProgress(handle, {
+          quiet: Boolean(flags.json),
+          workerGone: () => noWorkerMessage(client, taskQueue),
+        }).catch((err: unknown) => {
+          throw new CommandFailure(err, handle.workflowId);
+        });
+        const shown = { ...result, ...attachedBefore(handle) };
+        if (flags.json) printJson({ workflowId: handle.workflowId, ...shown });
+        else process.stdout.write(formatQuerySummary(handle.workflowId, shown));
         process.exitCode = exitCodeFor(result);
       } finally {
         await client.connection.close();

@@ -37,7 +37,20 @@ export function registerResultsCommand(program: Command): void {
       const { openSource } = await import('../storage/input-sources.js');
       const client = await connectFromEnv();
       try {
-        const result = (await client.workflow.getHandle(workflowId).result()) as BulkIngestResult | BulkQueryResult;
+        const handle = client.workflow.getHandle(workflowId);
+        // A running workflow has no results yet: say so rather than wait for it in silence.
+        if ((await handle.describe()).status.name === 'RUNNING') {
+          const { BulkflowStartError } = await import('../client/starters.js');
+          throw new BulkflowStartError({
+            type: 'bulkflow.NOT_FINISHED',
+            code: 'NOT_FINISHED',
+            message:
+              `Workflow ${workflowId} is still running, so it has no results yet. Follow it with ` +
+              `\`bulkflow status ${workflowId}\`, then run this again when it has ended.`,
+            retryable: true,
+          });
+        }
+        const result = (await handle.result()) as BulkIngestResult | BulkQueryResult;
         mkdirSync(flags.outDir, { recursive: true });
         const copied: Copied[] = [];
         for (const file of resultFiles(result)) {

@@ -9,3 +9,14 @@ export async function connectFromEnv(): Promise<Client> {
   const { connectClient, temporalTargetFromEnv } = await import('../client/connection.js');
   return connectClient(temporalTargetFromEnv());
 }
+
+/** Why nothing runs a workflow on `taskQueue` (no worker polls it), or undefined while one does. */
+export async function noWorkerMessage(client: Client, taskQueue: string): Promise<string | undefined> {
+  const { workerPresence } = await import('../client/inspect.js');
+  const presence = await workerPresence(client, taskQueue);
+  if (presence.polling) return undefined;
+  return (
+    `no worker polls task queue "${taskQueue}" in namespace "${presence.namespace}": the workflow waits for one ` +
+    '(start one with `bulkflow worker`)'
+  );
+}

@@ -1,6 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { encryptionCodecFromEnv } from '../common/encryption-codec.js';
 import { bulkflowClientPlugin } from './plugin.js';
+import { BulkflowStartError } from './starters.js';
 
 /** Where a client connects: the Temporal server's address and namespace (`TEMPORAL_ADDRESS`, `TEMPORAL_NAMESPACE`). */
 export interface TemporalTarget {
@@ -8,14 +9,47 @@ export interface TemporalTarget {
   namespace: string;
 }
 
+/** The Temporal server a client and a worker use unless told otherwise. */
+export const DEFAULT_TEMPORAL_ADDRESS = 'localhost:7233';
+/** How long a connection may take before the server counts as unreachable. */
+export const CONNECT_TIMEOUT_MS = 3_000;
+
 /** `TEMPORAL_ADDRESS` (default `localhost:7233`) and `TEMPORAL_NAMESPACE` (default `default`). */
 export function temporalTargetFromEnv(env: NodeJS.ProcessEnv = process.env): TemporalTarget {
-  return { address: env.TEMPORAL_ADDRESS ?? 'localhost:7233', namespace: env.TEMPORAL_NAMESPACE ?? 'default' };
+  return { address: env.TEMPORAL_ADDRESS || DEFAULT_TEMPORAL_ADDRESS, namespace: env.TEMPORAL_NAMESPACE || 'default' };
 }
 
-/** A client for `target`; payloads are encrypted when `BULKFLOW_ENCRYPTION_KEY` is set. */
+/** The Temporal server did not answer: it names the address and namespace, and what to check. */
+export class TemporalUnreachableError extends BulkflowStartError {
+  constructor(
+    readonly target: TemporalTarget,
+    cause: unknown,
+  ) {
+    const why = cause instanceof Error ? cause.message.split('\n')[0] : String(cause);
+    super({
+      type: 'bulkflow.TEMPORAL_UNREACHABLE',
+      code: 'TEMPORAL_UNREACHABLE',
+      message:
+        `Cannot reach the Temporal server at ${target.address} (namespace ${target.namespace}) within ` +
+        `${CONNECT_TIMEOUT_MS / 1000} s: ${why}. Is it running there? Set TEMPORAL_ADDRESS to where it is ` +
+        '(`bulkflow dev` runs one locally).',
+      retryable: true,
+    });
+    this.name = 'TemporalUnreachableError';
+  }
+}
+
+/**
+ * A client for `target`; payloads are encrypted when `BULKFLOW_ENCRYPTION_KEY` is set. A server that does not
+ * answer within {@link CONNECT_TIMEOUT_MS} is a {@link TemporalUnreachableError} naming its address.
+ */
 export async function connectClient(target: TemporalTarget, env: NodeJS.ProcessEnv = process.env): Promise<Client> {
-  const connection = await Connection.connect({ address: target.address });
+  let connection: Connection;
+  try {
+    connection = await Connection.connect({ address: target.address, connectTimeout: CONNECT_TIMEOUT_MS });
+  } catch (err) {
+    throw new TemporalUnreachableError(target, err);
+  }
   return new Client({
     connection,
     namespace: target.namespace,

@@ -17,6 +17,7 @@ import {
   CancelledFailure,
   TerminatedFailure,
   TimeoutFailure,
+  WorkflowExecutionAlreadyStartedError,
   type Client,
   type WorkflowHandleWithFirstExecutionRunId,
 } from '@temporalio/client';
@@ -37,14 +38,33 @@ import {
 
 /** How a starter starts a workflow: its id and task queue. */
 export interface StartOptions {
-  /** Your business id for this job; starting the same id again returns the running workflow. */
+  /**
+   * Your business id for this job. Starting it again attaches to its run while it runs, returns the completed
+   * run when it completed, and otherwise (failed, aborted) starts a run that loads only what earlier ones did not.
+   */
   workflowId?: string;
   /** @default 'bulkflow' */
   taskQueue?: string;
 }
 
+/** An earlier run of the business id that a start attached to instead of starting a new one. */
+export interface AttachedRun {
+  runId: string;
+  /** `Completed`: its result is this start's result; nothing is loaded again. */
+  status: 'Completed';
+  startedAt: Date;
+  closedAt?: Date;
+}
+
+/** What a start hands back: the workflow's handle, and whether it attached to an earlier completed run. */
+export type StartedHandle<W extends typeof bulkIngestWorkflow | typeof bulkQueryWorkflow> =
+  WorkflowHandleWithFirstExecutionRunId<W> & {
+    /** Set when the business id had completed before: `result()` is that run's, and nothing ran again. */
+    attachedTo?: AttachedRun;
+  };
+
 /** A started ingest: `result()` resolves to its `BulkIngestResult`. */
-export type BulkIngestHandle = WorkflowHandleWithFirstExecutionRunId<typeof bulkIngestWorkflow>;
+export type BulkIngestHandle = StartedHandle<typeof bulkIngestWorkflow>;
 
 /**
  * The root cause of a failed bulk job, as a person or a program reads it: the deepest `ApplicationFailure` under
@@ -133,8 +153,12 @@ function fromApplicationFailure(failure: ApplicationFailure): BulkflowError {
 }
 
 /**
- * Starts `bulkIngestWorkflow` (or attaches to the running one with the same `workflowId`). Inline records over
- * {@link MAX_INLINE_BYTES} are refused here; everything else is checked by the workflow before any job exists.
+ * Starts `bulkIngestWorkflow` under a business id, once. Inline records over {@link MAX_INLINE_BYTES} are refused
+ * here; everything else is checked by the workflow before any job exists.
+ *
+ * Starting an id again: while its run runs, attaches to it; after it completed, returns that run (its result, and
+ * `attachedTo`: nothing is loaded again); after it failed or was aborted, starts a new run, which loads only the
+ * input rows earlier runs did not load. `input.ignoreEarlierRuns` starts a run that loads everything again.
  *
  * @example
  * const handle = await startBulkIngest(client, { object: 'Contact', operation: 'insert', source: { url } }, { workflowId: 'contacts-2026-11-23' });
@@ -149,30 +173,72 @@ export async function startBulkIngest(
     const bytes = Buffer.byteLength(JSON.stringify(input.source.records));
     if (bytes > MAX_INLINE_BYTES) throw new InlineRecordsTooLargeError(bytes);
   }
-  return client.workflow.start<typeof bulkIngestWorkflow>(WorkflowType.BulkIngest, {
-    args: [input],
-    taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
+  return startOnce<typeof bulkIngestWorkflow>(client, WorkflowType.BulkIngest, input, {
     workflowId: options.workflowId ?? `bulk-ingest-${input.object}-${randomUUID()}`,
-    // A second start with the same business id attaches to the running job instead of starting another.
-    workflowIdConflictPolicy: 'USE_EXISTING',
+    taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
   });
 }
 
 /** A started query: `result()` resolves to its `BulkQueryResult`. */
-export type BulkQueryHandle = WorkflowHandleWithFirstExecutionRunId<typeof bulkQueryWorkflow>;
+export type BulkQueryHandle = StartedHandle<typeof bulkQueryWorkflow>;
 
-/** Starts a bulk query or queryAll; the same business id attaches to the running one. */
+/** Starts a bulk query or queryAll, once per business id, as {@link startBulkIngest} does. */
 export async function startBulkQuery(
   client: Client,
   input: BulkQueryInput,
   options: StartOptions = {},
 ): Promise<BulkQueryHandle> {
-  return client.workflow.start<typeof bulkQueryWorkflow>(WorkflowType.BulkQuery, {
-    args: [input],
-    taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
+  return startOnce<typeof bulkQueryWorkflow>(client, WorkflowType.BulkQuery, input, {
     workflowId: options.workflowId ?? `bulk-query-${randomUUID()}`,
-    workflowIdConflictPolicy: 'USE_EXISTING',
+    taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
   });
+}
+
+/**
+ * The start rule of a business id. Temporal alone would start a second run of a closed id (its default reuse
+ * policy), loading every row again; so the first try refuses closed ids, and what happens next depends on how
+ * the last run ended. Two starters racing meet at `USE_EXISTING`: one starts, the other attaches. (The workflow
+ * itself checks the run ledger too, for ids whose runs Temporal no longer keeps.)
+ */
+async function startOnce<W extends typeof bulkIngestWorkflow | typeof bulkQueryWorkflow>(
+  client: Client,
+  type: string,
+  input: Parameters<W>[0],
+  { workflowId, taskQueue }: { workflowId: string; taskQueue: string },
+): Promise<StartedHandle<W>> {
+  const start = (workflowIdReusePolicy: 'REJECT_DUPLICATE' | 'ALLOW_DUPLICATE') =>
+    client.workflow.start<W>(type, {
+      args: [input] as Parameters<W>,
+      taskQueue,
+      workflowId,
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy,
+    });
+  try {
+    return await start('REJECT_DUPLICATE');
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
+  const earlier = client.workflow.getHandle<W>(workflowId);
+  const described = await earlier.describe();
+  if (!input.ignoreEarlierRuns && described.status.name === 'COMPLETED') {
+    const result = (await earlier.result()) as Awaited<ReturnType<W>>;
+    if (result.state === 'Completed') {
+      const firstExecutionRunId = described.raw.workflowExecutionInfo?.firstRunId || described.runId;
+      const handle = client.workflow.getHandle<W>(workflowId, undefined, { firstExecutionRunId });
+      return Object.assign(handle, {
+        firstExecutionRunId,
+        attachedTo: {
+          runId: firstExecutionRunId,
+          status: 'Completed' as const,
+          startedAt: described.startTime,
+          ...(described.closeTime ? { closedAt: described.closeTime } : {}),
+        },
+      });
+    }
+  }
+  // Failed, aborted, cancelled, terminated or timed out: a new run, which loads what the earlier ones did not.
+  return start('ALLOW_DUPLICATE');
 }
 
 /** The `progress` query of a running (or finished) bulk workflow: state, jobs, record counts. */

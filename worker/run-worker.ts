@@ -6,7 +6,7 @@
  */
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { encryptionCodecFromEnv } from '../common/encryption-codec.js';
-import { createSalesforceClient, salesforceOptionsFromEnv } from '../salesforce/index.js';
+import { createSalesforceClient, describeLoginFromEnv, salesforceOptionsFromEnv } from '../salesforce/index.js';
 import { stagingStoreFromEnv } from '../storage/index.js';
 import { DEFAULT_TASK_QUEUE } from '../workflows/contract.js';
 import { installMetricsRuntime, metricsAddressFromEnv } from './metrics.js';
@@ -38,10 +38,13 @@ export function workerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Worke
  */
 export async function runWorkerFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const config = workerConfigFromEnv(env);
+  // Incomplete credentials refuse to start here, naming what is missing, before anything connects.
+  const salesforce = createSalesforceClient(salesforceOptionsFromEnv(env));
+  process.stdout.write(`${loginLine(env)}\n`);
   // The Runtime, and with it the exporter, is fixed by the first connection: install it before.
   if (config.metricsAddress) installMetricsRuntime({ prometheusAddress: config.metricsAddress });
   const plugin = bulkflowPlugin({
-    salesforce: createSalesforceClient(salesforceOptionsFromEnv(env)),
+    salesforce,
     staging: stagingStoreFromEnv(env),
     encryptionKey: encryptionCodecFromEnv(env),
   });
@@ -63,4 +66,14 @@ export async function runWorkerFromEnv(env: NodeJS.ProcessEnv = process.env): Pr
   } finally {
     await connection.close();
   }
+}
+
+/** `Salesforce: OAuth username-password at https://… as dev@…`, and a warning when that is production by default. */
+export function loginLine(env: NodeJS.ProcessEnv = process.env): string {
+  const login = describeLoginFromEnv(env);
+  const who = login.username ? ` as ${login.username}` : '';
+  const warning = login.defaultedToProduction
+    ? ' (SF_LOGIN_URL is not set: this is production Salesforce; set it for a sandbox, https://test.salesforce.com)'
+    : '';
+  return `Salesforce: ${login.flow} at ${login.url}${who}${warning}`;
 }
