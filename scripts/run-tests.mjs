@@ -24,6 +24,7 @@ const UNIT_TESTS = [
   'test/activities/preflight.test.ts',
   'test/activities/query-download.test.ts',
   'test/storage/file-source.test.ts',
+  'test/storage/run-ledger.test.ts',
 ];
 
 function collect(target, out) {

@@ -48,8 +48,9 @@ export class FileStagingStore implements StagingStore {
         });
       },
       destroy(err, callback) {
+        // The temporary file goes once its stream has closed (it may not even be open yet).
+        sink.once('close', () => void unlink(partial).catch(() => undefined));
         sink.destroy();
-        unlink(partial).catch(() => undefined);
         callback(err);
       },
     });

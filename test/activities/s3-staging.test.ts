@@ -116,3 +116,24 @@ test('BULKFLOW_STAGING_URL=s3://bucket/prefix selects the S3 store, configured f
   assert.equal(await s3.getText('staging', 'from-env/x/y.csv'), 'hello');
   fromEnv.client.destroy();
 });
+
+test('createIfAbsent is a conditional write in S3: of racing writers exactly one wins, and a claim is kept', async () => {
+  const wins = await Promise.all(
+    Array.from({ length: 8 }, (_, i) => store.createIfAbsent('ledger/id/attempt-0001.json', `{"writer":${i}}`)),
+  );
+  assert.equal(wins.filter(Boolean).length, 1);
+  const body = await text(store.openRead(store.urlFor('ledger/id/attempt-0001.json')));
+  assert.equal(body, `{"writer":${wins.indexOf(true)}}`);
+  assert.equal(await store.createIfAbsent('ledger/id/attempt-0001.json', '{}'), false, 'a second try loses too');
+});
+
+test('list names the keys under a prefix relative to the store, not a neighbour with the same stem', async () => {
+  for (let i = 0; i < 3; i++) await store.createIfAbsent(`list/run/results/j${i}/successfulResults.csv`, 'x');
+  await store.createIfAbsent('list/runner/other.csv', 'x');
+  assert.deepEqual(await store.list('list/run/'), [
+    'list/run/results/j0/successfulResults.csv',
+    'list/run/results/j1/successfulResults.csv',
+    'list/run/results/j2/successfulResults.csv',
+  ]);
+  assert.deepEqual(await store.list('nothing/'), []);
+});
