@@ -132,7 +132,11 @@ export function createIngestActivities({
             { problem: InputProblem.NothingToLoad },
           );
         }
-        log.info('staged ingest input', { rows: split.totalRows, units: split.units.length, loadedBefore: split.skippedRows });
+        log.info('staged ingest input', {
+          rows: split.totalRows,
+          units: split.units.length,
+          loadedBefore: split.skippedRows,
+        });
         return {
           columns: split.columns,
           totalRows: split.totalRows,

@@ -119,8 +119,7 @@ export function createQueryActivities({
     };
   }
 
-  const partKey = (req: DownloadQueryRequest, i: number) =>
-    StagingKeys.queryPart(req.stagingPrefix, req.jobId, i);
+  const partKey = (req: DownloadQueryRequest, i: number) => StagingKeys.queryPart(req.stagingPrefix, req.jobId, i);
 
   /** Saves one page as a part, checking its row count against `Sforce-NumberOfRecords`. */
   async function savePage(req: DownloadQueryRequest, index: number, locator: string | undefined, maxRecords?: number) {

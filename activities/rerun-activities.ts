@@ -35,7 +35,13 @@ interface EarlierJob {
   saved: Map<string, string>;
 }
 
-export function createRerunActivities({ salesforce, staging }: { salesforce: SalesforceClient; staging: StagingStore }) {
+export function createRerunActivities({
+  salesforce,
+  staging,
+}: {
+  salesforce: SalesforceClient;
+  staging: StagingStore;
+}) {
   const ingest = salesforce.bulk2Ingest;
   const v1 = salesforce.bulk1;
 
@@ -55,7 +61,10 @@ export function createRerunActivities({ salesforce, staging }: { salesforce: Sal
       const [jobId, batchId] = parts;
       if (!jobId) continue;
       // `<job>/successfulResults.csv` is a Bulk 2.0 job's; `<job>/<batch>/successfulResults.csv` a v1 batch's.
-      job(jobId, parts.length === 3 ? '1.0' : '2.0').saved.set(parts.length === 3 ? (batchId ?? '') : '', staging.urlFor(key));
+      job(jobId, parts.length === 3 ? '1.0' : '2.0').saved.set(
+        parts.length === 3 ? (batchId ?? '') : '',
+        staging.urlFor(key),
+      );
     }
     return [...jobs.values()];
   }
@@ -147,7 +156,11 @@ export function createRerunActivities({ salesforce, staging }: { salesforce: Sal
           else files.push(...(await bulk1Successes(job, run, stagingPrefix)));
         }
       }
-      log.info('found what earlier runs of this business id loaded', { runs: earlier.length, jobs, files: files.length });
+      log.info('found what earlier runs of this business id loaded', {
+        runs: earlier.length,
+        jobs,
+        files: files.length,
+      });
       return { files, jobs };
     },
   };

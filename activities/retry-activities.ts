@@ -33,7 +33,11 @@ export function createRetryActivities({ staging }: { staging: StagingStore }) {
       if (!header || header[0] !== 'sf__Id' || header[1] !== 'sf__Error') {
         throw new Error(`${request.failedUrl} is not a failed-results file (its header starts ${String(header?.[0])})`);
       }
-      const retry = openCsvSink(staging, StagingKeys.retryUnit(request.stagingPrefix, request.unitIndex), header.slice(RESULT_COLUMNS));
+      const retry = openCsvSink(
+        staging,
+        StagingKeys.retryUnit(request.stagingPrefix, request.unitIndex),
+        header.slice(RESULT_COLUMNS),
+      );
       const failed = openCsvSink(staging, StagingKeys.retryFailed(request.stagingPrefix, request.unitIndex), header);
       let seen = 0;
       for await (const row of rows) {

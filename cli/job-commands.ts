@@ -25,20 +25,28 @@ const time = (iso: string) => new Date(iso).toISOString().slice(11, 19);
 /** `  step stageIngestInput (attempt 5): waiting to retry at 19:42:10 (in 35 s)` and its last failure. */
 function formatStep(step: PendingStep, ownWorkflow: string): string {
   const where = step.workflowId === ownWorkflow ? '' : ` in ${step.workflowId}`;
-  const now = Date.now();
-  let state = step.state === 'Started' ? 'running' : step.state === 'Scheduled' ? 'waiting for a worker' : step.state;
-  if (step.nextAttemptAt && new Date(step.nextAttemptAt).getTime() > now) {
-    const seconds = Math.round((new Date(step.nextAttemptAt).getTime() - now) / 1000);
-    state = `waiting to retry at ${time(step.nextAttemptAt)} (in ${seconds} s)`;
-  } else if (step.state === 'Started' && step.lastStartedAt) {
-    state = `running since ${time(step.lastStartedAt)}${step.lastWorker ? ` on ${step.lastWorker}` : ''}`;
-  }
-  const lines = [`  step ${step.step}${where} (attempt ${step.attempt}): ${state}`];
+  const lines = [`  step ${step.step}${where} (attempt ${step.attempt}): ${stepState(step)}`];
   if (step.lastFailure) {
-    const cause = formatError(step.lastFailure).trimEnd().replace(/^bulkflow: /, '');
+    const cause = formatError(step.lastFailure)
+      .trimEnd()
+      .replace(/^bulkflow: /, '');
     lines.push(`    last failure: ${cause.replace(/\n\s*/g, ' ')}`);
   }
   return lines.join('\n');
+}
+
+/** Where a pending step is: running, waiting for its next retry, or waiting for a worker to take it. */
+function stepState(step: PendingStep): string {
+  const next = step.nextAttemptAt ? new Date(step.nextAttemptAt).getTime() : undefined;
+  if (step.state === 'Started') {
+    const since = step.lastStartedAt ? ` since ${time(step.lastStartedAt)}` : '';
+    return `running${since}${step.lastWorker ? ` on ${step.lastWorker}` : ''}`;
+  }
+  if (step.state !== 'Scheduled') return step.state;
+  if (next !== undefined && next > Date.now()) {
+    return `waiting to retry at ${time(step.nextAttemptAt ?? '')} (in ${Math.round((next - Date.now()) / 1000)} s)`;
+  }
+  return step.attempt > 1 ? 'retry due, waiting for a worker to take it' : 'waiting for a worker to take it';
 }
 
 function formatStatus(status: BulkWorkflowStatus): string {
@@ -55,7 +63,8 @@ function formatStatus(status: BulkWorkflowStatus): string {
   const p = status.progress;
   if (p) {
     lines.push(`  ${p.state}: ${p.records.processed}/${p.records.total} rows processed, ${p.records.failed} failed`);
-    for (const job of p.jobs) lines.push(`  job ${job.id} (Bulk ${job.api}): ${job.state}, ${job.recordsProcessed} processed`);
+    for (const job of p.jobs)
+      lines.push(`  job ${job.id} (Bulk ${job.api}): ${job.state}, ${job.recordsProcessed} processed`);
     if (p.abortReason) lines.push(`  abort requested: ${p.abortReason}`);
   }
   for (const step of status.steps) lines.push(formatStep(step, workflowId));

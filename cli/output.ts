@@ -17,9 +17,7 @@ export function printJson(value: unknown): void {
 /** "loaded before": this start or run returned an earlier run's result and loaded nothing. */
 function completedBeforeLine(result: Pick<BulkIngestResult, 'completedBefore'>, what: string): string[] {
   const before = result.completedBefore;
-  return before
-    ? [`  ${what} before, by run ${before.runId} at ${before.completedAt}: nothing was ${what} again`]
-    : [];
+  return before ? [`  ${what} before, by run ${before.runId} at ${before.completedAt}: nothing was ${what} again`] : [];
 }
 
 export function formatIngestSummary(workflowId: string, result: BulkIngestResult): string {

@@ -12,7 +12,7 @@ export interface TemporalTarget {
 /** The Temporal server a client and a worker use unless told otherwise. */
 export const DEFAULT_TEMPORAL_ADDRESS = 'localhost:7233';
 /** How long a connection may take before the server counts as unreachable. */
-export const CONNECT_TIMEOUT_MS = 3_000;
+export const CONNECT_TIMEOUT_MS = 2_500;
 
 /** `TEMPORAL_ADDRESS` (default `localhost:7233`) and `TEMPORAL_NAMESPACE` (default `default`). */
 export function temporalTargetFromEnv(env: NodeJS.ProcessEnv = process.env): TemporalTarget {

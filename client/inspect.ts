@@ -6,12 +6,8 @@
  */
 import type { Client, WorkflowExecutionDescription } from '@temporalio/client';
 import { decodeOptionalFailureToOptionalError } from '@temporalio/common/lib/internal-non-workflow/index.js';
-import { temporal } from '@temporalio/proto';
-import type {
-  BulkIngestResult,
-  BulkProgress,
-  BulkQueryResult,
-} from '../workflows/contract.js';
+import proto from '@temporalio/proto';
+import type { BulkIngestResult, BulkProgress, BulkQueryResult } from '../workflows/contract.js';
 import { progressQuery } from '../workflows/contract.js';
 import { bulkflowErrorOf, type BulkflowError } from './starters.js';
 
@@ -42,10 +38,11 @@ export interface WorkerPresence {
 /** Asks Temporal which workers poll `taskQueue` (workflow tasks: every bulkflow worker polls them). */
 export async function workerPresence(client: Client, taskQueue: string): Promise<WorkerPresence> {
   const namespace = client.options.namespace;
+  const { TaskQueueKind, TaskQueueType } = proto.temporal.api.enums.v1;
   const { pollers } = await client.workflowService.describeTaskQueue({
     namespace,
-    taskQueue: { name: taskQueue, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
-    taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+    taskQueue: { name: taskQueue, kind: TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+    taskQueueType: TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
   });
   const now = Date.now();
   const workers = (pollers ?? [])
@@ -164,7 +161,10 @@ export async function describeBulkWorkflow(client: Client, workflowId: string): 
     const childSteps = await Promise.all(
       children.map(async (child) => {
         const id = child.workflowId ?? '';
-        const d = await client.workflow.getHandle(id).describe().catch(() => undefined);
+        const d = await client.workflow
+          .getHandle(id)
+          .describe()
+          .catch(() => undefined);
         return d ? pendingSteps(client, id, d) : [];
       }),
     );

@@ -130,7 +130,13 @@ export async function recordJob(
   api: JobRecord['api'],
 ): Promise<void> {
   if (!run.stagingPrefix) return;
-  const record: JobRecord = { jobId, api, object: run.object, operation: run.operation, createdAt: new Date().toISOString() };
+  const record: JobRecord = {
+    jobId,
+    api,
+    object: run.object,
+    operation: run.operation,
+    createdAt: new Date().toISOString(),
+  };
   await writeText(store, StagingKeys.jobRecord(run.stagingPrefix, jobId), JSON.stringify(record));
 }
 
@@ -138,7 +144,9 @@ export async function recordJob(
 export async function recordedJobs(store: StagingStore, stagingPrefix: string): Promise<JobRecord[]> {
   const keys = await store.list(StagingKeys.jobRecordsFolder(stagingPrefix));
   return Promise.all(
-    keys.filter((k) => k.endsWith('.json')).map(async (k) => JSON.parse(await readText(store.openRead(store.urlFor(k)))) as JobRecord),
+    keys
+      .filter((k) => k.endsWith('.json'))
+      .map(async (k) => JSON.parse(await readText(store.openRead(store.urlFor(k)))) as JobRecord),
   );
 }
 

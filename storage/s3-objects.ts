@@ -43,7 +43,11 @@ export async function s3ObjectExists(client: S3Client, { bucket, key }: S3Locati
  * Puts a small object unless the key exists (`If-None-Match: *`, S3's conditional write): S3 answers 412 to the
  * loser of a race, and 409 when another conditional write to the key is in flight; both mean "not ours".
  */
-export async function putS3ObjectIfAbsent(client: S3Client, { bucket, key }: S3Location, text: string): Promise<boolean> {
+export async function putS3ObjectIfAbsent(
+  client: S3Client,
+  { bucket, key }: S3Location,
+  text: string,
+): Promise<boolean> {
   try {
     await client.send(
       new PutObjectCommand({ Bucket: bucket, Key: key, Body: text, IfNoneMatch: '*', ContentType: 'application/json' }),

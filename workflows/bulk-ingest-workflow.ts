@@ -57,7 +57,7 @@ export async function bulkIngestWorkflow(input: BulkIngestInput): Promise<BulkIn
   resolveRetryPolicy(input.transientRetry);
   resolveLimitsPolicy(input.limits);
   const run = new IngestRun(input);
-  setHandler(abortSignal, ({ reason }) => run.requestAbort(reason));
+  setHandler(abortSignal, ({ reason }) => run.control.request(reason));
   setHandler(progressQuery, () => run.progress());
   setHandler(jobProgressSignal, ({ unitIndex, job }) => run.onJobProgress(unitIndex, job));
   // The children abort their own jobs: cancelling this workflow only has to reach them (as an abort).
@@ -68,7 +68,7 @@ export async function bulkIngestWorkflow(input: BulkIngestInput): Promise<BulkIn
 }
 
 class IngestRun {
-  readonly control = new RunControl();
+  readonly control = new RunControl((reason) => this.onAbort(reason));
   /** Whether this run claims its business id in the run ledger (runs recorded before do not). */
   private readonly usesLedger = patched(Patch.BusinessIdLedger);
   private state: BulkflowState = BulkflowState.Preparing;
@@ -96,12 +96,11 @@ class IngestRun {
     return this.control.reason;
   }
 
-  requestAbort(reason: string): void {
-    if (this.control.requested) return;
+  /** The first abort (or cancellation): remember where it came, and pass it on to the running children. */
+  private onAbort(reason: string): void {
     this.abortedDuring = this.state;
-    this.control.request(reason);
     for (const child of this.children.values()) {
-      child.signal(abortSignal, { reason: this.control.reason ?? reason }).catch(() => undefined);
+      child.signal(abortSignal, { reason }).catch(() => undefined);
     }
   }
 
@@ -183,9 +182,7 @@ class IngestRun {
     const { streams } = activityProxies(this.input.activityTimeouts);
     const earlier = claim?.earlier ?? [];
     const found = earlier.length
-      ? await this.control.step(() =>
-          streams.collectEarlierSuccesses({ earlier, stagingPrefix: this.stagingPrefix }),
-        )
+      ? await this.control.step(() => streams.collectEarlierSuccesses({ earlier, stagingPrefix: this.stagingPrefix }))
       : undefined;
     return this.clock.time('staging', () =>
       this.control.step(() =>

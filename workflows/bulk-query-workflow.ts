@@ -3,14 +3,7 @@
  * retry) → poll on durable timers (continuing as new when long) → download the results part by part
  * (resumed after a crash from the last finished part) → join them into one CSV.
  */
-import {
-  continueAsNew,
-  log,
-  patched,
-  setHandler,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { continueAsNew, log, patched, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { ClaimRunResult, QueryJobStatus } from '../activities/index.js';
 import { stagingPrefixOf } from '../common/staging-keys.js';
 import type { BulkApi } from '../common/wire-values.js';

@@ -29,7 +29,8 @@ export class RunControl {
   readonly cancelsSteps: boolean;
   private readonly inFlight = new Set<CancellationScope>();
 
-  constructor() {
+  /** `onRequest` runs once, when the first abort (or cancellation) comes: e.g. a parent tells its children. */
+  constructor(private readonly onRequest?: (reason: string) => void) {
     this.cancelsSteps = patched(Patch.AbortCancelsSteps);
   }
 
@@ -42,6 +43,7 @@ export class RunControl {
     if (this.reason !== undefined) return;
     this.reason = reason || 'aborted';
     if (this.cancelsSteps) for (const scope of this.inFlight) scope.cancel();
+    this.onRequest?.(this.reason);
   }
 
   /**
@@ -77,7 +79,11 @@ export class RunControl {
         throw err;
       }
     }
-    CancellationScope.current().cancelRequested.catch(() => this.request(CANCELLED_REASON));
+    // The handler runs in the cancelled root scope, where any new command (a signal to a child) would be refused
+    // at once: it acts from a scope the cancellation cannot reach.
+    CancellationScope.current().cancelRequested.catch(() =>
+      CancellationScope.nonCancellable(() => Promise.resolve(this.request(CANCELLED_REASON))),
+    );
     return CancellationScope.nonCancellable(execute);
   }
 }
