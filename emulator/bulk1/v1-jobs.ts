@@ -4,6 +4,8 @@
  * its Queued batches into NotProcessed; batches already InProgress finish.
  * @see https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/asynch_api_batches_interpret_status.htm
  */
+import { auditTimestamp } from '../clock.js';
+import type { Clock } from '../clock.js';
 import type { IdFactory } from '../org/ids.js';
 import { KeyPrefix } from '../org/ids.js';
 import type { RecordError } from '../org/record-errors.js';
@@ -134,10 +136,13 @@ function findById<T extends { id: string }>(items: Iterable<T>, id: string): T |
 export class V1JobStore {
   readonly #jobs = new Map<string, V1Job>();
 
-  constructor(readonly ids: IdFactory) {}
+  constructor(
+    readonly ids: IdFactory,
+    readonly clock: Clock,
+  ) {}
 
   create(fields: NewV1Job): V1Job {
-    const now = new Date();
+    const now = auditTimestamp(this.clock);
     const job: V1Job = {
       ...fields,
       id: this.ids.next(KeyPrefix.BulkJob),
@@ -162,7 +167,7 @@ export class V1JobStore {
 
   /** Adds a Queued batch to a job. */
   addBatch(job: V1Job, request: Buffer, idRange?: V1Batch['idRange']): V1Batch {
-    const now = new Date();
+    const now = auditTimestamp(this.clock);
     const batch: V1Batch = {
       id: this.ids.next(KeyPrefix.BulkBatch),
       jobId: job.id,

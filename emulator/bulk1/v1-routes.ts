@@ -3,6 +3,7 @@
  * requests and results, query result files.
  * @see https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/asynch_api_intro.htm
  */
+import { auditTimestamp } from '../clock.js';
 import { BodyTooLargeError, readBody } from '../http/http-helpers.js';
 import type { Router } from '../http/router.js';
 import { batchInfoJson, batchInfoXml, batchListJson, batchListXml, jobInfoJson, jobInfoXml } from './info-format.js';
@@ -59,7 +60,7 @@ async function updateJob(context: V1Context): Promise<void> {
   } else {
     throw invalidState(`Invalid state specified for the job: ${state}`);
   }
-  job.systemModstamp = new Date();
+  job.systemModstamp = auditTimestamp(context.deps.jobs.clock);
   sendJob(context, 200, job);
 }
 

@@ -3,6 +3,8 @@
  * the processor moves it on to InProgress and then JobComplete or Failed. Any other move is refused.
  * @see https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/how_requests_are_processed.htm
  */
+import { auditTimestamp } from '../clock.js';
+import type { Clock } from '../clock.js';
 import { JobMap } from './job-map.js';
 import type { IdFactory } from '../org/ids.js';
 import { KeyPrefix } from '../org/ids.js';
@@ -79,11 +81,11 @@ export class InvalidStateTransitionError extends Error {
   }
 }
 
-/** Moves a job to a new state, or throws {@link InvalidStateTransitionError}. */
-export function transition(job: IngestJob, to: IngestJobState): void {
+/** Moves a job to a new state at `at` (its new systemModstamp), or throws {@link InvalidStateTransitionError}. */
+export function transition(job: IngestJob, to: IngestJobState, at: Date): void {
   if (!TRANSITIONS[job.state].includes(to)) throw new InvalidStateTransitionError(job.state, to);
   job.state = to;
-  job.systemModstamp = new Date();
+  job.systemModstamp = at;
 }
 
 /** What a new job is made of. */
@@ -94,12 +96,15 @@ export type NewIngestJob = Pick<
 
 /** The jobs of the org, in creation order. */
 export class IngestJobStore extends JobMap<IngestJob> {
-  constructor(readonly ids: IdFactory) {
+  constructor(
+    readonly ids: IdFactory,
+    readonly clock: Clock,
+  ) {
     super();
   }
 
   create(fields: NewIngestJob): IngestJob {
-    const now = new Date();
+    const now = auditTimestamp(this.clock);
     const job: IngestJob = {
       ...fields,
       id: this.ids.next(KeyPrefix.BulkJob),

@@ -2,7 +2,10 @@
  * Bulk API 2.0 ingest endpoints under `/services/data/vXX.X/jobs/ingest`.
  * @see https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/bulk_api_2_0.htm
  */
+import type { OrgUser } from '../auth/credentials.js';
 import type { SessionStore } from '../auth/sessions.js';
+import type { V1JobStore } from '../bulk1/v1-jobs.js';
+import { auditTimestamp } from '../clock.js';
 import { requireRestSession } from '../auth/sessions.js';
 import {
   BodyTooLargeError,
@@ -26,6 +29,10 @@ import { ResultKind, resultBlocks } from './job-results.js';
 export interface IngestDependencies {
   org: Org;
   sessions: SessionStore;
+  /** The org's users: hardDelete needs the Bulk API Hard Delete permission. */
+  users: readonly OrgUser[];
+  /** Bulk v1 jobs, which the job list shows too. */
+  v1Jobs: V1JobStore;
   jobs: IngestJobStore;
   processor: IngestProcessor;
   /** The org's newest API version, e.g. `62.0`; later versions do not exist for it. */
@@ -79,10 +86,10 @@ async function changeState(deps: IngestDependencies, context: RouteContext): Pro
   const state = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)['state'] : undefined;
   try {
     if (state === IngestJobState.UploadComplete) {
-      transition(job, IngestJobState.UploadComplete);
+      transition(job, IngestJobState.UploadComplete, auditTimestamp(deps.jobs.clock));
       deps.processor.start(job);
     } else if (state === IngestJobState.Aborted) {
-      transition(job, IngestJobState.Aborted);
+      transition(job, IngestJobState.Aborted, auditTimestamp(deps.jobs.clock));
       // An upload never parsed is parsed now (in steps), so its rows show as unprocessed.
       await deps.processor.abort(job);
     } else {

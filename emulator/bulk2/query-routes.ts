@@ -6,6 +6,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SessionStore } from '../auth/sessions.js';
+import type { V1JobStore } from '../bulk1/v1-jobs.js';
+import { auditTimestamp } from '../clock.js';
 import { requireRestSession } from '../auth/sessions.js';
 import { readJson, restError, sendCsvStream, sendEmpty, sendJson } from '../http/http-helpers.js';
 import type { RouteContext, Router } from '../http/router.js';
@@ -22,6 +24,8 @@ import type { ResultPage } from './query-results.js';
 export interface QueryDependencies {
   org: Org;
   sessions: SessionStore;
+  /** Bulk v1 jobs, which the job list shows too. */
+  v1Jobs: V1JobStore;
   jobs: QueryJobStore;
   processor: QueryProcessor;
   /** The org's newest API version, e.g. `62.0`. */
@@ -80,7 +84,7 @@ async function abort(deps: QueryDependencies, context: RouteContext): Promise<vo
   const state = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)['state'] : undefined;
   if (state !== QueryJobState.Aborted) throw invalidState(job, String(state));
   try {
-    transitionQuery(job, QueryJobState.Aborted);
+    transitionQuery(job, QueryJobState.Aborted, auditTimestamp(deps.jobs.clock));
   } catch (error) {
     if (error instanceof InvalidQueryTransitionError) throw invalidState(job, error.to);
     throw error;

@@ -61,6 +61,8 @@ export interface SObjectSchema {
   label: string;
   keyPrefix: string;
   fields: readonly FieldSchema[];
+  /** The API reads its records but the emulator writes none: ingest jobs on the object are refused. */
+  queryOnly?: boolean;
   /** Computes read-only fields such as Contact.Name from the others after each write. */
   derive?: (record: Record<string, unknown>) => Record<string, unknown>;
 }
