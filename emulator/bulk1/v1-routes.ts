@@ -3,6 +3,7 @@
  * requests and results, query result files.
  * @see https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/asynch_api_intro.htm
  */
+import { canHardDelete } from '../auth/permissions.js';
 import { auditTimestamp } from '../clock.js';
 import { BodyTooLargeError, readBody } from '../http/http-helpers.js';
 import type { Router } from '../http/router.js';
@@ -35,6 +36,7 @@ async function createJob(context: V1Context): Promise<void> {
     org: context.deps.org,
     apiVersion: context.version,
     userId: context.session.userId,
+    canHardDelete: canHardDelete(context.deps.users, context.session.userId),
     ...(typeof pkHeader === 'string' ? { pkChunkingHeader: pkHeader } : {}),
   });
   // The answer speaks the request's syntax; the job's content type governs everything after.

@@ -49,6 +49,8 @@ export interface IngestJob {
   object: string;
   operation: DmlOperation;
   externalIdFieldName?: string;
+  /** The assignment rule to run for Cases and Leads; stored and echoed only. */
+  assignmentRuleId?: string;
   columnDelimiter: ColumnDelimiter;
   lineEnding: LineEnding;
   /** The API version of the request that created the job, e.g. `62.0`. */
@@ -91,7 +93,14 @@ export function transition(job: IngestJob, to: IngestJobState, at: Date): void {
 /** What a new job is made of. */
 export type NewIngestJob = Pick<
   IngestJob,
-  'object' | 'operation' | 'externalIdFieldName' | 'columnDelimiter' | 'lineEnding' | 'apiVersion' | 'createdById'
+  | 'object'
+  | 'operation'
+  | 'externalIdFieldName'
+  | 'assignmentRuleId'
+  | 'columnDelimiter'
+  | 'lineEnding'
+  | 'apiVersion'
+  | 'createdById'
 >;
 
 /** The jobs of the org, in creation order. */

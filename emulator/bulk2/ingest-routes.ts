@@ -3,6 +3,7 @@
  * @see https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/bulk_api_2_0.htm
  */
 import type { OrgUser } from '../auth/credentials.js';
+import { canHardDelete } from '../auth/permissions.js';
 import type { SessionStore } from '../auth/sessions.js';
 import type { V1JobStore } from '../bulk1/v1-jobs.js';
 import { auditTimestamp } from '../clock.js';
@@ -138,12 +139,12 @@ export function addIngestRoutes(router: Router, deps: IngestDependencies): void 
     BASE,
     authed(async (_, context) => {
       const session = requireRestSession(context.req, deps.sessions);
-      const request = parseCreateJobRequest(
-        await readJson(context.req),
-        deps.org,
-        context.params['version'] ?? '',
-        session.userId,
-      );
+      const request = parseCreateJobRequest(await readJson(context.req), {
+        org: deps.org,
+        apiVersion: context.params['version'] ?? '',
+        userId: session.userId,
+        canHardDelete: canHardDelete(deps.users, session.userId),
+      });
       sendJson(context.res, 200, createdJobInfo(deps.jobs.create(request)));
     }),
   );
