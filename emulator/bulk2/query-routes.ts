@@ -56,8 +56,22 @@ function invalidState(job: QueryJob, requested: string) {
   );
 }
 
+/**
+ * Results must be fetched at the API version the query was created with; another version answers 409. The
+ * status is documented, the body is not: the emulator chooses `API_VERSION_MISMATCH` and says which version.
+ * @see https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/query_get_job_results.htm
+ */
+function requireJobVersion(job: QueryJob, context: RouteContext): void {
+  if (Number(context.params['version']) === Number(job.apiVersion)) return;
+  const message =
+    `Job ${job.id} was created with API version ${job.apiVersion}; ` +
+    `get its results with the same version (/services/data/v${job.apiVersion}/jobs/query/${job.id})`;
+  throw restError(409, 'API_VERSION_MISMATCH', message);
+}
+
 function completedJob(deps: QueryDependencies, context: RouteContext): QueryJob {
   const job = findJob(deps, context);
+  requireJobVersion(job, context);
   if (job.state !== QueryJobState.JobComplete) {
     // Wording not confirmed against a real org; clients only ask once the job is JobComplete.
     throw restError(
