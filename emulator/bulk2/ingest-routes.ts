@@ -43,8 +43,21 @@ export interface IngestDependencies {
 /** Bulk API 2.0 ingest arrived in API version 41.0. */
 const FIRST_INGEST_VERSION = 41;
 
-/** Bulk 2.0 accepts up to 150 MB per upload (the limit is on base64-encoded size; raw CSV is counted here). */
-export const MAX_UPLOAD_BYTES = 150 * 1024 * 1024;
+/**
+ * Bulk 2.0 takes at most 150 MB of base64-encoded content per upload ("about 100 MB" of CSV, as the docs put
+ * it). Salesforce counts the upload after encoding, 4 bytes per 3 (rounded up), so the emulator does too; the
+ * docs do not say whether MB is 10^6 or 2^20 bytes, the emulator takes 2^20.
+ * @see https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/upload_job_data.htm
+ */
+export const MAX_UPLOAD_BASE64_BYTES = 150 * 1024 * 1024;
+
+/** The size of `bytes` bytes once base64-encoded. */
+export function base64Length(bytes: number): number {
+  return 4 * Math.ceil(bytes / 3);
+}
+
+/** The largest upload, in raw bytes, whose base64 form fits: 117,964,800 bytes. */
+export const MAX_UPLOAD_BYTES = Math.floor(MAX_UPLOAD_BASE64_BYTES / 4) * 3;
 const PAGE_SIZE = 1000;
 const BASE = '/services/data/{version}/jobs/ingest';
 
@@ -75,7 +88,8 @@ async function upload(deps: IngestDependencies, context: RouteContext): Promise<
     job.data = await readBody(context.req, MAX_UPLOAD_BYTES);
   } catch (error) {
     if (!(error instanceof BodyTooLargeError)) throw error;
-    throw restError(400, 'EXCEEDED_QUOTA', `Exceeded max size limit of ${MAX_UPLOAD_BYTES} bytes for the upload`);
+    const message = `Exceeded max size limit of ${MAX_UPLOAD_BASE64_BYTES} bytes of base64-encoded content for the upload`;
+    throw restError(400, 'EXCEEDED_QUOTA', message);
   }
   job.uploaded = true;
   sendEmpty(context.res, 201);
