@@ -24,6 +24,8 @@ import { IngestJobState, InvalidStateTransitionError, TERMINAL_STATES, transitio
 import type { IngestJob, IngestJobStore } from './ingest-jobs.js';
 import type { IngestProcessor } from './ingest-processor.js';
 import { createdJobInfo, fullJobInfo, listedJobInfo, patchedJobInfo } from './job-info.js';
+import { ListedJobType, jobListPage, listedV1Job } from './job-lists.js';
+import type { ListedJob } from './job-lists.js';
 import { ResultKind, resultBlocks } from './job-results.js';
 
 /** What the ingest endpoints work on. */
@@ -58,7 +60,6 @@ export function base64Length(bytes: number): number {
 
 /** The largest upload, in raw bytes, whose base64 form fits: 117,964,800 bytes. */
 export const MAX_UPLOAD_BYTES = Math.floor(MAX_UPLOAD_BASE64_BYTES / 4) * 3;
-const PAGE_SIZE = 1000;
 const BASE = '/services/data/{version}/jobs/ingest';
 
 function findJob(deps: IngestDependencies, { params }: RouteContext): IngestJob {
@@ -127,13 +128,17 @@ function deleteJob(deps: IngestDependencies, context: RouteContext): void {
   sendEmpty(context.res, 204);
 }
 
+/** Bulk 2.0 ingest jobs and every v1 job. */
 function listJobs(deps: IngestDependencies, { url, res, params }: RouteContext): void {
-  const offset = Math.max(0, Number.parseInt(url.searchParams.get('queryLocator') ?? '0', 10) || 0);
-  const jobs = deps.jobs.list();
-  const page = jobs.slice(offset, offset + PAGE_SIZE);
-  const done = offset + PAGE_SIZE >= jobs.length;
-  const next = `/services/data/v${params['version'] ?? ''}/jobs/ingest?queryLocator=${offset + PAGE_SIZE}`;
-  sendJson(res, 200, { done, records: page.map(listedJobInfo), nextRecordsUrl: done ? null : next });
+  const v2 = deps.jobs.list().map((job): ListedJob => ({
+    id: job.id,
+    jobType: ListedJobType.V2Ingest,
+    concurrencyMode: 'Parallel',
+    pkChunking: false,
+    info: listedJobInfo(job),
+  }));
+  const basePath = `/services/data/v${params['version'] ?? ''}/jobs/ingest`;
+  sendJson(res, 200, jobListPage(url, basePath, [...v2, ...deps.v1Jobs.list().map(listedV1Job)]));
 }
 
 /** Registers the ingest endpoints; every one requires a session. */

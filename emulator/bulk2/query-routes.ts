@@ -12,6 +12,8 @@ import { requireRestSession } from '../auth/sessions.js';
 import { readJson, restError, sendCsvStream, sendEmpty, sendJson } from '../http/http-helpers.js';
 import type { RouteContext, Router } from '../http/router.js';
 import type { Org } from '../org/org.js';
+import { ListedJobType, jobListPage, listedV1Job } from './job-lists.js';
+import type { ListedJob } from './job-lists.js';
 import { parseCreateQueryRequest } from './query-create.js';
 import { createdQueryInfo, fullQueryInfo, listedQueryInfo, patchedQueryInfo } from './query-info.js';
 import { InvalidQueryTransitionError, QueryJobState, isQueryJobFinal, transitionQuery } from './query-jobs.js';
@@ -37,7 +39,6 @@ export interface QueryDependencies {
 /** Query jobs arrived in API 47.0, parallel result pages in 58.0. */
 const FIRST_QUERY_VERSION = 47;
 const FIRST_RESULT_PAGES_VERSION = 58;
-const LIST_PAGE_SIZE = 1000;
 const BASE = '/services/data/{version}/jobs/query';
 
 const notFound = () => restError(404, 'NOT_FOUND', 'The requested resource does not exist');
@@ -115,13 +116,17 @@ function deleteJob(deps: QueryDependencies, context: RouteContext): void {
   sendEmpty(context.res, 204);
 }
 
+/** Bulk 2.0 query jobs and every v1 job. */
 function listJobs(deps: QueryDependencies, { url, res, params }: RouteContext): void {
-  const offset = Math.max(0, Number.parseInt(url.searchParams.get('queryLocator') ?? '0', 10) || 0);
-  const jobs = deps.jobs.list();
-  const done = offset + LIST_PAGE_SIZE >= jobs.length;
-  const next = `/services/data/v${params['version'] ?? ''}/jobs/query?queryLocator=${offset + LIST_PAGE_SIZE}`;
-  const records = jobs.slice(offset, offset + LIST_PAGE_SIZE).map(listedQueryInfo);
-  sendJson(res, 200, { done, records, nextRecordsUrl: done ? null : next });
+  const v2 = deps.jobs.list().map((job): ListedJob => ({
+    id: job.id,
+    jobType: ListedJobType.V2Query,
+    concurrencyMode: 'Parallel',
+    pkChunking: false,
+    info: listedQueryInfo(job),
+  }));
+  const basePath = `/services/data/v${params['version'] ?? ''}/jobs/query`;
+  sendJson(res, 200, jobListPage(url, basePath, [...v2, ...deps.v1Jobs.list().map(listedV1Job)]));
 }
 
 function maxRecordsParam(url: URL): number | undefined {
