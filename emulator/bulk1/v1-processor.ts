@@ -19,7 +19,7 @@ import type { BatchRow } from './batch-records.js';
 import { soqlResult } from '../soql/index.js';
 import { ChunkRangeFinder } from './pk-chunking.js';
 import { DEFAULT_QUERY_ROWS_PER_FILE, resultFiles, startQueryBatch } from './query-batch.js';
-import { ConcurrencyMode, V1BatchState, V1JobState, isQuery } from './v1-jobs.js';
+import { ConcurrencyMode, V1BatchState, V1JobState, isQuery, settleJobState } from './v1-jobs.js';
 import type { V1Batch, V1Job, V1JobStore } from './v1-jobs.js';
 
 /** How batches are worked. */
@@ -220,6 +220,7 @@ export class V1Processor {
     batch.state = state;
     if (stateMessage !== undefined) batch.stateMessage = stateMessage;
     this.#touch(batch);
+    settleJobState(job, batch.systemModstamp);
     this.dispatch(job);
   }
 

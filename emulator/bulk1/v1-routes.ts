@@ -10,7 +10,7 @@ import type { Router } from '../http/router.js';
 import { batchInfoJson, batchInfoXml, batchListJson, batchListXml, jobInfoJson, jobInfoXml } from './info-format.js';
 import { parseCreateJob, readJobInfoBody, requestedState } from './job-request.js';
 import { ingestResults, queryResultFile, resultIdList } from './results-format.js';
-import { V1BatchState, V1JobState, isQuery } from './v1-jobs.js';
+import { V1BatchState, V1JobState, isQuery, settleJobState } from './v1-jobs.js';
 import type { V1Batch, V1Job } from './v1-jobs.js';
 import { requireBatch, requireJob, v1Handler } from './v1-context.js';
 import type { V1Context, V1Dependencies } from './v1-context.js';
@@ -64,6 +64,8 @@ async function updateJob(context: V1Context): Promise<void> {
   }
   job.systemModstamp = auditTimestamp(context.deps.jobs.clock);
   sendJob(context, 200, job);
+  // The answer says Closed, as asked; a job whose batches all failed then moves on to Failed.
+  settleJobState(job, job.systemModstamp);
 }
 
 async function addBatch(context: V1Context): Promise<void> {
@@ -79,6 +81,10 @@ async function addBatch(context: V1Context): Promise<void> {
   deps.dailyBatches.count();
   if (job.state !== V1JobState.Open) {
     throw invalidState(`Unable to add a batch to a job that is not open: job ${job.id} is ${job.state}`);
+  }
+  // "You can't create batches associated with a job that is more than 24 hours old"; the wording is the emulator's.
+  if (deps.jobs.closedToBatches(job)) {
+    throw invalidState(`Unable to add a batch to job ${job.id}: it was created more than 24 hours ago`);
   }
   let data: Buffer;
   try {

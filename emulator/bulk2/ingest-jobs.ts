@@ -5,6 +5,7 @@
  */
 import { auditTimestamp } from '../clock.js';
 import type { Clock } from '../clock.js';
+import { retentionOver } from '../lifespans.js';
 import { JobMap } from './job-map.js';
 import type { IdFactory } from '../org/ids.js';
 import { KeyPrefix } from '../org/ids.js';
@@ -109,7 +110,8 @@ export class IngestJobStore extends JobMap<IngestJob> {
     readonly ids: IdFactory,
     readonly clock: Clock,
   ) {
-    super();
+    // Ended jobs are deleted 7 days after they ended.
+    super((job) => TERMINAL_STATES.includes(job.state) && retentionOver(job.systemModstamp.getTime(), clock.now()));
   }
 
   create(fields: NewIngestJob): IngestJob {

@@ -5,6 +5,7 @@
  */
 import { auditTimestamp } from '../clock.js';
 import type { Clock } from '../clock.js';
+import { retentionOver } from '../lifespans.js';
 import { JobMap } from './job-map.js';
 import type { IdFactory } from '../org/ids.js';
 import { KeyPrefix } from '../org/ids.js';
@@ -92,7 +93,8 @@ export class QueryJobStore extends JobMap<QueryJob> {
     readonly ids: IdFactory,
     readonly clock: Clock,
   ) {
-    super();
+    // Ended jobs are deleted 7 days after they ended.
+    super((job) => isQueryJobFinal(job) && retentionOver(job.systemModstamp.getTime(), clock.now()));
   }
 
   create(fields: NewQueryJob): QueryJob {
