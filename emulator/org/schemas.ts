@@ -105,9 +105,17 @@ export function systemFields(): FieldSchema[] {
     field('IsDeleted', 'Deleted', FieldType.Boolean, readOnly),
     field('OwnerId', 'Owner ID', FieldType.Reference, { length: 18, referenceTo: ['User'], relationshipName: 'Owner' }),
     field('CreatedDate', 'Created Date', FieldType.DateTime, readOnly),
-    field('CreatedById', 'Created By ID', FieldType.Reference, { referenceTo: ['User'], ...readOnly }),
+    field('CreatedById', 'Created By ID', FieldType.Reference, {
+      referenceTo: ['User'],
+      relationshipName: 'CreatedBy',
+      ...readOnly,
+    }),
     field('LastModifiedDate', 'Last Modified Date', FieldType.DateTime, readOnly),
-    field('LastModifiedById', 'Last Modified By ID', FieldType.Reference, { referenceTo: ['User'], ...readOnly }),
+    field('LastModifiedById', 'Last Modified By ID', FieldType.Reference, {
+      referenceTo: ['User'],
+      relationshipName: 'LastModifiedBy',
+      ...readOnly,
+    }),
     field('SystemModstamp', 'System Modstamp', FieldType.DateTime, readOnly),
   ];
 }

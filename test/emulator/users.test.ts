@@ -156,13 +156,15 @@ describe('users, permissions and the org', () => {
     assert.equal(emulator.org.getRecords('Organization').length, 1);
   });
 
-  it('resolves Owner fields through the User records', async () => {
+  it('resolves Owner and CreatedBy fields through the User records', async () => {
     const ingest = ingestClient(emulator.url, limited.access_token);
     const job = await runJob(ingest, { object: 'Contact', operation: 'insert' }, 'LastName\nOwned\n');
     assert.equal(job.state, 'JobComplete');
-    const soql = "SELECT LastName, Owner.Username FROM Contact WHERE LastName = 'Owned'";
+    const soql = "SELECT LastName, Owner.Username, CreatedBy.Email FROM Contact WHERE LastName = 'Owned'";
     const [record] = await restQueryAll(emulator.url, devToken, soql);
     const owner = record?.['Owner'] as Record<string, unknown> | undefined;
     assert.equal(owner?.['Username'], LIMITED_CREDENTIALS.username);
+    const creator = record?.['CreatedBy'] as Record<string, unknown> | undefined;
+    assert.equal(creator?.['Email'], LIMITED_CREDENTIALS.username);
   });
 });
