@@ -20,6 +20,7 @@ import type { Router } from './http/router.js';
 import { addLimitsRoutes } from './limits/limits-routes.js';
 import type { ResolvedOptions } from './options.js';
 import { addRestQueryRoutes } from './rest-query/query-routes.js';
+import { addRecordRoutes } from './rest/record-routes.js';
 import { addVersionRoutes } from './rest/version-routes.js';
 
 /** What the routes need beyond the components. */
@@ -54,6 +55,7 @@ function addRestRoutes(router: Router, parts: EmulatorComponents, options: Route
   addVersionRoutes(router, { sessions, baseUrl: options.baseUrl, latestApiVersion });
   addLimitsRoutes(router, { sessions, limits, latestApiVersion });
   addDescribeRoutes(router, { org, sessions, latestApiVersion });
+  addRecordRoutes(router, { org, sessions, latestApiVersion });
   addRestQueryRoutes(router, { org, sessions, cursors: parts.restCursors, latestApiVersion });
 }
 

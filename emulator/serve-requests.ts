@@ -18,7 +18,9 @@ async function dispatch(
   res: ServerResponse,
 ) {
   const method = req.method ?? 'GET';
-  const url = new URL(req.url ?? '/', 'http://emulator.invalid');
+  // Clients that join an instance URL ending in `/` with `/services/…` send `//services/…`, which Salesforce
+  // serves; as a URL reference it would name a host, so repeated leading slashes are read as one.
+  const url = new URL((req.url ?? '/').replace(/^\/{2,}/, '/'), 'http://emulator.invalid');
   const isAdmin = url.pathname.startsWith('/__emulator/');
   const match = router.match(method, url.pathname);
   // The admin API is left out of the counts so that reading stats does not change them.

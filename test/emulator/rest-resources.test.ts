@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { DEV_CREDENTIALS } from '../../emulator/index.js';
 import { useEmulator } from '../helpers/emulator.js';
+import { deleteRows, insertRows } from '../helpers/org-seed.js';
 
 interface TokenResponse {
   access_token: string;
@@ -109,6 +110,38 @@ describe('REST discovery, identity and query columns', () => {
     assert.equal(info['organization_id'], identity.split('/').at(-2));
     assert.equal(info['active'], true);
     assert.equal((await get('/services/oauth2/userinfo', { Authorization: 'Bearer nope' })).status, 403);
+  });
+
+  it('reads one record by id, all fields or those asked for; 404 for none or a deleted one', async () => {
+    const userId = identity.split('/').at(-1) ?? '';
+    const res = await get(`/services/data/v60.0/sobjects/User/${userId}`);
+    assert.equal(res.status, 200);
+    const user = (await res.json()) as Record<string, unknown>;
+    assert.deepEqual(user['attributes'], { type: 'User', url: `/services/data/v60.0/sobjects/User/${userId}` });
+    assert.equal(user['Username'], DEV_CREDENTIALS.username);
+    assert.equal(user['IsActive'], true);
+    const some = await get(`/services/data/v60.0/sobjects/user/${userId.slice(0, 15)}?fields=Username,Email`);
+    assert.deepEqual(Object.keys((await some.json()) as object), ['attributes', 'Username', 'Email']);
+    const badField = await get(`/services/data/v60.0/sobjects/User/${userId}?fields=Nope`);
+    assert.deepEqual(
+      [badField.status, ((await badField.json()) as Array<{ errorCode: string }>)[0]?.errorCode],
+      [400, 'INVALID_FIELD'],
+    );
+    const [contactId = ''] = insertRows(emulator.org, 'Contact', ['LastName'], [['Gone']]);
+    assert.equal((await get(`/services/data/v60.0/sobjects/Contact/${contactId}`)).status, 200);
+    deleteRows(emulator.org, 'Contact', [contactId]);
+    assert.equal((await get(`/services/data/v60.0/sobjects/Contact/${contactId}`)).status, 404);
+    assert.equal((await get('/services/data/v60.0/sobjects/Contact/003000000000000AAA')).status, 404);
+    // The describe resource is not taken for a record id.
+    assert.equal((await get('/services/data/v60.0/sobjects/Contact/describe')).status, 200);
+  });
+
+  it('reads a path with a doubled leading slash, as clients joining "https://host/" and "/services" send', async () => {
+    const res = await fetch(`${emulator.url}//services/data/v60.0/sobjects`, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    assert.equal(res.status, 200);
+    assert.ok(((await res.json()) as { sobjects: unknown[] }).sobjects.length > 0);
   });
 
   it('describes the columns of a query with columns=true instead of running it', async () => {
