@@ -53,12 +53,7 @@ const FIRST_INGEST_VERSION = 41;
  */
 export const MAX_UPLOAD_BASE64_BYTES = 150 * 1024 * 1024;
 
-/** The size of `bytes` bytes once base64-encoded. */
-export function base64Length(bytes: number): number {
-  return 4 * Math.ceil(bytes / 3);
-}
-
-/** The largest upload, in raw bytes, whose base64 form fits: 117,964,800 bytes. */
+/** The largest upload, in raw bytes, whose base64 form (4 * ceil(n / 3) bytes) fits: 117,964,800 bytes. */
 export const MAX_UPLOAD_BYTES = Math.floor(MAX_UPLOAD_BASE64_BYTES / 4) * 3;
 const BASE = '/services/data/{version}/jobs/ingest';
 

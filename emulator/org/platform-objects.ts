@@ -7,7 +7,7 @@
  * @see https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_organization.htm
  */
 import { KeyPrefix } from './ids.js';
-import { FieldType, fields as f, systemFields } from './schemas.js';
+import { fields as f, systemFields } from './schemas.js';
 import type { FieldSchema, FieldValue, SObjectSchema } from './schemas.js';
 
 const READ_ONLY = { createable: false, updateable: false } as const;
@@ -40,7 +40,7 @@ export const USER: SObjectSchema = {
     f.text('CommunityNickname', 'Nickname', 40),
     { ...f.email('Email', 'Email'), length: 128 },
     f.boolean('IsActive', 'Active'),
-    { ...f.lookup('ProfileId', 'Profile ID', 'Profile', 'Profile') },
+    f.lookup('ProfileId', 'Profile ID', 'Profile', 'Profile'),
     f.picklist('UserType', 'User Type', ['Standard', 'PowerPartner', 'CsnOnly', 'Guest']),
     f.picklist('TimeZoneSidKey', 'Time Zone', TIME_ZONES),
     f.picklist('LocaleSidKey', 'Locale', LOCALES),
@@ -69,7 +69,7 @@ export const ORGANIZATION: SObjectSchema = {
     f.picklist('LanguageLocaleKey', 'Language', ['en_US', 'de', 'fr']),
     f.picklist('TimeZoneSidKey', 'Time Zone', TIME_ZONES),
     f.dateTime('TrialExpirationDate', 'Trial Expiration Date'),
-    { ...f.int('FiscalYearStartMonth', 'Fiscal Year Starts In', 2), type: FieldType.Int },
+    f.int('FiscalYearStartMonth', 'Fiscal Year Starts In', 2),
   ]),
 };
 
