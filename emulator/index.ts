@@ -12,7 +12,8 @@
  */
 export { createSalesforceEmulator } from './server.js';
 export type { SalesforceEmulator, SalesforceEmulatorOptions } from './server.js';
-export { DEV_CREDENTIALS } from './auth/credentials.js';
+export { DEV_CREDENTIALS, LIMITED_CREDENTIALS } from './auth/credentials.js';
+export { EmulatorClock } from './clock.js';
 export { Org, DmlOperation } from './org/org.js';
 export type { GetRecordsOptions } from './org/org.js';
 export type { FieldValue } from './org/field-values.js';

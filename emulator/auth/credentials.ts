@@ -19,14 +19,32 @@ export const DEV_CREDENTIALS: {
   clientSecret: 'bulkflow-dev-client-secret',
 });
 
+/**
+ * Credentials of the second user, who lacks the "Bulk API Hard Delete" permission (off by default on a real
+ * org): hardDelete jobs created by this user are refused. Documented in the emulator README.
+ */
+export const LIMITED_CREDENTIALS: {
+  readonly username: string;
+  readonly password: string;
+  readonly securityToken: string;
+} = Object.freeze({
+  username: 'limited@bulkflow.local',
+  password: 'bulkflow-limited',
+  securityToken: 'limitedtoken00',
+});
+
 /** A user that can log in. */
 export interface OrgUser {
   id: string;
   username: string;
   password: string;
   securityToken: string;
+  firstName: string;
+  lastName: string;
   fullName: string;
   email: string;
+  /** The "Bulk API Hard Delete" system permission: hardDelete jobs are refused without it. */
+  bulkApiHardDelete: boolean;
 }
 
 /** A connected app: the OAuth client. */
@@ -52,8 +70,11 @@ export const DEV_USER: OrgUser = {
   username: DEV_CREDENTIALS.username,
   password: DEV_CREDENTIALS.password,
   securityToken: DEV_CREDENTIALS.securityToken,
+  firstName: 'Bulkflow',
+  lastName: 'Developer',
   fullName: 'Bulkflow Developer',
   email: DEV_CREDENTIALS.username,
+  bulkApiHardDelete: true,
 };
 
 /** The development connected app. */
@@ -69,6 +90,28 @@ export const INTEGRATION_USER: OrgUser = {
   username: 'integration@bulkflow.local',
   password: '',
   securityToken: '',
+  firstName: 'Bulkflow',
+  lastName: 'Integration',
   fullName: 'Bulkflow Integration',
   email: 'integration@bulkflow.local',
+  bulkApiHardDelete: true,
 };
+
+/** The user without the Bulk API Hard Delete permission. */
+export const LIMITED_USER: OrgUser = {
+  id: makeId(KeyPrefix.User, 987_654_323),
+  username: LIMITED_CREDENTIALS.username,
+  password: LIMITED_CREDENTIALS.password,
+  securityToken: LIMITED_CREDENTIALS.securityToken,
+  firstName: 'Limited',
+  lastName: 'Loader',
+  fullName: 'Limited Loader',
+  email: LIMITED_CREDENTIALS.username,
+  bulkApiHardDelete: false,
+};
+
+/** Every user of the org, in the order their records were created. */
+export const ORG_USERS: readonly OrgUser[] = [DEV_USER, INTEGRATION_USER, LIMITED_USER];
+
+/** The standard System Administrator profile of the emulated org; fixed, as the profile never changes. */
+export const PROFILE_ID = makeId('00e', 987_654_321);

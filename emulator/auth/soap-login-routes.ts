@@ -7,7 +7,7 @@
 import type { ServerResponse } from 'node:http';
 import { readBody } from '../http/http-helpers.js';
 import type { Router } from '../http/router.js';
-import { makeId } from '../org/ids.js';
+import { PROFILE_ID } from './credentials.js';
 import type { OrgUser } from './credentials.js';
 import { GrantType } from './sessions.js';
 import type { SessionStore } from './sessions.js';
@@ -27,8 +27,6 @@ export interface SoapLoginDependencies {
 
 const INVALID_LOGIN_MESSAGE = 'Invalid username, password, security token; or user locked out.';
 const VERSION = /^\d+\.\d$/;
-/** The standard System Administrator profile of the emulated org; fixed, as the profile never changes. */
-const PROFILE_ID = makeId('00e', 987_654_321);
 
 function sendXml(res: ServerResponse, status: number, body: string): void {
   res.writeHead(status, { 'Content-Type': 'text/xml;charset=UTF-8', 'Content-Length': Buffer.byteLength(body) });

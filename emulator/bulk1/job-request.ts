@@ -4,6 +4,7 @@
  * state changes (`<state>Closed</state>` / `{"state":"Aborted"}`).
  * @see https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/asynch_api_reference_jobinfo.htm
  */
+import { HARD_DELETE_NOT_PERMITTED } from '../auth/permissions.js';
 import type { Org } from '../org/org.js';
 import { findField } from '../org/schemas.js';
 import { isQuery, ConcurrencyMode, V1Operation } from './v1-jobs.js';
@@ -88,6 +89,8 @@ export interface CreateJobContext {
   org: Org;
   apiVersion: string;
   userId: string;
+  /** Whether the user has the "Bulk API Hard Delete" permission. */
+  canHardDelete: boolean;
   /** The `Sforce-Enable-PKChunking` header. */
   pkChunkingHeader?: string;
 }
@@ -98,9 +101,16 @@ export function parseCreateJob(fields: Fields, context: CreateJobContext): NewV1
   if (operation === undefined || !(Object.values(V1Operation) as string[]).includes(operation)) {
     throw invalidJob(`Invalid operation: ${operation ?? ''}`);
   }
+  if (operation === V1Operation.HardDelete && !context.canHardDelete) {
+    // As captured from real orgs (Data Loader checks for this exact text).
+    throw new AsyncApiError(AsyncExceptionCode.FeatureNotEnabled, HARD_DELETE_NOT_PERMITTED);
+  }
   const objectName = textOf(fields['object']) ?? '';
   const schema = context.org.schemas.get(objectName);
   if (!schema) throw invalidJob(`Unable to find object: ${objectName}`);
+  if (schema.queryOnly === true && !isQuery(operation as V1Operation)) {
+    throw invalidJob(`The Salesforce emulator does not load ${schema.name} records`);
+  }
   const job: NewV1Job = {
     operation: operation as V1Operation,
     object: schema.name,

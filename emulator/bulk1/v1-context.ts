@@ -4,6 +4,7 @@
  * XML otherwise).
  */
 import type { IncomingMessage } from 'node:http';
+import type { OrgUser } from '../auth/credentials.js';
 import type { Session, SessionStore } from '../auth/sessions.js';
 import type { RouteContext } from '../http/router.js';
 import type { IdFactory } from '../org/ids.js';
@@ -18,6 +19,8 @@ export interface V1Dependencies {
   org: Org;
   ids: IdFactory;
   sessions: SessionStore;
+  /** The org's users: hardDelete needs the Bulk API Hard Delete permission. */
+  users: readonly OrgUser[];
   jobs: V1JobStore;
   processor: V1Processor;
   dailyBatches: DailyBatchCounter;

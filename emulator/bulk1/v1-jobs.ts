@@ -4,6 +4,9 @@
  * its Queued batches into NotProcessed; batches already InProgress finish.
  * @see https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/asynch_api_batches_interpret_status.htm
  */
+import { auditTimestamp } from '../clock.js';
+import type { Clock } from '../clock.js';
+import { V1_BATCH_WINDOW_MS, retentionOver } from '../lifespans.js';
 import type { IdFactory } from '../org/ids.js';
 import { KeyPrefix } from '../org/ids.js';
 import type { RecordError } from '../org/record-errors.js';
@@ -125,6 +128,24 @@ export function jobCounters(job: V1Job) {
   };
 }
 
+/**
+ * Moves a Closed job whose batches have all ended, at least one Failed and none Completed, to Failed. Salesforce
+ * documents the state ("The job has failed. Batches that were successfully processed can't be rolled back")
+ * but not when it is set; the emulator sets it when nothing of the job succeeded as a batch.
+ */
+export function settleJobState(job: V1Job, at: Date): void {
+  if (job.state !== V1JobState.Closed || job.batches.length === 0) return;
+  const ended = job.batches.every(
+    (b) =>
+      b.state === V1BatchState.Failed || b.state === V1BatchState.NotProcessed || b.state === V1BatchState.Completed,
+  );
+  const failed = job.batches.some((b) => b.state === V1BatchState.Failed);
+  const completed = job.batches.some((b) => b.state === V1BatchState.Completed);
+  if (!ended || !failed || completed) return;
+  job.state = V1JobState.Failed;
+  job.systemModstamp = at;
+}
+
 function findById<T extends { id: string }>(items: Iterable<T>, id: string): T | undefined {
   for (const item of items) if (item.id === id || item.id.slice(0, 15) === id) return item;
   return undefined;
@@ -134,10 +155,13 @@ function findById<T extends { id: string }>(items: Iterable<T>, id: string): T |
 export class V1JobStore {
   readonly #jobs = new Map<string, V1Job>();
 
-  constructor(readonly ids: IdFactory) {}
+  constructor(
+    readonly ids: IdFactory,
+    readonly clock: Clock,
+  ) {}
 
   create(fields: NewV1Job): V1Job {
-    const now = new Date();
+    const now = auditTimestamp(this.clock);
     const job: V1Job = {
       ...fields,
       id: this.ids.next(KeyPrefix.BulkJob),
@@ -150,9 +174,23 @@ export class V1JobStore {
     return job;
   }
 
-  /** A job by its 18- or 15-character id. */
+  /** A job by its 18- or 15-character id; a job past its lifespan is deleted and unknown. */
   get(id: string): V1Job | undefined {
-    return this.#jobs.get(id) ?? findById(this.#jobs.values(), id);
+    const job = this.#jobs.get(id) ?? findById(this.#jobs.values(), id);
+    if (job === undefined || !this.#expired(job)) return job;
+    this.#jobs.delete(job.id);
+    return undefined;
+  }
+
+  /** Jobs and their batches are deleted 7 days after the youngest batch was created (or the job, without any). */
+  #expired(job: V1Job): boolean {
+    const youngest = Math.max(job.createdDate.getTime(), ...job.batches.map((batch) => batch.createdDate.getTime()));
+    return retentionOver(youngest, this.clock.now());
+  }
+
+  /** Whether the job is too old to take batches: more than 24 hours. */
+  closedToBatches(job: V1Job): boolean {
+    return this.clock.now() - job.createdDate.getTime() > V1_BATCH_WINDOW_MS;
   }
 
   /** A batch of a job by its 18- or 15-character id. */
@@ -162,7 +200,7 @@ export class V1JobStore {
 
   /** Adds a Queued batch to a job. */
   addBatch(job: V1Job, request: Buffer, idRange?: V1Batch['idRange']): V1Batch {
-    const now = new Date();
+    const now = auditTimestamp(this.clock);
     const batch: V1Batch = {
       id: this.ids.next(KeyPrefix.BulkBatch),
       jobId: job.id,
@@ -182,8 +220,14 @@ export class V1JobStore {
     return batch;
   }
 
+  /** The live jobs, in creation order. */
   list(): V1Job[] {
-    return [...this.#jobs.values()];
+    const live: V1Job[] = [];
+    for (const job of this.#jobs.values()) {
+      if (this.#expired(job)) this.#jobs.delete(job.id);
+      else live.push(job);
+    }
+    return live;
   }
 
   clear(): void {

@@ -6,6 +6,7 @@
  * completion before they close the job.
  */
 import { BackgroundWork } from '../background-work.js';
+import { auditTimestamp } from '../clock.js';
 import type { ProcessingHooks } from '../faults/processing-hooks.js';
 import type { ColumnRef } from '../org/columns.js';
 import type { IdFactory } from '../org/ids.js';
@@ -18,7 +19,7 @@ import type { BatchRow } from './batch-records.js';
 import { soqlResult } from '../soql/index.js';
 import { ChunkRangeFinder } from './pk-chunking.js';
 import { DEFAULT_QUERY_ROWS_PER_FILE, resultFiles, startQueryBatch } from './query-batch.js';
-import { ConcurrencyMode, V1BatchState, V1JobState, isQuery } from './v1-jobs.js';
+import { ConcurrencyMode, V1BatchState, V1JobState, isQuery, settleJobState } from './v1-jobs.js';
 import type { V1Batch, V1Job, V1JobStore } from './v1-jobs.js';
 
 /** How batches are worked. */
@@ -83,7 +84,7 @@ export class V1Processor {
       if (batch.state !== V1BatchState.Queued) continue;
       this.#cancel(batch.id);
       batch.state = V1BatchState.NotProcessed;
-      batch.systemModstamp = new Date();
+      batch.systemModstamp = auditTimestamp(this.#options.jobs.clock);
     }
   }
 
@@ -131,7 +132,9 @@ export class V1Processor {
     const { job, batch, rows } = running;
     const chunk = this.#chunkRows();
     const end = Math.min(running.cursor + chunk, rows.length);
-    for (; running.cursor < end; running.cursor++) this.#writeRow(running, running.cursor);
+    // One 200-record chunk is one transaction: its records share one SystemModstamp.
+    const stamp = auditTimestamp(this.#options.jobs.clock);
+    for (; running.cursor < end; running.cursor++) this.#writeRow(running, running.cursor, stamp);
     this.#touch(batch);
     if (running.cursor >= rows.length) return this.#finish(job, batch, V1BatchState.Completed);
     const rate = this.#options.recordsPerSecond;
@@ -139,7 +142,7 @@ export class V1Processor {
     this.#work.schedule(batch.id, rate === undefined ? 0 : (chunk / rate) * 1000, () => this.#tick(running));
   }
 
-  #writeRow(running: RunningBatch, index: number): void {
+  #writeRow(running: RunningBatch, index: number, timestamp: Date): void {
     const { job, batch } = running;
     const row = running.rows[index];
     const columns = row ? running.columns.get(row.header) : undefined;
@@ -160,6 +163,7 @@ export class V1Processor {
             columns,
             cells: row.cells,
             userId: job.createdById,
+            timestamp,
             ...(running.externalIdField ? { externalIdField: running.externalIdField } : {}),
           })
         : {
@@ -216,6 +220,7 @@ export class V1Processor {
     batch.state = state;
     if (stateMessage !== undefined) batch.stateMessage = stateMessage;
     this.#touch(batch);
+    settleJobState(job, batch.systemModstamp);
     this.dispatch(job);
   }
 
@@ -226,7 +231,7 @@ export class V1Processor {
   }
 
   #touch(batch: V1Batch): void {
-    batch.systemModstamp = new Date();
+    batch.systemModstamp = auditTimestamp(this.#options.jobs.clock);
     batch.totalProcessingTime = Date.now() - (batch.startedAt ?? Date.now());
   }
 }

@@ -3,12 +3,14 @@
  * requests and results, query result files.
  * @see https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/asynch_api_intro.htm
  */
+import { canHardDelete } from '../auth/permissions.js';
+import { auditTimestamp } from '../clock.js';
 import { BodyTooLargeError, readBody } from '../http/http-helpers.js';
 import type { Router } from '../http/router.js';
 import { batchInfoJson, batchInfoXml, batchListJson, batchListXml, jobInfoJson, jobInfoXml } from './info-format.js';
 import { parseCreateJob, readJobInfoBody, requestedState } from './job-request.js';
 import { ingestResults, queryResultFile, resultIdList } from './results-format.js';
-import { V1BatchState, V1JobState, isQuery } from './v1-jobs.js';
+import { V1BatchState, V1JobState, isQuery, settleJobState } from './v1-jobs.js';
 import type { V1Batch, V1Job } from './v1-jobs.js';
 import { requireBatch, requireJob, v1Handler } from './v1-context.js';
 import type { V1Context, V1Dependencies } from './v1-context.js';
@@ -34,6 +36,7 @@ async function createJob(context: V1Context): Promise<void> {
     org: context.deps.org,
     apiVersion: context.version,
     userId: context.session.userId,
+    canHardDelete: canHardDelete(context.deps.users, context.session.userId),
     ...(typeof pkHeader === 'string' ? { pkChunkingHeader: pkHeader } : {}),
   });
   // The answer speaks the request's syntax; the job's content type governs everything after.
@@ -59,8 +62,10 @@ async function updateJob(context: V1Context): Promise<void> {
   } else {
     throw invalidState(`Invalid state specified for the job: ${state}`);
   }
-  job.systemModstamp = new Date();
+  job.systemModstamp = auditTimestamp(context.deps.jobs.clock);
   sendJob(context, 200, job);
+  // The answer says Closed, as asked; a job whose batches all failed then moves on to Failed.
+  settleJobState(job, job.systemModstamp);
 }
 
 async function addBatch(context: V1Context): Promise<void> {
@@ -76,6 +81,10 @@ async function addBatch(context: V1Context): Promise<void> {
   deps.dailyBatches.count();
   if (job.state !== V1JobState.Open) {
     throw invalidState(`Unable to add a batch to a job that is not open: job ${job.id} is ${job.state}`);
+  }
+  // "You can't create batches associated with a job that is more than 24 hours old"; the wording is the emulator's.
+  if (deps.jobs.closedToBatches(job)) {
+    throw invalidState(`Unable to add a batch to job ${job.id}: it was created more than 24 hours ago`);
   }
   let data: Buffer;
   try {

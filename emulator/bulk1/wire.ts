@@ -24,6 +24,7 @@ export type InfoFormat = (typeof InfoFormat)[keyof typeof InfoFormat];
 export const AsyncExceptionCode = {
   ClientInputError: 'ClientInputError',
   ExceededQuota: 'ExceededQuota',
+  FeatureNotEnabled: 'FeatureNotEnabled',
   InvalidBatch: 'InvalidBatch',
   InvalidJob: 'InvalidJob',
   InvalidJobState: 'InvalidJobState',

@@ -3,6 +3,9 @@
  * the processor moves it on to InProgress and then JobComplete or Failed. Any other move is refused.
  * @see https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/how_requests_are_processed.htm
  */
+import { auditTimestamp } from '../clock.js';
+import type { Clock } from '../clock.js';
+import { retentionOver } from '../lifespans.js';
 import { JobMap } from './job-map.js';
 import type { IdFactory } from '../org/ids.js';
 import { KeyPrefix } from '../org/ids.js';
@@ -47,6 +50,8 @@ export interface IngestJob {
   object: string;
   operation: DmlOperation;
   externalIdFieldName?: string;
+  /** The assignment rule to run for Cases and Leads; stored and echoed only. */
+  assignmentRuleId?: string;
   columnDelimiter: ColumnDelimiter;
   lineEnding: LineEnding;
   /** The API version of the request that created the job, e.g. `62.0`. */
@@ -79,27 +84,38 @@ export class InvalidStateTransitionError extends Error {
   }
 }
 
-/** Moves a job to a new state, or throws {@link InvalidStateTransitionError}. */
-export function transition(job: IngestJob, to: IngestJobState): void {
+/** Moves a job to a new state at `at` (its new systemModstamp), or throws {@link InvalidStateTransitionError}. */
+export function transition(job: IngestJob, to: IngestJobState, at: Date): void {
   if (!TRANSITIONS[job.state].includes(to)) throw new InvalidStateTransitionError(job.state, to);
   job.state = to;
-  job.systemModstamp = new Date();
+  job.systemModstamp = at;
 }
 
 /** What a new job is made of. */
 export type NewIngestJob = Pick<
   IngestJob,
-  'object' | 'operation' | 'externalIdFieldName' | 'columnDelimiter' | 'lineEnding' | 'apiVersion' | 'createdById'
+  | 'object'
+  | 'operation'
+  | 'externalIdFieldName'
+  | 'assignmentRuleId'
+  | 'columnDelimiter'
+  | 'lineEnding'
+  | 'apiVersion'
+  | 'createdById'
 >;
 
 /** The jobs of the org, in creation order. */
 export class IngestJobStore extends JobMap<IngestJob> {
-  constructor(readonly ids: IdFactory) {
-    super();
+  constructor(
+    readonly ids: IdFactory,
+    readonly clock: Clock,
+  ) {
+    // Ended jobs are deleted 7 days after they ended.
+    super((job) => TERMINAL_STATES.includes(job.state) && retentionOver(job.systemModstamp.getTime(), clock.now()));
   }
 
   create(fields: NewIngestJob): IngestJob {
-    const now = new Date();
+    const now = auditTimestamp(this.clock);
     const job: IngestJob = {
       ...fields,
       id: this.ids.next(KeyPrefix.BulkJob),

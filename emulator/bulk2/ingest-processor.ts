@@ -5,6 +5,8 @@
  * advance as it works.
  */
 import { BackgroundWork } from '../background-work.js';
+import { SYSTEM_CLOCK, auditTimestamp } from '../clock.js';
+import type { Clock } from '../clock.js';
 import type { ProcessingHooks } from '../faults/processing-hooks.js';
 import type { ColumnRef } from '../org/columns.js';
 import { StatusCode, formatRecordError, recordError } from '../org/record-errors.js';
@@ -24,6 +26,8 @@ export interface IngestProcessorOptions {
   recordsPerSecond?: number;
   /** Faults, limits and persistence: per-row errors, job failures, speed override, change notices. */
   hooks?: ProcessingHooks;
+  /** Stamps job changes and the records written. @default real time */
+  clock?: Clock;
 }
 
 interface RunningJob {
@@ -44,6 +48,7 @@ export class IngestProcessor {
   readonly #recordsPerSecond: number | undefined;
   readonly #work = new BackgroundWork();
   readonly #hooks: ProcessingHooks | undefined;
+  readonly #clock: Clock;
   /** Readers of uploads being parsed, by job id. */
   readonly #readers = new Map<string, UploadReader>();
   #yields = 0;
@@ -52,6 +57,7 @@ export class IngestProcessor {
     this.#org = options.org;
     this.#recordsPerSecond = options.recordsPerSecond;
     this.#hooks = options.hooks;
+    this.#clock = options.clock ?? SYSTEM_CLOCK;
   }
 
   /** Starts a job that has just reached UploadComplete. */
@@ -107,7 +113,7 @@ export class IngestProcessor {
 
   #begin(job: IngestJob): void {
     if (job.state !== IngestJobState.UploadComplete) return;
-    transition(job, IngestJobState.InProgress);
+    transition(job, IngestJobState.InProgress, auditTimestamp(this.#clock));
     job.processingStartedAt = Date.now();
     this.#parse(job, this.#readerOf(job));
   }
@@ -145,14 +151,16 @@ export class IngestProcessor {
     if (job.state !== IngestJobState.InProgress) return;
     const chunk = this.#chunkRows();
     const end = Math.min(running.cursor + chunk, upload.rows.length);
+    // One processing step is one transaction: its records share one SystemModstamp, as a real chunk's do.
+    const stamp = auditTimestamp(this.#clock);
     for (; running.cursor < end; running.cursor++) {
       const failure = this.#hooks?.jobFailure({ jobId: job.id, object: job.object }, running.cursor);
       if (failure !== undefined) return this.#fail(job, failure);
-      this.#writeRow(running, running.cursor);
+      this.#writeRow(running, running.cursor, stamp);
     }
     this.#touch(job);
     if (running.cursor >= upload.rows.length) {
-      transition(job, IngestJobState.JobComplete);
+      transition(job, IngestJobState.JobComplete, auditTimestamp(this.#clock));
       return;
     }
     const rate = this.#rate();
@@ -161,7 +169,7 @@ export class IngestProcessor {
     this.#work.schedule(job.id, delay, () => this.#tick(running));
   }
 
-  #writeRow(running: RunningJob, index: number): void {
+  #writeRow(running: RunningJob, index: number, timestamp: Date): void {
     const { job } = running;
     const cells = running.upload.rows[index] ?? [];
     const request = {
@@ -170,6 +178,7 @@ export class IngestProcessor {
       columns: running.columns,
       cells,
       userId: job.createdById,
+      timestamp,
       ...(running.externalIdField ? { externalIdField: running.externalIdField } : {}),
     };
     // A fault may fail the row (e.g. UNABLE_TO_LOCK_ROW) before it reaches the org.
@@ -200,14 +209,14 @@ export class IngestProcessor {
   }
 
   #touch(job: IngestJob): void {
-    job.systemModstamp = new Date();
+    job.systemModstamp = auditTimestamp(this.#clock);
     job.totalProcessingTime = Date.now() - (job.processingStartedAt ?? Date.now());
     this.#hooks?.changed();
   }
 
   #fail(job: IngestJob, errorMessage: string): void {
     job.errorMessage = errorMessage;
-    transition(job, IngestJobState.Failed);
+    transition(job, IngestJobState.Failed, auditTimestamp(this.#clock));
     this.#touch(job);
   }
 }

@@ -2,7 +2,11 @@
  * Bulk API 2.0 ingest endpoints under `/services/data/vXX.X/jobs/ingest`.
  * @see https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/bulk_api_2_0.htm
  */
+import type { OrgUser } from '../auth/credentials.js';
+import { canHardDelete } from '../auth/permissions.js';
 import type { SessionStore } from '../auth/sessions.js';
+import type { V1JobStore } from '../bulk1/v1-jobs.js';
+import { auditTimestamp } from '../clock.js';
 import { requireRestSession } from '../auth/sessions.js';
 import {
   BodyTooLargeError,
@@ -20,12 +24,18 @@ import { IngestJobState, InvalidStateTransitionError, TERMINAL_STATES, transitio
 import type { IngestJob, IngestJobStore } from './ingest-jobs.js';
 import type { IngestProcessor } from './ingest-processor.js';
 import { createdJobInfo, fullJobInfo, listedJobInfo, patchedJobInfo } from './job-info.js';
+import { ListedJobType, jobListPage, listedV1Job } from './job-lists.js';
+import type { ListedJob } from './job-lists.js';
 import { ResultKind, resultBlocks } from './job-results.js';
 
 /** What the ingest endpoints work on. */
 export interface IngestDependencies {
   org: Org;
   sessions: SessionStore;
+  /** The org's users: hardDelete needs the Bulk API Hard Delete permission. */
+  users: readonly OrgUser[];
+  /** Bulk v1 jobs, which the job list shows too. */
+  v1Jobs: V1JobStore;
   jobs: IngestJobStore;
   processor: IngestProcessor;
   /** The org's newest API version, e.g. `62.0`; later versions do not exist for it. */
@@ -35,9 +45,16 @@ export interface IngestDependencies {
 /** Bulk API 2.0 ingest arrived in API version 41.0. */
 const FIRST_INGEST_VERSION = 41;
 
-/** Bulk 2.0 accepts up to 150 MB per upload (the limit is on base64-encoded size; raw CSV is counted here). */
-export const MAX_UPLOAD_BYTES = 150 * 1024 * 1024;
-const PAGE_SIZE = 1000;
+/**
+ * Bulk 2.0 takes at most 150 MB of base64-encoded content per upload ("about 100 MB" of CSV, as the docs put
+ * it). Salesforce counts the upload after encoding, 4 bytes per 3 (rounded up), so the emulator does too; the
+ * docs do not say whether MB is 10^6 or 2^20 bytes, the emulator takes 2^20.
+ * @see https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/upload_job_data.htm
+ */
+export const MAX_UPLOAD_BASE64_BYTES = 150 * 1024 * 1024;
+
+/** The largest upload, in raw bytes, whose base64 form (4 * ceil(n / 3) bytes) fits: 117,964,800 bytes. */
+export const MAX_UPLOAD_BYTES = Math.floor(MAX_UPLOAD_BASE64_BYTES / 4) * 3;
 const BASE = '/services/data/{version}/jobs/ingest';
 
 function findJob(deps: IngestDependencies, { params }: RouteContext): IngestJob {
@@ -67,7 +84,8 @@ async function upload(deps: IngestDependencies, context: RouteContext): Promise<
     job.data = await readBody(context.req, MAX_UPLOAD_BYTES);
   } catch (error) {
     if (!(error instanceof BodyTooLargeError)) throw error;
-    throw restError(400, 'EXCEEDED_QUOTA', `Exceeded max size limit of ${MAX_UPLOAD_BYTES} bytes for the upload`);
+    const message = `Exceeded max size limit of ${MAX_UPLOAD_BASE64_BYTES} bytes of base64-encoded content for the upload`;
+    throw restError(400, 'EXCEEDED_QUOTA', message);
   }
   job.uploaded = true;
   sendEmpty(context.res, 201);
@@ -79,10 +97,10 @@ async function changeState(deps: IngestDependencies, context: RouteContext): Pro
   const state = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)['state'] : undefined;
   try {
     if (state === IngestJobState.UploadComplete) {
-      transition(job, IngestJobState.UploadComplete);
+      transition(job, IngestJobState.UploadComplete, auditTimestamp(deps.jobs.clock));
       deps.processor.start(job);
     } else if (state === IngestJobState.Aborted) {
-      transition(job, IngestJobState.Aborted);
+      transition(job, IngestJobState.Aborted, auditTimestamp(deps.jobs.clock));
       // An upload never parsed is parsed now (in steps), so its rows show as unprocessed.
       await deps.processor.abort(job);
     } else {
@@ -105,13 +123,17 @@ function deleteJob(deps: IngestDependencies, context: RouteContext): void {
   sendEmpty(context.res, 204);
 }
 
+/** Bulk 2.0 ingest jobs and every v1 job. */
 function listJobs(deps: IngestDependencies, { url, res, params }: RouteContext): void {
-  const offset = Math.max(0, Number.parseInt(url.searchParams.get('queryLocator') ?? '0', 10) || 0);
-  const jobs = deps.jobs.list();
-  const page = jobs.slice(offset, offset + PAGE_SIZE);
-  const done = offset + PAGE_SIZE >= jobs.length;
-  const next = `/services/data/v${params['version'] ?? ''}/jobs/ingest?queryLocator=${offset + PAGE_SIZE}`;
-  sendJson(res, 200, { done, records: page.map(listedJobInfo), nextRecordsUrl: done ? null : next });
+  const v2 = deps.jobs.list().map((job): ListedJob => ({
+    id: job.id,
+    jobType: ListedJobType.V2Ingest,
+    concurrencyMode: 'Parallel',
+    pkChunking: false,
+    info: listedJobInfo(job),
+  }));
+  const basePath = `/services/data/v${params['version'] ?? ''}/jobs/ingest`;
+  sendJson(res, 200, jobListPage(url, basePath, [...v2, ...deps.v1Jobs.list().map(listedV1Job)]));
 }
 
 /** Registers the ingest endpoints; every one requires a session. */
@@ -131,12 +153,12 @@ export function addIngestRoutes(router: Router, deps: IngestDependencies): void 
     BASE,
     authed(async (_, context) => {
       const session = requireRestSession(context.req, deps.sessions);
-      const request = parseCreateJobRequest(
-        await readJson(context.req),
-        deps.org,
-        context.params['version'] ?? '',
-        session.userId,
-      );
+      const request = parseCreateJobRequest(await readJson(context.req), {
+        org: deps.org,
+        apiVersion: context.params['version'] ?? '',
+        userId: session.userId,
+        canHardDelete: canHardDelete(deps.users, session.userId),
+      });
       sendJson(context.res, 200, createdJobInfo(deps.jobs.create(request)));
     }),
   );

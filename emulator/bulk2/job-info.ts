@@ -22,6 +22,8 @@ function header(job: IngestJob): Record<string, unknown> {
 function format(job: IngestJob): Record<string, unknown> {
   return {
     ...(job.externalIdFieldName === undefined ? {} : { externalIdFieldName: job.externalIdFieldName }),
+    // Shown only when the job was created with one, as Salesforce documents.
+    ...(job.assignmentRuleId === undefined ? {} : { assignmentRuleId: job.assignmentRuleId }),
     concurrencyMode: 'Parallel',
     contentType: 'CSV',
     apiVersion: Number(job.apiVersion),

@@ -1,21 +1,36 @@
-/** Jobs by id, found by their 18- or 15-character id as Salesforce accepts both. */
+/**
+ * Jobs by id, found by their 18- or 15-character id as Salesforce accepts both. Jobs past their lifespan (see
+ * `lifespans.ts`) are dropped the moment they are looked for, so they are unknown from then on.
+ */
 export class JobMap<T extends { id: string }> {
   readonly #jobs = new Map<string, T>();
+
+  /** `isExpired` says whether a job's data has been deleted by now. */
+  constructor(readonly isExpired: (job: T) => boolean = () => false) {}
 
   set(job: T): void {
     this.#jobs.set(job.id, job);
   }
 
   get(id: string): T | undefined {
-    return this.#jobs.get(id) ?? [...this.#jobs.values()].find((job) => job.id.slice(0, 15) === id);
+    const job = this.#jobs.get(id) ?? [...this.#jobs.values()].find((candidate) => candidate.id.slice(0, 15) === id);
+    if (job === undefined || !this.isExpired(job)) return job;
+    this.#jobs.delete(job.id);
+    return undefined;
   }
 
   delete(id: string): void {
     this.#jobs.delete(id);
   }
 
+  /** The live jobs, in creation order. */
   list(): T[] {
-    return [...this.#jobs.values()];
+    const live: T[] = [];
+    for (const job of this.#jobs.values()) {
+      if (this.isExpired(job)) this.#jobs.delete(job.id);
+      else live.push(job);
+    }
+    return live;
   }
 
   clear(): void {

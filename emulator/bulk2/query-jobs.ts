@@ -3,6 +3,9 @@
  * processor moves it to InProgress and then JobComplete or Failed; the client may abort it until it ends.
  * @see https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/query_create_job.htm
  */
+import { auditTimestamp } from '../clock.js';
+import type { Clock } from '../clock.js';
+import { retentionOver } from '../lifespans.js';
 import { JobMap } from './job-map.js';
 import type { IdFactory } from '../org/ids.js';
 import { KeyPrefix } from '../org/ids.js';
@@ -66,11 +69,11 @@ export class InvalidQueryTransitionError extends Error {
   }
 }
 
-/** Moves a job to a new state, or throws {@link InvalidQueryTransitionError}. */
-export function transitionQuery(job: QueryJob, to: QueryJobState): void {
+/** Moves a job to a new state at `at` (its new systemModstamp), or throws {@link InvalidQueryTransitionError}. */
+export function transitionQuery(job: QueryJob, to: QueryJobState, at: Date): void {
   if (!TRANSITIONS[job.state].includes(to)) throw new InvalidQueryTransitionError(job.state, to);
   job.state = to;
-  job.systemModstamp = new Date();
+  job.systemModstamp = at;
 }
 
 /** Whether the job has stopped for good. */
@@ -86,12 +89,16 @@ export type NewQueryJob = Pick<
 
 /** The org's query jobs, in creation order. */
 export class QueryJobStore extends JobMap<QueryJob> {
-  constructor(readonly ids: IdFactory) {
-    super();
+  constructor(
+    readonly ids: IdFactory,
+    readonly clock: Clock,
+  ) {
+    // Ended jobs are deleted 7 days after they ended.
+    super((job) => isQueryJobFinal(job) && retentionOver(job.systemModstamp.getTime(), clock.now()));
   }
 
   create(fields: NewQueryJob): QueryJob {
-    const now = new Date();
+    const now = auditTimestamp(this.clock);
     const job: QueryJob = {
       ...fields,
       id: this.ids.next(KeyPrefix.BulkJob),

@@ -5,6 +5,8 @@
  * slow job can be watched or aborted before it completes.
  */
 import { BackgroundWork } from '../background-work.js';
+import { SYSTEM_CLOCK, auditTimestamp } from '../clock.js';
+import type { Clock } from '../clock.js';
 import type { Org } from '../org/org.js';
 import { SoqlError, soqlResult, startPreparedSoql } from '../soql/index.js';
 import type { SoqlCursor } from '../soql/index.js';
@@ -16,18 +18,22 @@ export interface QueryProcessorOptions {
   org: Org;
   /** Rows per second; undefined completes each job as soon as its query has been evaluated. */
   recordsPerSecond?: number;
+  /** Stamps job changes. @default real time */
+  clock?: Clock;
 }
 
 /** Works query jobs. */
 export class QueryProcessor {
   readonly #org: Org;
   readonly #recordsPerSecond: number | undefined;
+  readonly #clock: Clock;
   readonly #work = new BackgroundWork();
   #yields = 0;
 
   constructor(options: QueryProcessorOptions) {
     this.#org = options.org;
     this.#recordsPerSecond = options.recordsPerSecond;
+    this.#clock = options.clock ?? SYSTEM_CLOCK;
   }
 
   /** Starts a job that has just been created. */
@@ -52,7 +58,7 @@ export class QueryProcessor {
 
   #begin(job: QueryJob): void {
     if (job.state !== QueryJobState.UploadComplete) return;
-    transitionQuery(job, QueryJobState.InProgress);
+    transitionQuery(job, QueryJobState.InProgress, auditTimestamp(this.#clock));
     job.processingStartedAt = Date.now();
     const includeDeleted = job.operation === QueryOperation.QueryAll;
     let cursor: SoqlCursor;
@@ -84,7 +90,7 @@ export class QueryProcessor {
   #fail(job: QueryJob, error: unknown): void {
     const message = error instanceof Error ? error.message : String(error);
     job.errorMessage = error instanceof SoqlError ? `${error.code} : ${message}` : `UNKNOWN_EXCEPTION : ${message}`;
-    transitionQuery(job, QueryJobState.Failed);
+    transitionQuery(job, QueryJobState.Failed, auditTimestamp(this.#clock));
     this.#touch(job);
   }
 
@@ -95,7 +101,7 @@ export class QueryProcessor {
     job.numberRecordsProcessed = Math.min(total, job.numberRecordsProcessed + chunk);
     this.#touch(job);
     if (job.numberRecordsProcessed >= total) {
-      transitionQuery(job, QueryJobState.JobComplete);
+      transitionQuery(job, QueryJobState.JobComplete, auditTimestamp(this.#clock));
       return;
     }
     const delay = this.#recordsPerSecond === undefined ? 0 : (chunk / this.#recordsPerSecond) * 1000;
@@ -104,7 +110,7 @@ export class QueryProcessor {
   }
 
   #touch(job: QueryJob): void {
-    job.systemModstamp = new Date();
+    job.systemModstamp = auditTimestamp(this.#clock);
     job.totalProcessingTime = Date.now() - (job.processingStartedAt ?? Date.now());
   }
 }

@@ -6,10 +6,14 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SessionStore } from '../auth/sessions.js';
+import type { V1JobStore } from '../bulk1/v1-jobs.js';
+import { auditTimestamp } from '../clock.js';
 import { requireRestSession } from '../auth/sessions.js';
 import { readJson, restError, sendCsvStream, sendEmpty, sendJson } from '../http/http-helpers.js';
 import type { RouteContext, Router } from '../http/router.js';
 import type { Org } from '../org/org.js';
+import { ListedJobType, jobListPage, listedV1Job } from './job-lists.js';
+import type { ListedJob } from './job-lists.js';
 import { parseCreateQueryRequest } from './query-create.js';
 import { createdQueryInfo, fullQueryInfo, listedQueryInfo, patchedQueryInfo } from './query-info.js';
 import { InvalidQueryTransitionError, QueryJobState, isQueryJobFinal, transitionQuery } from './query-jobs.js';
@@ -22,6 +26,8 @@ import type { ResultPage } from './query-results.js';
 export interface QueryDependencies {
   org: Org;
   sessions: SessionStore;
+  /** Bulk v1 jobs, which the job list shows too. */
+  v1Jobs: V1JobStore;
   jobs: QueryJobStore;
   processor: QueryProcessor;
   /** The org's newest API version, e.g. `62.0`. */
@@ -33,7 +39,6 @@ export interface QueryDependencies {
 /** Query jobs arrived in API 47.0, parallel result pages in 58.0. */
 const FIRST_QUERY_VERSION = 47;
 const FIRST_RESULT_PAGES_VERSION = 58;
-const LIST_PAGE_SIZE = 1000;
 const BASE = '/services/data/{version}/jobs/query';
 
 const notFound = () => restError(404, 'NOT_FOUND', 'The requested resource does not exist');
@@ -52,8 +57,22 @@ function invalidState(job: QueryJob, requested: string) {
   );
 }
 
+/**
+ * Results must be fetched at the API version the query was created with; another version answers 409. The
+ * status is documented, the body is not: the emulator chooses `API_VERSION_MISMATCH` and says which version.
+ * @see https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/query_get_job_results.htm
+ */
+function requireJobVersion(job: QueryJob, context: RouteContext): void {
+  if (Number(context.params['version']) === Number(job.apiVersion)) return;
+  const message =
+    `Job ${job.id} was created with API version ${job.apiVersion}; ` +
+    `get its results with the same version (/services/data/v${job.apiVersion}/jobs/query/${job.id})`;
+  throw restError(409, 'API_VERSION_MISMATCH', message);
+}
+
 function completedJob(deps: QueryDependencies, context: RouteContext): QueryJob {
   const job = findJob(deps, context);
+  requireJobVersion(job, context);
   if (job.state !== QueryJobState.JobComplete) {
     // Wording not confirmed against a real org; clients only ask once the job is JobComplete.
     throw restError(
@@ -80,7 +99,7 @@ async function abort(deps: QueryDependencies, context: RouteContext): Promise<vo
   const state = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)['state'] : undefined;
   if (state !== QueryJobState.Aborted) throw invalidState(job, String(state));
   try {
-    transitionQuery(job, QueryJobState.Aborted);
+    transitionQuery(job, QueryJobState.Aborted, auditTimestamp(deps.jobs.clock));
   } catch (error) {
     if (error instanceof InvalidQueryTransitionError) throw invalidState(job, error.to);
     throw error;
@@ -97,13 +116,17 @@ function deleteJob(deps: QueryDependencies, context: RouteContext): void {
   sendEmpty(context.res, 204);
 }
 
+/** Bulk 2.0 query jobs and every v1 job. */
 function listJobs(deps: QueryDependencies, { url, res, params }: RouteContext): void {
-  const offset = Math.max(0, Number.parseInt(url.searchParams.get('queryLocator') ?? '0', 10) || 0);
-  const jobs = deps.jobs.list();
-  const done = offset + LIST_PAGE_SIZE >= jobs.length;
-  const next = `/services/data/v${params['version'] ?? ''}/jobs/query?queryLocator=${offset + LIST_PAGE_SIZE}`;
-  const records = jobs.slice(offset, offset + LIST_PAGE_SIZE).map(listedQueryInfo);
-  sendJson(res, 200, { done, records, nextRecordsUrl: done ? null : next });
+  const v2 = deps.jobs.list().map((job): ListedJob => ({
+    id: job.id,
+    jobType: ListedJobType.V2Query,
+    concurrencyMode: 'Parallel',
+    pkChunking: false,
+    info: listedQueryInfo(job),
+  }));
+  const basePath = `/services/data/v${params['version'] ?? ''}/jobs/query`;
+  sendJson(res, 200, jobListPage(url, basePath, [...v2, ...deps.v1Jobs.list().map(listedV1Job)]));
 }
 
 function maxRecordsParam(url: URL): number | undefined {

@@ -3,8 +3,9 @@
  * (`DescribeGlobalSObjectResult`) and the full `DescribeSObjectResult` of one object, with its fields, child
  * relationships and record types.
  *
- * Simplified on purpose: every object of the org is createable, updateable, deletable, queryable, searchable
- * and undeletable (the emulated user is an administrator); only Account, Contact and Lead are mergeable; no
+ * Simplified on purpose: every object of the org is queryable and searchable, and all but the read-only User
+ * and Organization are createable, updateable, deletable and undeletable (the emulated user is an
+ * administrator); only Account, Contact and Lead are mergeable; no
  * object is feed-enabled or has record types beyond Master; plural labels are made by English rules from the
  * label; `urls` lists only the resources an object's records and describe live at; child relationship names
  * of standard lookups come from a table, those of custom lookups follow Salesforce's default (the child's
@@ -51,15 +52,17 @@ function objectUrls(schema: SObjectSchema, version: string): DescribeJson {
 
 /** What describeGlobal and the full describe both say about an object. */
 function objectFacts(schema: SObjectSchema, version: string): DescribeJson {
+  // User and Organization are read here, never written.
+  const writable = schema.queryOnly !== true;
   return {
     activateable: false,
     associateEntityType: null,
     associateParentEntity: null,
-    createable: true,
+    createable: writable,
     custom: isCustom(schema),
     customSetting: false,
     deepCloneable: false,
-    deletable: true,
+    deletable: writable,
     deprecatedAndHidden: false,
     feedEnabled: false,
     hasSubtypes: false,
@@ -77,8 +80,8 @@ function objectFacts(schema: SObjectSchema, version: string): DescribeJson {
     retrieveable: true,
     searchable: true,
     triggerable: true,
-    undeletable: true,
-    updateable: true,
+    undeletable: writable,
+    updateable: writable,
     urls: objectUrls(schema, version),
   };
 }

@@ -189,7 +189,8 @@ function canonicalReferences(schema: SObjectSchema, objects: ReadonlyMap<string,
   const fields = schema.fields.map((field) => {
     if (!field.referenceTo) return field;
     const referenceTo = field.referenceTo.map((target) => {
-      if (target === 'User') return target;
+      // Profile is referred to (User.ProfileId) but not modelled.
+      if (target === 'Profile') return target;
       const object = objects.get(target.toLowerCase());
       if (!object) invalid(`${schema.name}.${field.name} refers to unknown object '${target}'`);
       return object.name;

@@ -20,7 +20,11 @@ const INTEGER = /^[+-]?\d+$/;
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:?\d{2})?$/;
+/**
+ * `yyyy-MM-ddTHH:mm:ss`, an optional fraction, then `Z` or an offset (`+01:00`, or `+0100` as Salesforce writes
+ * it): seconds and zone are required, as the docs' two formats have them.
+ */
+const DATE_TIME = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(\.\d+)?(Z|[+-]\d{2}:?\d{2})$/;
 
 /** Salesforce's JSON date-time form: milliseconds and a `+0000` offset. */
 export function formatDateTime(date: Date): string {
@@ -70,27 +74,44 @@ function coerceBoolean(field: FieldSchema, raw: string): CoerceResult {
   return { ok: false, error: typeError(field, raw) };
 }
 
-function coerceDate(field: FieldSchema, raw: string): CoerceResult {
-  const match = DATE.exec(raw);
-  if (match) {
-    const date = new Date(`${raw}T00:00:00.000Z`);
-    if (!Number.isNaN(date.getTime()) && date.toISOString().startsWith(raw)) return { ok: true, value: raw };
-  }
-  return { ok: false, error: typeError(field, raw) };
+/**
+ * A date or date-time the Bulk APIs cannot read, worded as captured from a real org: `INVALID_FIELD:Failed to
+ * deserialize field at col 0. Due to, '2018-09-28' is not a valid value for the type xsd:dateTime:CreatedDate --`,
+ * `col` being the column's position in the header, from 0.
+ */
+function deserializeError(field: FieldSchema, raw: string, xsdType: string, column: number): RecordError {
+  const message = `Failed to deserialize field at col ${column}. Due to, '${raw}' is not a valid value for the type ${xsdType}`;
+  return recordError(StatusCode.InvalidField, message, [field.name]);
 }
 
-function coerceDateTime(field: FieldSchema, raw: string): CoerceResult {
-  if (DATE_TIME.test(raw)) {
-    // Date.parse reads offsets only with a colon; Salesforce also writes +0000.
-    const withColon = raw.replace(/([+-]\d{2})(\d{2})$/, '$1:$2');
-    const time = Date.parse(/[zZ]|[+-]\d{2}:\d{2}$/.test(withColon) ? withColon : `${withColon}Z`);
+/** Whether `yyyy-MM-dd` names a real day (not 1990-02-30). */
+function isCalendarDate(text: string): boolean {
+  const date = new Date(`${text}T00:00:00.000Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(text);
+}
+
+function coerceDate(field: FieldSchema, raw: string, column: number): CoerceResult {
+  if (DATE.test(raw) && isCalendarDate(raw)) return { ok: true, value: raw };
+  return { ok: false, error: deserializeError(field, raw, 'xsd:date', column) };
+}
+
+function coerceDateTime(field: FieldSchema, raw: string, column: number): CoerceResult {
+  const match = DATE_TIME.exec(raw);
+  if (match && isCalendarDate(match[1] ?? '')) {
+    // Milliseconds at most, and an offset with a colon: what Date.parse reads.
+    const fraction = (match[3] ?? '').slice(0, 4);
+    const zone = (match[4] ?? '').replace(/^([+-]\d{2})(\d{2})$/, '$1:$2');
+    const time = Date.parse(`${match[1] ?? ''}T${match[2] ?? ''}${fraction}${zone}`);
     if (!Number.isNaN(time)) return { ok: true, value: formatDateTime(new Date(time)) };
   }
-  return { ok: false, error: typeError(field, raw) };
+  return { ok: false, error: deserializeError(field, raw, 'xsd:dateTime', column) };
 }
 
-/** Converts a non-empty cell that is not the null marker into the value stored for a non-reference field. */
-export function coerceFieldValue(field: FieldSchema, raw: string): CoerceResult {
+/**
+ * Converts a non-empty cell that is not the null marker into the value stored for a non-reference field.
+ * `column` is the cell's position in the header (from 0), which date and date-time errors name.
+ */
+export function coerceFieldValue(field: FieldSchema, raw: string, column = 0): CoerceResult {
   switch (field.type) {
     case FieldType.Int:
     case FieldType.Double:
@@ -100,9 +121,9 @@ export function coerceFieldValue(field: FieldSchema, raw: string): CoerceResult 
     case FieldType.Boolean:
       return coerceBoolean(field, raw);
     case FieldType.Date:
-      return coerceDate(field, raw);
+      return coerceDate(field, raw, column);
     case FieldType.DateTime:
-      return coerceDateTime(field, raw);
+      return coerceDateTime(field, raw, column);
     default:
       return coerceText(field, raw);
   }

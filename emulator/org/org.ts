@@ -3,47 +3,28 @@
  * Salesforce applies. Deleted records stay stored with IsDeleted = true (the recycle bin); hard delete removes
  * them.
  */
+import { SYSTEM_CLOCK, auditTimestamp } from '../clock.js';
+import type { Clock } from '../clock.js';
 import { normalizeId } from './ids.js';
 import type { IdFactory } from './ids.js';
 import { resolveColumns } from './columns.js';
-import type { ColumnRef, ColumnResolution } from './columns.js';
+import type { ColumnResolution } from './columns.js';
 import { FieldType, SchemaRegistry } from './schemas.js';
 import type { FieldSchema, SObjectSchema } from './schemas.js';
 import { ObjectTable } from './object-table.js';
 import type { StoredRecord } from './object-table.js';
-import { WriteMode, collectChanges, missingRequired } from './record-changes.js';
+import { WriteMode, collectChanges } from './record-changes.js';
+import { cellOf, locateRecord, validateRecord } from './record-checks.js';
 import type { ReferenceResolver } from './record-changes.js';
 import { createReferenceResolver } from './references.js';
 import { formatDateTime } from './field-values.js';
+import { DmlOperation } from './row-request.js';
+import type { RowRequest, RowResult } from './row-request.js';
 import type { FieldValue } from './field-values.js';
 import { StatusCode, recordError } from './record-errors.js';
-import type { RecordError } from './record-errors.js';
 
-/** DML operations, spelled as on the wire. */
-export const DmlOperation = {
-  Insert: 'insert',
-  Update: 'update',
-  Upsert: 'upsert',
-  Delete: 'delete',
-  HardDelete: 'hardDelete',
-} as const;
-export type DmlOperation = (typeof DmlOperation)[keyof typeof DmlOperation];
-
-/** One row to write: cells in the order of the resolved columns. */
-export interface RowRequest {
-  object: SObjectSchema;
-  operation: DmlOperation;
-  columns: readonly ColumnRef[];
-  cells: readonly string[];
-  /** The field upserts match on (`Id` or an external id field). */
-  externalIdField?: FieldSchema;
-  /** The user the write is done as: owner, creator and last modifier. */
-  userId: string;
-}
-
-/** The outcome of one row. `id` is empty when no record was identified, as on a failed insert. */
-export type RowResult =
-  { success: true; id: string; created: boolean } | { success: false; id: string; error: RecordError };
+export { DmlOperation } from './row-request.js';
+export type { RowRequest, RowResult } from './row-request.js';
 
 /** How to build an org. */
 export interface OrgOptions {
@@ -51,6 +32,10 @@ export interface OrgOptions {
   /** Ids of the org's users, valid targets of OwnerId. */
   userIds: readonly string[];
   objects: readonly SObjectSchema[];
+  /** Where record timestamps come from. @default real time */
+  clock?: Clock;
+  /** Records the org starts with and keeps across resets (the `User` and `Organization` records), by object. */
+  seedRecords?: Readonly<Record<string, readonly Record<string, FieldValue>[]>>;
 }
 
 /** Options of {@link Org.getRecords}. */
@@ -65,8 +50,6 @@ function initialValue(field: FieldSchema): FieldValue {
   return field.type === FieldType.Boolean ? false : null;
 }
 
-type Located = { success: true; record: StoredRecord } | { success: false; id: string; error: RecordError };
-
 /** Records and DML of the emulated org. */
 export class Org {
   readonly schemas = new SchemaRegistry();
@@ -74,9 +57,12 @@ export class Org {
   readonly #ids: IdFactory;
   readonly #users: ReadonlySet<string>;
   readonly #resolver: ReferenceResolver;
+  readonly #clock: Clock;
+  readonly #seeds: Readonly<Record<string, readonly Record<string, FieldValue>[]>>;
 
   constructor(options: OrgOptions) {
     this.#ids = options.ids;
+    this.#clock = options.clock ?? SYSTEM_CLOCK;
     this.#users = new Set(options.userIds);
     for (const schema of options.objects) this.defineObject(schema);
     this.#resolver = createReferenceResolver({
@@ -84,6 +70,8 @@ export class Org {
       table: (name) => this.#tables.get(name.toLowerCase()),
       isUser: (id) => this.#users.has(id),
     });
+    this.#seeds = options.seedRecords ?? {};
+    this.#seed();
   }
 
   /** Adds an sObject (standard or custom) to the org. */
@@ -136,9 +124,17 @@ export class Org {
     }
   }
 
-  /** Removes every record; schemas stay. */
+  /** Removes every record but the seeded ones (users, the organization); schemas stay. */
   reset(): void {
     for (const table of this.#tables.values()) table.clear();
+    this.#seed();
+  }
+
+  #seed(): void {
+    for (const [objectName, records] of Object.entries(this.#seeds)) {
+      const table = this.#table(objectName);
+      for (const record of records) table.put({ ...record });
+    }
   }
 
   /** Replaces an object's records with saved ones, exactly as given (persistence across restarts). */
@@ -157,7 +153,7 @@ export class Org {
   #insert(table: ObjectTable, request: RowRequest): RowResult {
     const collected = collectChanges(request.columns, request.cells, WriteMode.Create, this.#resolver);
     if (!collected.ok) return { success: false, id: '', error: collected.error };
-    const now = formatDateTime(new Date());
+    const now = this.#stamp(request);
     const record: StoredRecord = {};
     for (const field of table.schema.fields) record[field.name] = initialValue(field);
     for (const field of table.schema.fields) {
@@ -174,7 +170,7 @@ export class Org {
       LastModifiedById: request.userId,
       SystemModstamp: now,
     });
-    const error = this.#validate(table, record);
+    const error = validateRecord(table, record);
     if (error) return { success: false, id: '', error };
     table.put(record);
     return { success: true, id: String(record['Id']), created: true };
@@ -184,26 +180,26 @@ export class Org {
     const id = String(existing['Id']);
     const collected = collectChanges(request.columns, request.cells, WriteMode.Update, this.#resolver);
     if (!collected.ok) return { success: false, id, error: collected.error };
-    const now = formatDateTime(new Date());
+    const now = this.#stamp(request);
     const record: StoredRecord = { ...existing, ...collected.changes };
     Object.assign(record, { LastModifiedDate: now, LastModifiedById: request.userId, SystemModstamp: now });
-    const error = this.#validate(table, record);
+    const error = validateRecord(table, record);
     if (error) return { success: false, id, error };
     table.put(record);
     return { success: true, id, created: false };
   }
 
   #updateById(table: ObjectTable, request: RowRequest): RowResult {
-    const located = this.#locate(table, request, 'update');
+    const located = locateRecord(table, request, 'update');
     return located.success ? this.#update(table, request, located.record) : located;
   }
 
   #upsert(table: ObjectTable, request: RowRequest): RowResult {
     const matchField = request.externalIdField;
     if (!matchField || matchField.name === 'Id') {
-      return this.#cell(request, 'Id') === '' ? this.#insert(table, request) : this.#updateById(table, request);
+      return cellOf(request, 'Id') === '' ? this.#insert(table, request) : this.#updateById(table, request);
     }
-    const value = this.#cell(request, matchField.name);
+    const value = cellOf(request, matchField.name);
     if (value === '' || value === '#N/A') {
       const error = recordError(StatusCode.MissingArgument, `${matchField.name} not specified`);
       return { success: false, id: '', error };
@@ -213,66 +209,21 @@ export class Org {
   }
 
   #delete(table: ObjectTable, request: RowRequest): RowResult {
-    const located = this.#locate(table, request, 'delete');
+    const located = locateRecord(table, request, 'delete');
     if (!located.success) return located;
     const id = String(located.record['Id']);
     if (request.operation === DmlOperation.HardDelete) {
       table.remove(id);
     } else {
-      const now = formatDateTime(new Date());
-      table.put({ ...located.record, IsDeleted: true, LastModifiedDate: now, SystemModstamp: now });
+      const now = this.#stamp(request);
+      const stamps = { LastModifiedDate: now, LastModifiedById: request.userId, SystemModstamp: now };
+      table.put({ ...located.record, IsDeleted: true, ...stamps });
     }
     return { success: true, id, created: false };
   }
 
-  /** Finds the live record named by the row's Id cell. */
-  #locate(table: ObjectTable, request: RowRequest, call: string): Located {
-    const raw = this.#cell(request, 'Id');
-    if (raw === '') {
-      return {
-        success: false,
-        id: '',
-        error: recordError(StatusCode.MissingArgument, `Id not specified in an ${call} call`),
-      };
-    }
-    const id = normalizeId(raw);
-    if (id === undefined || id.slice(0, 3) !== table.schema.keyPrefix) {
-      const message = `${table.schema.label} ID: id value of incorrect type: ${raw}`;
-      return { success: false, id: '', error: recordError(StatusCode.MalformedId, message, ['Id']) };
-    }
-    const record = table.get(id);
-    if (!record) {
-      return {
-        success: false,
-        id,
-        error: recordError(StatusCode.InvalidCrossReferenceKey, 'invalid cross reference id'),
-      };
-    }
-    if (record['IsDeleted'] === true) {
-      return { success: false, id, error: recordError(StatusCode.EntityIsDeleted, 'entity is deleted') };
-    }
-    return { success: true, record };
-  }
-
-  /** The row's cell for a field column, or empty when the header lacks it. */
-  #cell(request: RowRequest, fieldName: string): string {
-    const index = request.columns.findIndex((c) => c.kind === 'field' && c.field.name === fieldName);
-    return index < 0 ? '' : (request.cells[index] ?? '');
-  }
-
-  /** Derived fields, then required fields, then uniqueness; returns the first error. */
-  #validate(table: ObjectTable, record: StoredRecord): RecordError | undefined {
-    if (table.schema.derive) Object.assign(record, table.schema.derive(record));
-    const missing = missingRequired(table.schema.fields, record);
-    if (missing) return missing;
-    for (const field of table.schema.fields) {
-      if (field.unique !== true && field.externalId !== true) continue;
-      const other = table.findByUnique(field.name, record[field.name] ?? null);
-      if (other && other['Id'] !== record['Id']) {
-        const message = `duplicate value found: ${field.name} duplicates value on record with id: ${String(other['Id'])}`;
-        return recordError(StatusCode.DuplicateValue, message);
-      }
-    }
-    return undefined;
+  /** The audit timestamp of a write, as stored. */
+  #stamp(request: RowRequest): string {
+    return formatDateTime(request.timestamp ?? auditTimestamp(this.#clock));
   }
 }

@@ -32,11 +32,11 @@ function notWritable(field: FieldSchema): RecordError {
   return recordError(StatusCode.InvalidFieldForInsertUpdate, message, [field.name]);
 }
 
-function convertCell(column: ColumnRef, raw: string, resolver: ReferenceResolver): CoerceResult {
+function convertCell(column: ColumnRef, raw: string, resolver: ReferenceResolver, position: number): CoerceResult {
   if (raw === NULL_MARKER) return { ok: true, value: null };
   if (column.kind === 'foreignKey') return resolver.resolveForeignKey(column, raw);
   if (column.field.type === FieldType.Reference) return resolver.resolveId(column.field, raw);
-  return coerceFieldValue(column.field, raw);
+  return coerceFieldValue(column.field, raw, position);
 }
 
 /**
@@ -65,7 +65,7 @@ export function collectChanges(
     }
     if (!(mode === WriteMode.Create ? field.createable : field.updateable))
       return { ok: false, error: notWritable(field) };
-    const converted = convertCell(column, raw, resolver);
+    const converted = convertCell(column, raw, resolver, index);
     if (!converted.ok) return converted;
     changes[field.name] = converted.value;
   }

@@ -61,6 +61,8 @@ export interface SObjectSchema {
   label: string;
   keyPrefix: string;
   fields: readonly FieldSchema[];
+  /** The API reads its records but the emulator writes none: ingest jobs on the object are refused. */
+  queryOnly?: boolean;
   /** Computes read-only fields such as Contact.Name from the others after each write. */
   derive?: (record: Record<string, unknown>) => Record<string, unknown>;
 }
@@ -103,9 +105,17 @@ export function systemFields(): FieldSchema[] {
     field('IsDeleted', 'Deleted', FieldType.Boolean, readOnly),
     field('OwnerId', 'Owner ID', FieldType.Reference, { length: 18, referenceTo: ['User'], relationshipName: 'Owner' }),
     field('CreatedDate', 'Created Date', FieldType.DateTime, readOnly),
-    field('CreatedById', 'Created By ID', FieldType.Reference, { referenceTo: ['User'], ...readOnly }),
+    field('CreatedById', 'Created By ID', FieldType.Reference, {
+      referenceTo: ['User'],
+      relationshipName: 'CreatedBy',
+      ...readOnly,
+    }),
     field('LastModifiedDate', 'Last Modified Date', FieldType.DateTime, readOnly),
-    field('LastModifiedById', 'Last Modified By ID', FieldType.Reference, { referenceTo: ['User'], ...readOnly }),
+    field('LastModifiedById', 'Last Modified By ID', FieldType.Reference, {
+      referenceTo: ['User'],
+      relationshipName: 'LastModifiedBy',
+      ...readOnly,
+    }),
     field('SystemModstamp', 'System Modstamp', FieldType.DateTime, readOnly),
   ];
 }

@@ -4,6 +4,7 @@
  * up for upserts (standard Account and Contact have no external id of their own).
  */
 import { KeyPrefix } from './ids.js';
+import { ORGANIZATION, USER } from './platform-objects.js';
 import { CAMPAIGN, CASE, LEAD, OPPORTUNITY } from './sales-objects.js';
 import { fields as f, systemFields } from './schemas.js';
 import type { SObjectSchema } from './schemas.js';
@@ -117,4 +118,13 @@ export const CONTACT: SObjectSchema = {
 };
 
 /** The objects a fresh org starts with. */
-export const STANDARD_OBJECTS: readonly SObjectSchema[] = [ACCOUNT, CONTACT, LEAD, OPPORTUNITY, CASE, CAMPAIGN];
+export const STANDARD_OBJECTS: readonly SObjectSchema[] = [
+  ACCOUNT,
+  CONTACT,
+  LEAD,
+  OPPORTUNITY,
+  CASE,
+  CAMPAIGN,
+  USER,
+  ORGANIZATION,
+];

@@ -20,6 +20,7 @@ import type { RouteContext, Router } from '../http/router.js';
 import type { Org } from '../org/org.js';
 import { SoqlError, SoqlUnsupportedError, UnsupportedFeature, prepareSoql } from '../soql/index.js';
 import type { BoundQuery } from '../soql/index.js';
+import { queryColumns } from './query-columns.js';
 import { nextRecordsUrl, parseLocator } from './query-cursors.js';
 import type { QueryCursor, QueryCursorStore } from './query-cursors.js';
 import { matchingIds, pageRecords } from './query-records.js';
@@ -93,6 +94,8 @@ async function runQuery(deps: RestQueryDependencies, context: RouteContext, sess
   if (soql === null || soql.trim() === '')
     throw restError(400, 'MALFORMED_QUERY', 'A query string has to be specified');
   const query = prepare(deps.org, soql);
+  // columns=true describes the columns instead of running the query.
+  if (context.url.searchParams.get('columns') === 'true') return sendJson(context.res, 200, queryColumns(query));
   const ids = await matchingIds(deps.org, query, scanAll);
   const fields = { userId: session.userId, query, ids, batchSize: requestedBatchSize(context.req), scanAll };
   // A cursor is opened only when there is more than one page, as Salesforce hands out no locator otherwise.

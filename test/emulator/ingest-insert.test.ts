@@ -33,6 +33,24 @@ describe('Bulk 2.0 insert jobs', () => {
     assert.match(String(job['createdDate']), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+0000$/);
   });
 
+  it('stores and echoes assignmentRuleId (API 49.0 and later), and shows it only when given', async () => {
+    const ruleId = '01Q5g0000004XyZEAU';
+    const job = await createJob(ingest, { object: 'Lead', operation: 'insert', assignmentRuleId: ruleId });
+    assert.equal(job['assignmentRuleId'], ruleId);
+    assert.equal((await getJob(ingest, job.id))['assignmentRuleId'], ruleId);
+    const plain = await createJob(ingest, { object: 'Lead', operation: 'insert' });
+    assert.equal('assignmentRuleId' in (await getJob(ingest, plain.id)), false);
+    const bad = await ingest('', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ object: 'Lead', operation: 'insert', assignmentRuleId: 42 }),
+    });
+    assert.equal(bad.status, 400);
+    assert.deepEqual(await bad.json(), [
+      { errorCode: 'API_ERROR', message: "Invalid value: '42' supplied for property: 'assignmentRuleId'" },
+    ]);
+  });
+
   it('inserts rows in the background and reports successes and failures', async () => {
     const csv =
       'FirstName,LastName,Email,Title\nAda,Lovelace,ada@example.com,Countess\nNo,,no@example.com,\nAlan,Turing,,\n';

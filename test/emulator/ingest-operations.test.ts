@@ -114,7 +114,7 @@ describe('Bulk 2.0 update, upsert and delete', () => {
     assert.equal(failed[1], 'INVALID_EMAIL_ADDRESS:Email: invalid email address: not-an-email:Email --');
     assert.equal(
       failed[2],
-      'INVALID_TYPE_ON_FIELD_IN_RECORD:Birthdate: value not of required type: 1990-02-30:Birthdate --',
+      "INVALID_FIELD:Failed to deserialize field at col 3. Due to, '1990-02-30' is not a valid value for the type xsd:date:Birthdate --",
     );
   });
 

@@ -115,7 +115,7 @@ describe('Lead, Opportunity, Case and Campaign through Bulk 2.0 ingest', () => {
     assert.deepEqual(opportunities.errors, [
       'REQUIRED_FIELD_MISSING:Required fields are missing: [StageName, CloseDate]:StageName,CloseDate --',
       'INVALID_TYPE_ON_FIELD_IN_RECORD:Amount: value not of required type: lots:Amount --',
-      'INVALID_TYPE_ON_FIELD_IN_RECORD:Close Date: value not of required type: 31/01/2024:CloseDate --',
+      "INVALID_FIELD:Failed to deserialize field at col 2. Due to, '31/01/2024' is not a valid value for the type xsd:date:CloseDate --",
       'MALFORMED_ID:Account ID: id value of incorrect type: abc:AccountId --',
       'INVALID_CROSS_REFERENCE_KEY:invalid cross reference id:--',
       'INVALID_FIELD:Foreign key external ID: ACC-404 not found for field External_Id__c in entity Account:--',

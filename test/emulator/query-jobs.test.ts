@@ -201,7 +201,29 @@ describe('Bulk 2.0 query jobs', () => {
     assert.equal(page.headers.get('sforce-locator'), 'null');
     const old = queryClient(emulator.url, token, 'v57.0');
     assert.equal((await old(`/${job.id}/resultPages`)).status, 404);
-    assert.equal((await old(`/${job.id}/results`)).status, 200);
+  });
+
+  it('answers results and resultPages only at the API version the job was created with (409 otherwise)', async () => {
+    const atV60 = queryClient(emulator.url, token, 'v60.0');
+    const created = await runQuery(atV60, { operation: 'query', query: 'SELECT LastName FROM Contact' });
+    assert.equal(created.state, 'JobComplete');
+    assert.equal((await atV60(`/${created.id}/results`)).status, 200);
+    assert.equal((await atV60(`/${created.id}/resultPages`)).status, 200);
+    for (const path of [`/${created.id}/results`, `/${created.id}/resultPages`, `/${created.id}/results?locator=MA`]) {
+      const res = await query(path);
+      assert.equal(res.status, 409, path);
+      assert.deepEqual(await res.json(), [
+        {
+          errorCode: 'API_VERSION_MISMATCH',
+          message:
+            `Job ${created.id} was created with API version 60.0; ` +
+            `get its results with the same version (/services/data/v60.0/jobs/query/${created.id})`,
+        },
+      ]);
+    }
+    // Job info, the list, abort and delete are not tied to the job's version.
+    assert.equal((await getQueryJob(query, created.id)).state, 'JobComplete');
+    assert.equal((await query(`/${created.id}`, { method: 'DELETE' })).status, 204);
   });
 });
 

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Connection } from 'jsforce';
-import { createSalesforceEmulator } from '../../emulator/index.js';
+import { createSalesforceEmulator, DEV_CREDENTIALS } from '../../emulator/index.js';
 import type { SalesforceEmulator } from '../../emulator/index.js';
 import { login } from '../helpers/emulator-http.js';
 import { deleteRows, insertRows } from '../helpers/org-seed.js';
@@ -51,6 +51,34 @@ describe('jsforce describe and query', () => {
     const all = await conn.query('SELECT Id FROM Contact', { autoFetch: true, maxFetch: 10_000, scanAll: true });
     assert.equal(all.totalSize, ROWS);
     assert.equal(all.records.length, ROWS);
+  });
+
+  it('reads the identity, the version list and the resource map', async () => {
+    // Without userInfo, identity() finds the identity URL in the resource map, then calls it with oauth_token.
+    const identity = await conn.identity();
+    assert.equal(identity.username, DEV_CREDENTIALS.username);
+    assert.match(identity.user_id, /^005/);
+    assert.match(identity.organization_id, /^00D/);
+    const versions = await conn.request<Array<{ version: string }>>('/services/data');
+    assert.equal(versions.at(-1)?.version, '62.0');
+    const resources = await conn.request<Record<string, string>>('/services/data/v62.0');
+    assert.equal(resources['sobjects'], '/services/data/v62.0/sobjects');
+  });
+
+  it('queries the logged-in User and the Organization', async () => {
+    const identity = await conn.identity();
+    const users = await conn.query<{ Id: string; Username: string }>(
+      `SELECT Id, Username FROM User WHERE Username = '${DEV_CREDENTIALS.username}'`,
+    );
+    assert.deepEqual(
+      users.records.map((user) => [user.Id, user.Username]),
+      [[identity.user_id, DEV_CREDENTIALS.username]],
+    );
+    const orgs = await conn.query<{ Id: string; IsSandbox: boolean }>('SELECT Id, IsSandbox FROM Organization');
+    assert.deepEqual(
+      orgs.records.map((org) => [org.Id, org.IsSandbox]),
+      [[identity.organization_id, false]],
+    );
   });
 
   it('surfaces SOQL errors with their code', async () => {
