@@ -13,7 +13,9 @@
 // 10 minutes on 2 cores; needs Go and the Go module proxy). `go install module@version` works because
 // the module's go.mod has no replace directive.
 //
-// Prints the folder's description as JSON on stdout; progress goes to stderr.
+// Usage: node scripts/build-temporal-server.mjs [--json]
+//   --json  print the folder's description (paths, versions, build time) as JSON on stdout
+// Progress goes to stderr.
 //
 // Environment:
 //   BULKFLOW_CACHE_DIR  the cache folder (default: ${XDG_CACHE_HOME:-~/.cache}/bulkflow)
@@ -159,5 +161,6 @@ export function ensureTemporalServer(version = composeTemporalVersion()) {
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  process.stdout.write(`${JSON.stringify(ensureTemporalServer())}\n`);
+  const built = ensureTemporalServer();
+  if (process.argv.includes('--json')) process.stdout.write(`${JSON.stringify(built)}\n`);
 }
