@@ -5,15 +5,12 @@
  * `compose-file.ts` describes. Nothing here restates what the compose file says; where a service cannot run
  * as written (an image's own program, MinIO), the comment says what stands in and why.
  */
-import { AssertionError } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, symlinkSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
 import path from 'node:path';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { requireTemporalCli } from '../../cli/dev/temporal-binaries.js';
 import { s3ClientFromEnv } from '../../storage/s3-client.js';
-import { eventually } from '../helpers/eventually.js';
 import { freePort } from '../helpers/s3-server.js';
 import {
   bindMounts,
@@ -29,6 +26,7 @@ import {
   type ComposeService,
   type Endpoint,
 } from './compose-file.js';
+import { freePortBelow, tcpOpen, untilHealthy } from './health.js';
 import type { Processes, Service } from './processes.js';
 import { startPostgres } from './postgresql.js';
 
@@ -62,26 +60,8 @@ const SERVER_PRIVATE_PORTS = [
   'WORKER_MEMBERSHIP_PORT',
 ];
 
-const TIMEOUT = { health: 90_000, step: 120_000 };
-
-/**
- * A free port below `limit`: the SQL schemas keep membership ports in a smallint column, and the OS's
- * ephemeral ports (32768 and up) overflow it ("value … is out of range for type smallint").
- */
-async function freePortBelow(limit: number): Promise<number> {
-  for (;;) {
-    const port = 20_000 + Math.floor(Math.random() * (limit - 20_000));
-    const server = createServer();
-    const free = await new Promise<boolean>((resolve) => {
-      server.once('error', () => resolve(false));
-      server.listen(port, LOOPBACK, () => resolve(true));
-    });
-    if (free) {
-      await new Promise((resolve) => server.close(resolve));
-      return port;
-    }
-  }
-}
+/** How long a one-shot set-up step may take. */
+const STEP_TIMEOUT_MS = 120_000;
 
 export class ComposeTopology {
   readonly endpoints: Endpoint[] = [];
@@ -184,7 +164,7 @@ export class ComposeTopology {
     return this.processes.run(name, entrypoint[0], [...entrypoint.slice(1), ...command], {
       env: { ...this.#basicEnv([this.#shims]), ...this.environment(name) },
       cwd: root,
-      timeoutMs: TIMEOUT.step,
+      timeoutMs: STEP_TIMEOUT_MS,
     });
   }
 
@@ -363,55 +343,4 @@ function required(env: Record<string, string>, name: string, service: string): s
   const value = env[name];
   if (!value) throw new Error(`${service}: ${name} is not set`);
   return value;
-}
-
-/**
- * Waits for a service's health check; fails at once, with the service's output, when its process exits first
- * (an `AssertionError` ends `eventually` at once).
- */
-async function untilHealthy<T>(
-  processes: Processes,
-  name: string,
-  service: Service,
-  check: () => T | Promise<T>,
-  timeoutMs = TIMEOUT.health,
-): Promise<Exclude<Awaited<T>, false | 0 | 0n | '' | null | undefined>> {
-  try {
-    return await eventually(
-      async () => {
-        if (!service.running()) {
-          const exit = await service.exited;
-          throw new AssertionError({
-            message: `the ${name} service exited during start-up (${exit.code !== null ? `exit code ${exit.code}` : exit.signal}); its output:\n${service.output().slice(-6000) || '(none)'}`,
-          });
-        }
-        return check();
-      },
-      { timeoutMs, intervalMs: 200, what: `the ${name} service to become healthy` },
-    );
-  } catch (err) {
-    if (err instanceof AssertionError) throw err;
-    throw new Error(
-      `${(err as Error).message}; its output:\n${service.output().slice(-6000)}${processes.meanwhile()}`,
-      {
-        cause: err,
-      },
-    );
-  }
-}
-
-function tcpOpen(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host, port });
-    socket.setTimeout(2_000);
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-    socket.once('timeout', () => {
-      socket.destroy();
-      resolve(false);
-    });
-  });
 }
