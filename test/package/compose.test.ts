@@ -24,6 +24,7 @@ interface Service {
   build?: unknown;
   command?: string | string[];
   environment?: string[] | Record<string, string>;
+  volumes?: string[];
 }
 const compose = parse(composeText) as { services: Record<string, Service> };
 const bulkflowServices = Object.entries(compose.services).filter(([, s]) => s.image === 'bulkflow:local');
@@ -106,6 +107,26 @@ test('the topology: Temporal on PostgreSQL after its schema set-up, the UI, two 
     );
   }
   assert.deepEqual(s.emulator?.profiles, ['emulator']);
+});
+
+test("the Temporal server's dynamic config file is mounted, named in DYNAMIC_CONFIG_FILE_PATH, and in the repository", () => {
+  // The image ships none and its config template requires one: without it the server exits at start-up
+  // (`npm run test:topology` starts it for real).
+  const temporal: Service = compose.services.temporal ?? {};
+  const variables = new Map(
+    (temporal.environment as string[]).map((entry) => [entry.split('=')[0], entry.split('=').slice(1).join('=')]),
+  );
+  const file = variables.get('DYNAMIC_CONFIG_FILE_PATH');
+  assert.ok(file, 'DYNAMIC_CONFIG_FILE_PATH is set');
+  const inContainer = path.posix.resolve('/etc/temporal', file); // the image's working directory
+  const mount = (temporal.volumes ?? [])
+    .map((volume) => volume.split(':'))
+    .find(([, target]) => target !== undefined && inContainer.startsWith(`${target}/`));
+  assert.ok(mount, `${inContainer} is inside a mounted folder`);
+  const [source = '', target = ''] = mount;
+  const local = path.join(repo, source, path.posix.relative(target, inContainer));
+  const keys = parse(readFileSync(local, 'utf8')) as Record<string, unknown>;
+  for (const [key, values] of Object.entries(keys)) assert.ok(Array.isArray(values), `${key}: a list of values`);
 });
 
 test("every variable given to bulkflow's containers is one the code reads", () => {
