@@ -77,6 +77,15 @@ function formatStatus(status: BulkWorkflowStatus): string {
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * `status --json`: the progress fields at the top (`state`, `jobs`, `records`, `abortReason`), as they have
+ * always been, beside Temporal's status, the pending steps, the worker check, and the result or the error.
+ */
+function statusJson(status: BulkWorkflowStatus): Record<string, unknown> {
+  const { progress, ...rest } = status;
+  return { ...rest, ...(progress ?? (status.result ? { state: status.result.state } : {})) };
+}
+
 export function registerJobCommands(program: Command): void {
   program
     .command('status <workflowId>')
@@ -90,7 +99,7 @@ export function registerJobCommands(program: Command): void {
       const client = await connectFromEnv();
       try {
         const status = await describeBulkWorkflow(client, workflowId);
-        if (flags.json) printJson(status);
+        if (flags.json) printJson(statusJson(status));
         else process.stdout.write(formatStatus(status));
         process.exitCode = statusExitCode(status);
       } finally {

@@ -155,10 +155,10 @@ test('status of a step that retries: the step, its attempt, its last failure and
     /step createIngestJob in \S+\/job-1 \(attempt \d+\): (waiting to retry at [\d:]+ \(in \d+ s\)|running since|retry due)/,
   );
   assert.match(text.stdout, /last failure: .*SERVER_UNAVAILABLE.*\(bulkflow\.SF_HTTP/);
-  emulator.faults.set([]);
   // An abort while it retries, from the command line: acted on at once, the status says so with exit 3.
   const aborted = await runCli(['abort', workflowId, '--reason', 'enough'], env);
   assert.equal(aborted.code, 0);
+  emulator.faults.set([]);
   await eventually(async () => (await runCli(['status', workflowId], env)).code === 3, {
     timeoutMs: 15_000,
     what: 'the aborted workflow to end',
