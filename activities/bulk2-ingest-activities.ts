@@ -88,14 +88,17 @@ export function createIngestActivities({
   async function loadedRowsOf(urls: string[], columns: string[]): Promise<LoadedRows> {
     try {
       return await LoadedRows.fromSuccessfulResults(
-        urls.map((url) => ({ name: url, body: staging.openRead(url) })),
+        urls.map((url, i) => ({
+          name: `an earlier run's successful results (file ${i + 1} of ${urls.length})`,
+          body: staging.openRead(url),
+        })),
         columns,
       );
     } catch (err) {
       if (!(err instanceof SalesforceResultMismatchError)) throw err;
       throw new SalesforceInputError(
-        `${err.message}: this input's columns differ from the earlier run's, so its loaded rows cannot be told ` +
-          'apart. Load it under a new workflow id, or pass ignoreEarlierRuns to load every row again.',
+        `This input's columns differ from what earlier runs of this workflow id loaded: ${err.message}. Its rows ` +
+          'cannot be matched to theirs; load it under a new workflow id, or with ignoreEarlierRuns to load every row again.',
         { problem: InputProblem.RerunColumnsChanged },
       );
     }

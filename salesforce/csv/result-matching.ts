@@ -222,7 +222,7 @@ export class LoadedRows {
           const missing = columns.filter((_, i) => positions?.[i] === -1);
           if (missing.length > 0) {
             throw new SalesforceResultMismatchError(
-              `${file.name} (rows an earlier run loaded) lacks the input columns ${missing.join(', ')}`,
+              `${file.name} lacks the input columns ${missing.join(', ')}`,
             );
           }
           return;

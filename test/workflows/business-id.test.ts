@@ -12,7 +12,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import type { Client } from '@temporalio/client';
-import { startBulkIngest, startBulkQuery } from '../../client/starters.js';
+import { bulkflowErrorOf, startBulkIngest, startBulkQuery } from '../../client/starters.js';
 import type { SalesforceEmulator } from '../../emulator/index.js';
 import { progressQuery, type BulkIngestInput, type BulkIngestResult } from '../../workflows/contract.js';
 import { contactRows, writeCsv, type ContactRow } from '../helpers/data.js';
@@ -232,4 +232,36 @@ test('a completed query is not run again: the same id hands back its result', as
   assert.equal(again.attachedTo?.status, 'Completed');
   assert.deepEqual(await again.result(), done);
   assert.equal(await queryJobs(), before, 'no second query job');
+});
+
+test('a rerun whose input has other columns than the earlier run loaded is refused before any job, saying why', async () => {
+  emulator.reset();
+  const rows = contactRows(300, 'columns');
+  const workflowId = `columns-${randomUUID()}`;
+  emulator.faults.set({ type: 'jobFailure', skip: 1, count: 1 });
+  const first = await (await startBulkIngest(client, input('columns', rows), { taskQueue, workflowId })).result();
+  emulator.faults.set([]);
+  assert.equal(first.state, 'Failed');
+  const file = path.join(dir, 'columns-narrow.csv');
+  writeCsv(
+    file,
+    rows.map((r) => ({ LastName: r.LastName, Email: r.Email, Phone: '555' })),
+  );
+  const rerun = await startBulkIngest(
+    client,
+    { ...input('columns', rows), source: { url: pathToFileURL(file).href } },
+    {
+      taskQueue,
+      workflowId,
+    },
+  );
+  const err = await rerun.result().then(
+    () => assert.fail('the rerun should have been refused'),
+    (e: unknown) => bulkflowErrorOf(e),
+  );
+  assert.equal(err.code, 'SF_RERUN_COLUMNS_CHANGED');
+  assert.match(err.message, /lacks the input columns Phone/);
+  assert.match(err.message, /ignoreEarlierRuns/);
+  console.log(`# ${err.message}`);
+  assert.equal((await emulatorStats(emulator.url)).jobs.length, 3, 'no job for the refused rerun');
 });
