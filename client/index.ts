@@ -5,7 +5,19 @@
  * import { startBulkIngest } from 'bulkflow/client';
  * const handle = await startBulkIngest(client, { object: 'Contact', operation: 'insert', source: { url } });
  */
-export { connectClient, temporalTargetFromEnv, type TemporalTarget } from './connection.js';
+export {
+  connectClient,
+  temporalTargetFromEnv,
+  TemporalUnreachableError,
+  type TemporalTarget,
+} from './connection.js';
+export {
+  describeBulkWorkflow,
+  workerPresence,
+  type BulkWorkflowStatus,
+  type PendingStep,
+  type WorkerPresence,
+} from './inspect.js';
 export { bulkflowClientPlugin, type BulkflowClientPluginOptions } from './plugin.js';
 export { bulkJobsQuery, listBulkJobs, type BulkJobSummary, type ListBulkJobsOptions } from './list-jobs.js';
 export {
@@ -22,6 +34,7 @@ export {
   requestAbort,
   startBulkIngest,
   startBulkQuery,
+  type AttachedRun,
   type BulkflowError,
   type BulkIngestHandle,
   type BulkQueryHandle,
@@ -42,4 +55,5 @@ export {
   type BulkProgress,
   type BulkQueryInput,
   type BulkQueryResult,
+  type CompletedBefore,
 } from '../workflows/contract.js';
