@@ -12,6 +12,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY common ./common
+COPY csv ./csv
 COPY salesforce ./salesforce
 COPY storage ./storage
 COPY activities ./activities

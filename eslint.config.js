@@ -48,7 +48,18 @@ function layerBoundaries() {
   const banTypesToo = (names, message) =>
     names.map((name) => ({ group: folder(name), allowTypeImports: true, message: `${message} (${name}/)` }));
   const temporal = (names, message) => names.map((name) => ({ name: `@temporalio/${name}`, message }));
-  const all = ['common', 'salesforce', 'storage', 'activities', 'workflows', 'worker', 'client', 'cli', 'emulator'];
+  const all = [
+    'common',
+    'csv',
+    'salesforce',
+    'storage',
+    'activities',
+    'workflows',
+    'worker',
+    'client',
+    'cli',
+    'emulator',
+  ];
   const except = (...keep) => all.filter((name) => !keep.includes(name));
   const rule = (files, paths, patterns) => ({
     files,
@@ -64,12 +75,21 @@ function layerBoundaries() {
       ...banFolders(except('common'), 'common/ imports nothing of the product'),
     ]),
     rule(
+      ['csv/**/*.ts'],
+      [],
+      [
+        noTemporal,
+        { group: ['@aws-sdk/*', 'undici'], message: 'csv/ reads and writes streams it is handed; no I/O of its own.' },
+        ...banFolders(except('common', 'csv'), 'csv/ imports only common/'),
+      ],
+    ),
+    rule(
       ['salesforce/**/*.ts'],
       [],
       [
         noTemporal,
         { group: ['@aws-sdk/*'], message: 'Storage belongs in storage/.' },
-        ...banFolders(except('common', 'salesforce'), 'salesforce/ is the bottom layer: it imports only common/'),
+        ...banFolders(except('common', 'csv', 'salesforce'), 'salesforce/ imports only csv/ and common/'),
       ],
     ),
     rule(
@@ -77,7 +97,10 @@ function layerBoundaries() {
       [],
       [
         noTemporal,
-        ...banFolders(except('common', 'salesforce', 'storage'), 'storage/ imports only salesforce/ and common/'),
+        ...banFolders(
+          except('common', 'csv', 'salesforce', 'storage'),
+          'storage/ imports only salesforce/, csv/, common/',
+        ),
       ],
     ),
     rule(
@@ -96,7 +119,7 @@ function layerBoundaries() {
       [
         { group: ['**/common/encryption-codec*'], message: 'The codec uses node:crypto; workflows never see it.' },
         ...banTypesToo(
-          ['activities', 'salesforce', 'storage'],
+          ['activities', 'csv', 'salesforce', 'storage'],
           'Workflows import activities and I/O code as types only',
         ),
         ...banFolders(['worker', 'client', 'cli', 'emulator'], 'Workflows run in the sandbox'),
@@ -108,7 +131,7 @@ function layerBoundaries() {
       banFolders(['client', 'cli', 'emulator'], 'worker/ is a library for workers'),
     ),
     rule(['client/**/*.ts'], temporal(['worker', 'activity'], 'bulkflow/client must not load the worker.'), [
-      ...banTypesToo(['activities', 'salesforce', 'storage'], 'client/ uses I/O code only as types'),
+      ...banTypesToo(['activities', 'csv', 'salesforce', 'storage'], 'client/ uses I/O code only as types'),
       ...banFolders(['worker', 'cli', 'emulator'], 'client/ is the lean library a service imports'),
     ]),
     rule(

@@ -5,13 +5,8 @@
 import { createHash } from 'node:crypto';
 import { activityInfo, log } from '@temporalio/activity';
 import { heartbeat } from './keep-alive.js';
-import {
-  Bulk1ContentType,
-  readCsvRows,
-  type Bulk1BatchInfo,
-  type Bulk1JobInfo,
-  type SalesforceClient,
-} from '../salesforce/index.js';
+import { Bulk1ContentType, type Bulk1BatchInfo, type Bulk1JobInfo, type SalesforceClient } from '../salesforce/index.js';
+import { readCsvRows } from '../csv/csv.js';
 import { StagingKeys } from '../common/staging-keys.js';
 import { recordJob } from '../storage/run-ledger.js';
 import type { StagingStore } from '../storage/staging-store.js';

@@ -5,25 +5,14 @@
 import { fileURLToPath } from 'node:url';
 import { activityInfo, log } from '@temporalio/activity';
 import { heartbeat } from './keep-alive.js';
-import {
-  BULK1_BATCH_LIMITS,
-  BULK2_UPLOAD_LIMITS,
-  IngestResultKind,
-  InputProblem,
-  isSalesforceError,
-  ResultMatcher,
-  SalesforceErrorCode,
-  SalesforceInputError,
-  SalesforceResultMismatchError,
-  splitCsv,
-  type SalesforceClient,
-  type UploadLimits,
-} from '../salesforce/index.js';
+import { IngestResultKind, isSalesforceError, ResultMismatchError, type SalesforceClient } from '../salesforce/index.js';
+import { BULK1_BATCH_LIMITS, BULK2_UPLOAD_LIMITS, splitCsv, type UploadLimits } from '../csv/split.js';
+import { ResultMatcher } from '../csv/result-matching.js';
 import { inlineRecordsAsCsv, openSource } from '../storage/input-sources.js';
 import { scrubUrls } from '../storage/s3-client.js';
 import { checkIngestColumns, type IngestTarget } from './preflight.js';
 import { saveAndCount, stopOnCancel, withHeartbeats } from './heartbeat-streams.js';
-import { LoadedRows } from '../salesforce/csv/result-matching.js';
+import { LoadedRows } from '../csv/result-matching.js';
 import { apiUsageOf } from './api-usage.js';
 import { StagingKeys } from '../common/staging-keys.js';
 import { forEachBounded } from './bounded-parallel.js';
@@ -38,6 +27,7 @@ import type {
   StagedInput,
   StageIngestInputRequest,
 } from './types.js';
+import { InputError, InputProblem, ErrorCode } from '../common/errors.js';
 
 export interface IngestActivityDeps {
   salesforce: SalesforceClient;
@@ -95,8 +85,8 @@ export function createIngestActivities({
         columns,
       );
     } catch (err) {
-      if (!(err instanceof SalesforceResultMismatchError)) throw err;
-      throw new SalesforceInputError(
+      if (!(err instanceof ResultMismatchError)) throw err;
+      throw new InputError(
         `This input's columns differ from what earlier runs of this workflow id loaded: ${err.message}. Its rows ` +
           'cannot be matched to theirs; load it under a new workflow id, or with ignoreEarlierRuns to load every row again.',
         { problem: InputProblem.RerunColumnsChanged },
@@ -130,7 +120,7 @@ export function createIngestActivities({
           ...(request.loadedBefore?.length ? { skipRow: (row) => loaded?.take(row) ?? false } : {}),
         });
         if (split.totalRows === 0) {
-          throw new SalesforceInputError(
+          throw new InputError(
             `The CSV input has a header (${split.columns.join(', ')}) but no rows: nothing to load.`,
             { problem: InputProblem.NothingToLoad },
           );
@@ -154,7 +144,7 @@ export function createIngestActivities({
             : {}),
         };
       } catch (err) {
-        if (file && isSalesforceError(err) && err.code === SalesforceErrorCode.InvalidInput) err.at({ file });
+        if (file && isSalesforceError(err) && err.code === ErrorCode.InvalidInput) err.at({ file });
         throw err;
       }
     },
@@ -273,7 +263,7 @@ export function createIngestActivities({
       const unprocessed = done.unprocessedrecords as ResultFileRef;
       const total = successful.rows + failed.rows + unprocessed.rows;
       if (total !== req.expectedRows) {
-        throw new SalesforceResultMismatchError(
+        throw new ResultMismatchError(
           `Job ${req.jobId}: results account for ${total} rows (${successful.rows} successful, ${failed.rows} failed, ` +
             `${unprocessed.rows} unprocessed) but ${req.expectedRows} were uploaded`,
         );

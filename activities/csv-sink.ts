@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import { formatCsvRow } from '../salesforce/index.js';
+import { formatCsvRow } from '../csv/csv.js';
 import type { StagingStore } from '../storage/staging-store.js';
 import type { ResultFileRef } from './types.js';
 

@@ -1,43 +1,24 @@
 /**
- * The one place where errors become Temporal `ApplicationFailure`s. Types are stable, dotted names
- * that callers can match on (`bulkflow.SF_INVALID_INPUT`); retryability comes from the Salesforce
- * client's table; `Retry-After` becomes `nextRetryDelay`.
+ * The one place where errors become Temporal `ApplicationFailure`s. Types are the stable, dotted names of
+ * `common/errors.ts` (`bulkflow.SF_INVALID_INPUT`, `bulkflow.STORAGE_AUTH`) that callers match on;
+ * retryability comes from the retry table there; `Retry-After` becomes `nextRetryDelay`.
  *
  * Everything a person needs to fix the cause travels in the failure's first detail ({@link FailureDetails}):
  * Temporal wraps the failure in `ActivityFailure`, `ChildWorkflowFailure` and `WorkflowFailedError` on its way
  * to the caller, and a message alone would not say which row or column.
  */
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
-import {
-  isRetryable,
-  isSalesforceError,
-  redact,
-  type InputLocation,
-  type SalesforceError,
-} from '../salesforce/index.js';
-
-export const FAILURE_TYPE_PREFIX = 'bulkflow.';
-
-/**
- * The first detail of every bulkflow failure. `statusCode` and `errorCode` are Salesforce's HTTP status and
- * error code (`MALFORMED_QUERY`, `INVALIDJOB`, `invalid_grant`); the rest locates bad input.
- */
-export interface FailureDetails extends InputLocation {
-  /** The most specific bulkflow code: the input problem (`SF_UNKNOWN_FIELD`) or the error's code (`SF_HTTP`). */
-  code: string;
-  statusCode?: number;
-  errorCode?: string;
-  /** Salesforce's own message, without bulkflow's account of the request. */
-  salesforceMessage?: string;
-}
+import { isBulkflowError, isRetryable, type BulkflowError, type FailureDetails } from '../common/errors.js';
+import { isSalesforceError } from '../salesforce/core/errors.js';
+import { redact } from '../salesforce/core/redact.js';
 
 export function toApplicationFailure(err: unknown): unknown {
   // A cancellation leaves as one, so Temporal records the activity cancelled, not failed.
   if (err instanceof ApplicationFailure || err instanceof CancelledFailure) return err;
-  if (isSalesforceError(err)) {
+  if (isBulkflowError(err)) {
     return ApplicationFailure.create({
-      message: err.message,
-      type: `${FAILURE_TYPE_PREFIX}${err.code}`,
+      message: redact(err.message),
+      type: err.failureType,
       nonRetryable: !isRetryable(err),
       details: [failureDetails(err)],
       ...(err.retryAfterMs !== undefined ? { nextRetryDelay: err.retryAfterMs } : {}),
@@ -50,12 +31,12 @@ export function toApplicationFailure(err: unknown): unknown {
   return err;
 }
 
-/** The detail of a Salesforce error; absent facts are left out rather than sent as null. */
-export function failureDetails(err: SalesforceError): FailureDetails {
-  const details: FailureDetails = { code: err.problem ?? err.code };
+/** The detail of a bulkflow error; absent facts are left out rather than sent as null. */
+export function failureDetails(err: BulkflowError): FailureDetails {
+  const details: FailureDetails = { code: err.problem ?? err.code, source: err.source };
   if (err.statusCode !== undefined) details.statusCode = err.statusCode;
   if (err.errorCode !== undefined) details.errorCode = err.errorCode;
-  const salesforceMessage = messageInBody(err.body);
+  const salesforceMessage = isSalesforceError(err) ? messageInBody(err.body) : undefined;
   if (salesforceMessage) details.salesforceMessage = salesforceMessage;
   const location = err.location ?? {};
   for (const key of ['file', 'row', 'column', 'field', 'fields', 'byteOffset'] as const) {

@@ -3,7 +3,7 @@ import { PassThrough, pipeline, Transform, type Readable } from 'node:stream';
 import { pipeline as pipelineAsync } from 'node:stream/promises';
 import { Context } from '@temporalio/activity';
 import { heartbeat } from './keep-alive.js';
-import { CsvRecordCounter } from '../salesforce/csv/record-scanner.js';
+import { CsvRecordCounter } from '../csv/record-scanner.js';
 
 /** Heartbeat timeouts are seconds long; a call per chunk of a fast download is thousands a second. */
 const HEARTBEAT_EVERY_MS = 200;

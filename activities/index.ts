@@ -47,7 +47,7 @@ export function createBulkActivities(deps: BulkActivityDeps) {
 
 export type BulkActivities = ReturnType<typeof createBulkActivities>;
 
-export { FAILURE_TYPE_PREFIX, toApplicationFailure, withFailureMapping } from './failures.js';
+export { toApplicationFailure, withFailureMapping } from './failures.js';
 export { BulkflowMetric, withMetrics, type MetricsOptions } from './metrics.js';
 export type * from './types.js';
 export type { V1JobStatus } from './bulk1-ingest-activities.js';

@@ -3,7 +3,8 @@
  * anything, and records how it ended. Together they make a business id load its rows once across runs,
  * also after Temporal has forgotten the earlier ones.
  */
-import { activityInfo, ApplicationFailure, log } from '@temporalio/activity';
+import { activityInfo, log } from '@temporalio/activity';
+import { BulkflowError, ErrorCode } from '../common/errors.js';
 import { RunLedger, type LedgerEntry } from '../storage/run-ledger.js';
 import type { StagingStore } from '../storage/staging-store.js';
 import type { ClaimRunRequest, ClaimRunResult, EarlierRun, RecordRunOutcomeRequest } from './types.js';
@@ -55,15 +56,12 @@ export function createLedgerActivities({ staging }: { staging: StagingStore }) {
       });
       const elsewhere = earlier.find((e) => e.claim.namespace !== namespace && !e.outcome);
       if (elsewhere && !request.ignoreEarlierRuns) {
-        throw ApplicationFailure.create({
-          type: 'bulkflow.BUSINESS_ID_IN_USE',
-          message:
-            `Business id ${workflowId} was claimed by run ${elsewhere.claim.runId} of namespace ` +
+        throw new BulkflowError(
+          ErrorCode.BusinessIdInUse,
+          `Business id ${workflowId} was claimed by run ${elsewhere.claim.runId} of namespace ` +
             `${elsewhere.claim.namespace} at ${elsewhere.claim.claimedAt}, which recorded no end: it may still be ` +
             'loading. Let it finish, or start with ignoreEarlierRuns to load every row again.',
-          nonRetryable: true,
-          details: [{ code: 'BUSINESS_ID_IN_USE' }],
-        });
+        );
       }
       return { attempt: claim.attempt, earlier: request.ignoreEarlierRuns ? [] : earlier.map(earlierRun) };
     },

@@ -5,7 +5,8 @@
  *
  * @see https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_limits.htm
  */
-import { findShortfalls, type LimitShortfall, type SalesforceClient } from '../salesforce/index.js';
+import { type SalesforceClient } from '../salesforce/index.js';
+import { findShortfalls, type LimitShortfall } from '../salesforce/org/limits.js';
 
 export interface CheckOrgLimitsRequest {
   /** Bulk batches the load uses: one per 10,000 rows on either API. */

@@ -7,14 +7,9 @@
  * @see https://developer.salesforce.com/docs/platform/api-asynch/guide/relationship-fields-in-a-header-row-2-0.html
  * @see https://developer.salesforce.com/docs/platform/api-asynch/guide/datafiles-csv-preparing.html
  */
-import {
-  InputProblem,
-  SalesforceInputError,
-  suggest,
-  type DescribeField,
-  type IngestOperation,
-  type SObjectDescribe,
-} from '../salesforce/index.js';
+import { type DescribeField, type IngestOperation, type SObjectDescribe } from '../salesforce/index.js';
+import { suggest } from '../salesforce/org/describe.js';
+import { InputError, InputProblem } from '../common/errors.js';
 
 /** What is loaded where: the parts of a job a pre-flight checks the header against. */
 export interface IngestTarget {
@@ -52,7 +47,7 @@ const isKey = (f: DescribeField) => f.externalId || f.idLookup;
 
 function refuse(problem: InputProblem, message: string, refusals: readonly Refusal[]): never {
   const first = refusals[0];
-  throw new SalesforceInputError(message, {
+  throw new InputError(message, {
     problem,
     location: {
       ...(first ? { column: first.index + 1, field: first.name } : {}),
@@ -65,7 +60,7 @@ const listed = (refusals: readonly Refusal[]) =>
   refusals.map((r) => `${r.name} (column ${r.index + 1}${r.why ? `; ${r.why}` : ''})`).join(', ');
 
 /**
- * Checks `columns` (a checked header) for `target`. Throws `SalesforceInputError` (`SF_INVALID_INPUT`, not
+ * Checks `columns` (a checked header) for `target`. Throws `InputError` (`SF_INVALID_INPUT`, not
  * retried) with the problem (`SF_UNKNOWN_OBJECT`, `SF_UNKNOWN_FIELD`, `SF_INVALID_EXTERNAL_ID`,
  * `SF_MISSING_COLUMN`, `SF_FIELD_NOT_WRITABLE`) and the columns at fault; resolves when Salesforce would accept
  * the header.
@@ -166,7 +161,7 @@ function upsertKey(sobject: SObjectDescribe, name: string | undefined): Describe
   const field = byName(sobject, name);
   if (field && isKey(field)) return field;
   const why = field ? 'is not an external id or id lookup field' : 'is not a field';
-  throw new SalesforceInputError(`${name} ${why} of ${sobject.name}: ${use}.`, {
+  throw new InputError(`${name} ${why} of ${sobject.name}: ${use}.`, {
     problem: InputProblem.InvalidExternalId,
     location: { field: name },
   });
@@ -235,7 +230,7 @@ function checkRequired(sobject: SObjectDescribe, columns: readonly Column[]): vo
   if (missing.length === 0) return;
   const names = missing.map((f) => f.name);
   const one = names.length === 1;
-  throw new SalesforceInputError(
+  throw new InputError(
     `insert into ${sobject.name} needs ${one ? 'a column for the required field' : 'columns for the required fields'} ` +
       `${names.join(', ')}: ${one ? 'it' : 'they'} cannot be empty and Salesforce gives ${one ? 'it' : 'them'} ` +
       'no default, so every row would fail.',

@@ -13,18 +13,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { activityInfo, log } from '@temporalio/activity';
 import { heartbeat } from './keep-alive.js';
-import {
-  Bulk1ContentType,
-  SalesforceInputError,
-  SalesforceResultMismatchError,
-  type Bulk1BatchInfo,
-  type SalesforceClient,
-} from '../salesforce/index.js';
+import { Bulk1ContentType, ResultMismatchError, type Bulk1BatchInfo, type SalesforceClient } from '../salesforce/index.js';
 import { StagingKeys } from '../common/staging-keys.js';
 import type { StagingStore } from '../storage/staging-store.js';
 import { countRecords, saveAndCount } from './heartbeat-streams.js';
 import { forEachBounded } from './bounded-parallel.js';
 import type { ResultFileRef } from './types.js';
+import { InputError } from '../common/errors.js';
 
 export interface QueryJobRequest {
   soql: string;
@@ -78,7 +73,7 @@ const ACTIVE_V1 = new Set(['Queued', 'InProgress']);
 
 function objectOf(soql: string): string {
   const match = /\bfrom\s+([A-Za-z0-9_]+)/i.exec(soql);
-  if (!match?.[1]) throw new SalesforceInputError('The query has no FROM clause naming an object.');
+  if (!match?.[1]) throw new InputError('The query has no FROM clause naming an object.');
   return match[1];
 }
 
@@ -130,7 +125,7 @@ export function createQueryActivities({
     const key = partKey(req, index);
     const rows = await saveAndCount(page.body, staging.openWrite(key));
     if (page.numberOfRecords !== undefined && page.numberOfRecords !== rows) {
-      throw new SalesforceResultMismatchError(
+      throw new ResultMismatchError(
         `Query job ${req.jobId} page ${index + 1} has ${rows} rows, Sforce-NumberOfRecords ${page.numberOfRecords}`,
       );
     }
@@ -282,7 +277,7 @@ export type QueryActivities = ReturnType<typeof createQueryActivities>;
 
 function openFileUrl(url: string) {
   if (!url.startsWith('file://'))
-    throw new SalesforceInputError(`Query output must be a file:// URL, got ${url.split(':')[0]}:…`);
+    throw new InputError(`Query output must be a file:// URL, got ${url.split(':')[0]}:…`);
   const file = fileURLToPath(url);
   mkdirSync(path.dirname(file), { recursive: true });
   return createWriteStream(file);

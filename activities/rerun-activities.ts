@@ -7,22 +7,17 @@
  */
 import { Context, log } from '@temporalio/activity';
 import { StagingKeys } from '../common/staging-keys.js';
-import {
-  InputProblem,
-  isSalesforceError,
-  readCsvRows,
-  SalesforceInputError,
-  TERMINAL_BULK1_BATCH_STATES,
-  TERMINAL_BULK2_STATES,
-  type Bulk1BatchInfo,
-  type SalesforceClient,
-} from '../salesforce/index.js';
+import { isSalesforceError, type Bulk1BatchInfo, type SalesforceClient } from '../salesforce/index.js';
+import { readCsvRows } from '../csv/csv.js';
+import { TERMINAL_BULK1_BATCH_STATES } from '../salesforce/bulk1/types.js';
+import { TERMINAL_BULK2_STATES } from '../common/wire-values.js';
 import { recordedJobs } from '../storage/run-ledger.js';
 import type { StagingStore } from '../storage/staging-store.js';
 import { openCsvSink } from './csv-sink.js';
 import { saveAndCount, withHeartbeats } from './heartbeat-streams.js';
 import { heartbeat } from './keep-alive.js';
 import type { EarlierRun, EarlierSuccesses } from './types.js';
+import { InputError, InputProblem } from '../common/errors.js';
 
 /** How often a job of an earlier run is looked at while it ends after its abort. */
 const ENDING_POLL_MS = 2_000;
@@ -69,8 +64,8 @@ export function createRerunActivities({
     return [...jobs.values()];
   }
 
-  function gone(jobId: string, run: EarlierRun): SalesforceInputError {
-    return new SalesforceInputError(
+  function gone(jobId: string, run: EarlierRun): InputError {
+    return new InputError(
       `Cannot tell which rows job ${jobId} of the earlier run ${run.runId} loaded: that run saved no results for it ` +
         'and Salesforce no longer has the job (it deletes job data 7 days after a job ends). Load the input under a ' +
         'new workflow id, or start with ignoreEarlierRuns to load every row again.',

@@ -8,7 +8,7 @@
  * @see https://help.salesforce.com/s/articleView?id=000383573&type=1 (UNABLE_TO_LOCK_ROW)
  */
 import { heartbeat } from './keep-alive.js';
-import { readCsvRows } from '../salesforce/index.js';
+import { readCsvRows } from '../csv/csv.js';
 import { StagingKeys } from '../common/staging-keys.js';
 import type { StagingStore } from '../storage/staging-store.js';
 import { openCsvSink } from './csv-sink.js';

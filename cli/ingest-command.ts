@@ -2,6 +2,7 @@ import { accessSync, constants, statSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Option, type Command } from 'commander';
+import { InputError, InputProblem } from '../common/errors.js';
 import { IngestOperation } from '../salesforce/bulk2/types.js';
 import { CommandFailure, exitCodeFor, formatIngestSummary, printJson } from './output.js';
 import { attachedBefore, ensureWorker, taskQueueOf } from './start-and-wait.js';
@@ -50,7 +51,7 @@ export function registerIngestCommand(program: Command): void {
         );
       }
       // The worker reads the file by this path; a missing one is refused before any workflow starts.
-      await checkReadable(path.resolve(flags.file));
+      checkReadable(path.resolve(flags.file));
       const { startBulkIngest } = await import('../client/starters.js');
       const { waitWithProgress } = await import('./wait.js');
       const taskQueue = taskQueueOf(flags);
@@ -91,21 +92,20 @@ export function registerIngestCommand(program: Command): void {
 }
 
 /** Refuses a file that is missing, a folder or unreadable, with the error a workflow would give. */
-async function checkReadable(file: string): Promise<void> {
-  const { BulkflowStartError } = await import('../client/starters.js');
-  const refuse = (code: string, message: string) => {
-    throw new BulkflowStartError({ type: 'bulkflow.SF_INVALID_INPUT', code, message, file, retryable: false });
+function checkReadable(file: string): void {
+  const refuse = (message: string) => {
+    throw new InputError(message, { problem: InputProblem.NotFound, location: { file } });
   };
   let isFile: boolean;
   try {
     isFile = statSync(file).isFile();
   } catch {
-    return refuse('SF_INPUT_NOT_FOUND', `Input file not found: ${file}`);
+    return refuse(`Input file not found: ${file}`);
   }
-  if (!isFile) refuse('SF_INPUT_NOT_FOUND', `Input is not a file: ${file}`);
+  if (!isFile) refuse(`Input is not a file: ${file}`);
   try {
     accessSync(file, constants.R_OK);
   } catch {
-    refuse('SF_INPUT_NOT_FOUND', `Input file cannot be read (permissions): ${file}`);
+    refuse(`Input file cannot be read (permissions): ${file}`);
   }
 }

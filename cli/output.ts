@@ -1,4 +1,5 @@
-import type { BulkflowError } from '../client/starters.js';
+import type { BulkflowErrorInfo } from '../client/errors.js';
+import { ErrorCode, ErrorSource, FailureType } from '../common/errors.js';
 import { redact } from '../salesforce/core/redact.js';
 import type { BulkIngestResult, BulkQueryResult, PhaseTimings } from '../workflows/contract.js';
 
@@ -84,14 +85,14 @@ export class CommandFailure extends Error {
 }
 
 /** What the command line reports for an error: the root cause and where it happened. */
-export type ReportedError = BulkflowError & { workflowId?: string };
+export type ReportedError = BulkflowErrorInfo & { workflowId?: string };
 
 /**
  * The root cause of what a command threw (see `bulkflowErrorOf`), with its workflow id. It loads the Temporal
  * client only now, on the error path, so commands that never fail that way (`--version`, `--help`) skip it.
  */
 export async function reportedErrorOf(err: unknown): Promise<ReportedError> {
-  const { bulkflowErrorOf } = await import('../client/starters.js');
+  const { bulkflowErrorOf } = await import('../client/errors.js');
   if (err instanceof CommandFailure) {
     return { ...bulkflowErrorOf(err.cause), ...(err.workflowId ? { workflowId: err.workflowId } : {}) };
   }
@@ -100,13 +101,19 @@ export async function reportedErrorOf(err: unknown): Promise<ReportedError> {
 
 /** A usage error (bad flags), in the same shape as other errors. */
 export function usageError(message: string): ReportedError {
-  return { type: 'bulkflow.USAGE', code: 'USAGE', message: message.replace(/^error: /, ''), retryable: false };
+  return {
+    type: FailureType.Usage,
+    code: ErrorCode.Usage,
+    source: ErrorSource.Input,
+    message: message.replace(/^error: /, ''),
+    retryable: false,
+  };
 }
 
 /** Exit code for an error: 3 when the workflow was cancelled, 2 for usage, else 1. */
 export function exitCodeForError(error: Pick<ReportedError, 'code'>): number {
   if (error.code === 'CANCELLED') return ExitCode.Aborted;
-  return error.code === 'USAGE' ? ExitCode.Usage : ExitCode.Failed;
+  return error.code === ErrorCode.Usage ? ExitCode.Usage : ExitCode.Failed;
 }
 
 /**
@@ -147,7 +154,9 @@ export function formatError(error: ReportedError): string {
 const ERROR_KEYS: ReadonlyArray<keyof ReportedError> = [
   'type',
   'code',
+  'source',
   'message',
+  'errorCode',
   'salesforceErrorCode',
   'salesforceMessage',
   'statusCode',

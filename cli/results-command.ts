@@ -2,6 +2,7 @@ import { createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
+import { BulkflowError, ErrorCode } from '../common/errors.js';
 import type { BulkIngestResult, BulkQueryResult } from '../workflows/contract.js';
 import { printJson } from './output.js';
 import { connectFromEnv } from './temporal.js';
@@ -40,15 +41,11 @@ export function registerResultsCommand(program: Command): void {
         const handle = client.workflow.getHandle(workflowId);
         // A running workflow has no results yet: say so rather than wait for it in silence.
         if ((await handle.describe()).status.name === 'RUNNING') {
-          const { BulkflowStartError } = await import('../client/starters.js');
-          throw new BulkflowStartError({
-            type: 'bulkflow.NOT_FINISHED',
-            code: 'NOT_FINISHED',
-            message:
-              `Workflow ${workflowId} is still running, so it has no results yet. Follow it with ` +
+          throw new BulkflowError(
+            ErrorCode.NotFinished,
+            `Workflow ${workflowId} is still running, so it has no results yet. Follow it with ` +
               `\`bulkflow status ${workflowId}\`, then run this again when it has ended.`,
-            retryable: true,
-          });
+          );
         }
         const result = (await handle.result()) as BulkIngestResult | BulkQueryResult;
         mkdirSync(flags.outDir, { recursive: true });

@@ -3,6 +3,7 @@
  * anything starts (a job nobody runs would wait in silence), the start itself, and the wait with progress.
  */
 import type { Client } from '@temporalio/client';
+import { BulkflowError, ErrorCode } from '../common/errors.js';
 import type { BulkIngestHandle, BulkQueryHandle } from '../client/starters.js';
 import type { CompletedBefore } from '../workflows/contract.js';
 
@@ -35,16 +36,12 @@ export async function ensureWorker(client: Client, taskQueue: string, flags: Sta
     );
     return;
   }
-  const { BulkflowStartError } = await import('../client/starters.js');
-  throw new BulkflowStartError({
-    type: 'bulkflow.NO_WORKER',
-    code: 'NO_WORKER',
-    message:
-      `No worker polls ${where}, so nothing would run the job. Start one with \`bulkflow worker\` (same ` +
+  throw new BulkflowError(
+    ErrorCode.NoWorker,
+    `No worker polls ${where}, so nothing would run the job. Start one with \`bulkflow worker\` (same ` +
       'TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE and BULKFLOW_TASK_QUEUE), or pass --wait-for-worker to start the job ' +
       'now and wait for one.',
-    retryable: true,
-  });
+  );
 }
 
 /** The `completedBefore` a start that attached to a completed run adds to its result. */

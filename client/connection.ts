@@ -1,7 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { encryptionCodecFromEnv } from '../common/encryption-codec.js';
 import { bulkflowClientPlugin } from './plugin.js';
-import { BulkflowStartError } from './starters.js';
+import { BulkflowError, ErrorCode } from '../common/errors.js';
 
 /** Where a client connects: the Temporal server's address and namespace (`TEMPORAL_ADDRESS`, `TEMPORAL_NAMESPACE`). */
 export interface TemporalTarget {
@@ -20,21 +20,19 @@ export function temporalTargetFromEnv(env: NodeJS.ProcessEnv = process.env): Tem
 }
 
 /** The Temporal server did not answer: it names the address and namespace, and what to check. */
-export class TemporalUnreachableError extends BulkflowStartError {
+export class TemporalUnreachableError extends BulkflowError {
   constructor(
     readonly target: TemporalTarget,
     cause: unknown,
   ) {
     const why = cause instanceof Error ? cause.message.split('\n')[0] : String(cause);
-    super({
-      type: 'bulkflow.TEMPORAL_UNREACHABLE',
-      code: 'TEMPORAL_UNREACHABLE',
-      message:
-        `Cannot reach the Temporal server at ${target.address} (namespace ${target.namespace}) within ` +
+    super(
+      ErrorCode.TemporalUnreachable,
+      `Cannot reach the Temporal server at ${target.address} (namespace ${target.namespace}) within ` +
         `${CONNECT_TIMEOUT_MS / 1000} s: ${why}. Is it running there? Set TEMPORAL_ADDRESS to where it is ` +
         '(`bulkflow dev` runs one locally).',
-      retryable: true,
-    });
+      { cause },
+    );
     this.name = 'TemporalUnreachableError';
   }
 }

@@ -27,19 +27,26 @@ export {
   type EncryptionKey,
 } from '../common/encryption-codec.js';
 export {
-  BulkflowStartError,
-  bulkflowErrorOf,
   getProgress,
-  InlineRecordsTooLargeError,
   requestAbort,
   startBulkIngest,
   startBulkQuery,
   type AttachedRun,
-  type BulkflowError,
   type BulkIngestHandle,
   type BulkQueryHandle,
   type StartOptions,
 } from './starters.js';
+export { bulkflowErrorOf, InlineRecordsTooLargeError, type BulkflowErrorInfo } from './errors.js';
+export {
+  BulkflowError,
+  ErrorCode,
+  ErrorSource,
+  FailureType,
+  InputError,
+  InputProblem,
+  StorageError,
+  type InputLocation,
+} from '../common/errors.js';
 export { createNightlySync, deleteSync, triggerSync, type NightlySync, type NightlySyncOptions } from './schedules.js';
 export {
   abortSignal,

@@ -9,7 +9,7 @@ import { decodeOptionalFailureToOptionalError } from '@temporalio/common/lib/int
 import proto from '@temporalio/proto';
 import type { BulkIngestResult, BulkProgress, BulkQueryResult } from '../workflows/contract.js';
 import { progressQuery } from '../workflows/contract.js';
-import { bulkflowErrorOf, type BulkflowError } from './starters.js';
+import { bulkflowErrorOf, type BulkflowErrorInfo } from './errors.js';
 
 /** A poller seen this recently counts as a live worker (a worker's long poll lasts about a minute). */
 const POLLER_FRESH_MS = 120_000;
@@ -66,7 +66,7 @@ export interface PendingStep {
   state: string;
   attempt: number;
   /** Why the last attempt failed, in the same form as a failed workflow's cause. */
-  lastFailure?: BulkflowError;
+  lastFailure?: BulkflowErrorInfo;
   /** When the next attempt starts, while it waits to be retried. */
   nextAttemptAt?: string;
   lastStartedAt?: string;
@@ -91,7 +91,7 @@ export interface BulkWorkflowStatus {
   /** The result of a completed workflow. */
   result?: BulkIngestResult | BulkQueryResult;
   /** Why a workflow failed, timed out or was terminated: its root cause. */
-  error?: BulkflowError;
+  error?: BulkflowErrorInfo;
   /** Running: the steps it waits on, its children's included. */
   steps: PendingStep[];
   /** Running: whether a worker polls its task queue. */

@@ -25,7 +25,7 @@ import {
 } from '@temporalio/client';
 import type { bulkIngestWorkflow } from '../workflows/bulk-ingest-workflow.js';
 import { DEFAULT_TASK_QUEUE, MAX_INLINE_BYTES, WorkflowType, type BulkIngestInput } from '../workflows/contract.js';
-import { InlineRecordsTooLargeError } from './starters.js';
+import { InlineRecordsTooLargeError } from './errors.js';
 
 /** Options of {@link createNightlySync}: which load to run, and when. */
 export interface NightlySyncOptions {

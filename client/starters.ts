@@ -13,16 +13,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import {
-  ApplicationFailure,
-  CancelledFailure,
-  TerminatedFailure,
-  TimeoutFailure,
   WorkflowExecutionAlreadyStartedError,
   type Client,
   type WorkflowHandleWithFirstExecutionRunId,
 } from '@temporalio/client';
-import type { FailureDetails } from '../activities/failures.js';
-import type { InputLocation } from '../salesforce/index.js';
 import type { bulkIngestWorkflow } from '../workflows/bulk-ingest-workflow.js';
 import type { bulkQueryWorkflow } from '../workflows/bulk-query-workflow.js';
 import {
@@ -35,6 +29,7 @@ import {
   type BulkQueryInput,
   type BulkProgress,
 } from '../workflows/contract.js';
+import { InlineRecordsTooLargeError } from './errors.js';
 
 /** How a starter starts a workflow: its id and task queue. */
 export interface StartOptions {
@@ -65,92 +60,6 @@ export type StartedHandle<W extends typeof bulkIngestWorkflow | typeof bulkQuery
 
 /** A started ingest: `result()` resolves to its `BulkIngestResult`. */
 export type BulkIngestHandle = StartedHandle<typeof bulkIngestWorkflow>;
-
-/**
- * The root cause of a failed bulk job, as a person or a program reads it: the deepest `ApplicationFailure` under
- * `WorkflowFailedError` → `ChildWorkflowFailure` → `ActivityFailure`, with the details bulkflow put in it.
- */
-export interface BulkflowError extends InputLocation {
-  /**
-   * The failure type: `bulkflow.SF_INVALID_INPUT`, `bulkflow.SF_AUTH`, `bulkflow.SF_HTTP`, …; for failures bulkflow
-   * did not raise, Temporal's class (`TimeoutFailure`, `TerminatedFailure`) or the error's name.
-   */
-  type: string;
-  /** The most specific code: `SF_UNKNOWN_FIELD`, `SF_RAGGED_ROW`, `SF_AUTH`, `TIMEOUT`, `TERMINATED`, `ERROR`, … */
-  code: string;
-  message: string;
-  /** Salesforce's error code (`MALFORMED_QUERY`, `INVALIDJOB`, `invalid_grant`) and message, when it answered. */
-  salesforceErrorCode?: string;
-  salesforceMessage?: string;
-  statusCode?: number;
-  /** False when trying again unchanged cannot help (bad input, bad credentials, bad SOQL). */
-  retryable: boolean;
-}
-
-/** A start refused before any workflow exists; `bulkflowErrorOf` reads its `bulkflow` field. */
-export class BulkflowStartError extends Error {
-  constructor(readonly bulkflow: BulkflowError) {
-    super(bulkflow.message);
-    this.name = 'BulkflowStartError';
-  }
-}
-
-/** Thrown before anything starts when inline records are too large for workflow history. */
-export class InlineRecordsTooLargeError extends BulkflowStartError {
-  constructor(readonly bytes: number) {
-    super({
-      type: 'bulkflow.SF_INVALID_INPUT',
-      code: 'SF_INLINE_TOO_LARGE',
-      message: `Inline records are ${bytes} bytes as JSON; above ${MAX_INLINE_BYTES} bytes, write them to a file and pass its URL`,
-      retryable: false,
-    });
-    this.name = 'InlineRecordsTooLargeError';
-  }
-}
-
-const TEMPORAL_CODES: ReadonlyArray<[new (...args: never[]) => Error, string]> = [
-  [TimeoutFailure, 'TIMEOUT'],
-  [TerminatedFailure, 'TERMINATED'],
-  [CancelledFailure, 'CANCELLED'],
-];
-
-/**
- * The root cause of `err` (a `WorkflowFailedError` from `handle.result()`, a start refused, or any error) as a
- * {@link BulkflowError}. Never throws.
- */
-export function bulkflowErrorOf(err: unknown): BulkflowError {
-  if (err instanceof BulkflowStartError) return { ...err.bulkflow };
-  const chain: Error[] = [];
-  for (let e: unknown = err; e instanceof Error && chain.length < 32; e = e.cause) chain.push(e);
-  const failure = chain.filter((e): e is ApplicationFailure => e instanceof ApplicationFailure).pop();
-  if (failure) return fromApplicationFailure(failure);
-  const deepest = chain[chain.length - 1];
-  if (!deepest) return { type: 'Error', code: 'ERROR', message: String(err), retryable: true };
-  const code = TEMPORAL_CODES.find(([cls]) => deepest instanceof cls)?.[1] ?? 'ERROR';
-  return { type: deepest.name, code, message: deepest.message, retryable: code !== 'TERMINATED' };
-}
-
-function fromApplicationFailure(failure: ApplicationFailure): BulkflowError {
-  const type = failure.type ?? 'ApplicationFailure';
-  const details = (failure.details?.[0] ?? {}) as Partial<FailureDetails>;
-  const info: BulkflowError = {
-    type,
-    code: details.code ?? (type.startsWith('bulkflow.') ? type.slice('bulkflow.'.length) : 'ERROR'),
-    message: failure.message,
-    retryable: !failure.nonRetryable,
-  };
-  if (details.errorCode !== undefined) info.salesforceErrorCode = details.errorCode;
-  const { salesforceMessage, statusCode, file, row, column, field, fields, byteOffset } = details;
-  Object.assign(
-    info,
-    Object.fromEntries(
-      Object.entries({ salesforceMessage, statusCode, file, row, column, field, fields, byteOffset }).filter(
-        ([, value]) => value !== undefined,
-      ),
-    ),
-  );
-  return info;
-}
 
 /**
  * Starts `bulkIngestWorkflow` under a business id, once. Inline records over {@link MAX_INLINE_BYTES} are refused

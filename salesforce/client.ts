@@ -10,11 +10,11 @@ import { authenticatorFromEnv } from './auth/from-env.js';
 import { Bulk1Client } from './bulk1/client.js';
 import { Bulk2IngestClient } from './bulk2/ingest.js';
 import { Bulk2QueryClient } from './bulk2/query.js';
-import { SalesforceError, SalesforceErrorCode } from './core/errors.js';
 import { SalesforceHttp } from './core/http.js';
 import { DescribeClient, type DescribeCacheOptions } from './org/describe.js';
 import { LimitsClient } from './org/limits.js';
 import { SessionManager, type Authenticator } from './core/session.js';
+import { InputError } from '../common/errors.js';
 
 export const DEFAULT_API_VERSION = '62.0';
 
@@ -52,9 +52,7 @@ export interface SalesforceClient {
 export function createSalesforceClient(options: SalesforceClientOptions): SalesforceClient {
   const apiVersion = options.apiVersion ?? DEFAULT_API_VERSION;
   if (!/^\d{2,3}\.0$/.test(apiVersion)) {
-    throw new SalesforceError(
-      SalesforceErrorCode.InvalidInput,
-      `apiVersion must look like "62.0", got "${apiVersion}"`,
+    throw new InputError(`apiVersion must look like "62.0", got "${apiVersion}"`,
     );
   }
   const http = new SalesforceHttp(new SessionManager(options.auth, options.dispatcher), options.dispatcher);

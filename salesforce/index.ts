@@ -1,25 +1,14 @@
 /**
- * bulkflow's Salesforce Bulk API client. Usable on its own, without Temporal.
+ * `bulkflow/salesforce`: bulkflow's Salesforce Bulk API client, usable on its own, without Temporal. Every name
+ * here is a promise kept across versions; bulkflow's own layers import the modules they need directly.
  *
  * @example
  * import { createSalesforceClient, OAuthPasswordAuthenticator } from 'bulkflow/salesforce';
  * const sf = createSalesforceClient({ auth: new OAuthPasswordAuthenticator({ loginUrl, clientId, clientSecret, username, password }) });
  * const job = await sf.bulk2Ingest.createJob({ object: 'Contact', operation: 'insert' });
  */
-export { AccessTokenAuthenticator } from './auth/access-token.js';
-export { OAuthPasswordAuthenticator, type OAuthPasswordOptions } from './auth/oauth-password.js';
-export { Bulk2IngestClient } from './bulk2/ingest.js';
-export {
-  Bulk2JobState,
-  ColumnDelimiter,
-  DELIMITER_CHAR,
-  IngestOperation,
-  IngestResultKind,
-  TERMINAL_BULK2_STATES,
-  type CreateIngestJobRequest,
-  type IngestJobInfo,
-  type LineEnding,
-} from './bulk2/types.js';
+
+// The client and its options.
 export {
   createSalesforceClient,
   DEFAULT_API_VERSION,
@@ -27,135 +16,80 @@ export {
   type SalesforceClient,
   type SalesforceClientOptions,
 } from './client.js';
-export { countCsvRecords, formatCsvRow, readCsvRows, validateHeader, type CsvReadOptions } from './csv/csv.js';
-export {
-  BULK1_BATCH_LIMITS,
-  BULK2_UPLOAD_LIMITS,
-  splitCsv,
-  type SplitOptions,
-  type SplitResult,
-  type UploadLimits,
-  type UploadUnit,
-} from './csv/split.js';
-export {
-  InputProblem,
-  isRetryable,
-  isSalesforceError,
-  SalesforceAuthError,
-  SalesforceError,
-  SalesforceErrorCode,
-  SalesforceHttpError,
-  SalesforceInputError,
-  SalesforceJobFailedError,
-  SalesforceNetworkError,
-  SalesforceResultMismatchError,
-  SalesforceSessionError,
-  type InputLocation,
-  type SalesforceErrorOptions,
-} from './core/errors.js';
-export { SalesforceHttp, type ApiFamily, type ApiUsage, type SalesforceRequest } from './core/http.js';
-export { redact, registerSecret } from './core/redact.js';
-export { SessionManager, type Authenticator, type SalesforceSession } from './core/session.js';
+
+// Logging in: one authenticator per OAuth flow (or SOAP login, or a given token), or the one the environment names.
+export type { Authenticator, SalesforceSession } from './core/session.js';
+export { AccessTokenAuthenticator } from './auth/access-token.js';
+export { OAuthPasswordAuthenticator, type OAuthPasswordOptions } from './auth/oauth-password.js';
 export {
   ClientCredentialsAuthenticator,
-  DEFAULT_LOGIN_URL,
   RefreshTokenAuthenticator,
   type ClientCredentialsOptions,
   type RefreshTokenOptions,
 } from './auth/oauth-grants.js';
-export {
-  createJwtAssertion,
-  JwtBearerAuthenticator,
-  jwtBearerWithDefaults,
-  type JwtBearerOptions,
-} from './auth/jwt-bearer.js';
+export { JwtBearerAuthenticator, type JwtBearerOptions } from './auth/jwt-bearer.js';
 export { SoapLoginAuthenticator, type SoapLoginOptions } from './auth/soap-login.js';
 export { authenticatorFromEnv, describeLoginFromEnv, type LoginDescription } from './auth/from-env.js';
-export { Bulk2QueryClient, type StreamResultsOptions } from './bulk2/query.js';
-export { normalizeLocator, openResultFile, type FileSinkOptions } from './bulk2/query-pages.js';
+
+// The Bulk API resources, as the client hands them out (`sf.bulk2Ingest`, `sf.bulk2Query`, `sf.bulk1`, …).
+export type { Bulk2IngestClient } from './bulk2/ingest.js';
+export type { Bulk2QueryClient } from './bulk2/query.js';
+export type { Bulk1Client } from './bulk1/client.js';
+export type { DescribeClient, DescribeField, SObjectDescribe } from './org/describe.js';
+export type { LimitsClient, OrgLimits } from './org/limits.js';
+
+// Wire values and the shapes of jobs.
 export {
-  Bulk2JobType,
+  Bulk2JobState,
+  ColumnDelimiter,
+  IngestOperation,
+  IngestResultKind,
+  type CreateIngestJobRequest,
+  type IngestJobInfo,
+  type LineEnding,
+} from './bulk2/types.js';
+export {
   QueryOperation,
   type CreateQueryJobRequest,
   type JobListPage,
   type ListJobsFilter,
   type QueryJobInfo,
-  type QueryResultPage,
-  type StreamResultsResult,
 } from './bulk2/query-types.js';
-export {
-  batchesForRows,
-  findShortfalls,
-  LimitName,
-  LimitsClient,
-  ROWS_PER_BULK_BATCH,
-  SalesforceLimitError,
-  type BulkCapacityRequest,
-  type LimitShortfall,
-  type LimitValue,
-  type OrgLimits,
-} from './org/limits.js';
-export { pollUntil, type PollUntilOptions } from './core/polling.js';
-export {
-  DEFAULT_POLL_POLICY,
-  PollPolicyError,
-  simulatePolls,
-  withPollDefaults,
-  type PollPolicy,
-} from '../common/poll-policy.js';
-export { Bulk1Client, pkChunkingHeader, type AddBatchesOptions } from './bulk1/client.js';
-export {
-  parseBatchInfo,
-  parseBatchInfoList,
-  parseJobInfo,
-  parseResultIdList,
-  parseStateMessage,
-  syntaxOf,
-  type Bulk1Syntax,
-} from './bulk1/job-info.js';
-export {
-  Bulk1QueryResults,
-  NO_RECORDS_CSV,
-  type Bulk1DownloadedFile,
-  type Bulk1QueryResultFile,
-} from './bulk1/query.js';
-export { CSV_NULL, recordsToCsv } from './bulk1/records.js';
-export {
-  formatRecordErrors,
-  matchBatchResults,
-  parseRecordError,
-  readIngestResults,
-  type Bulk1RowOutcome,
-} from './bulk1/results.js';
 export {
   Bulk1BatchState,
   Bulk1ConcurrencyMode,
   Bulk1ContentType,
   Bulk1JobState,
   Bulk1Operation,
-  isJobDone,
-  TERMINAL_BULK1_BATCH_STATES,
-  type Bulk1AddedBatch,
-  type Bulk1BatchFailure,
   type Bulk1BatchInfo,
-  type Bulk1FieldValue,
-  type Bulk1IngestResult,
   type Bulk1JobInfo,
-  type Bulk1JobRef,
-  type Bulk1Record,
-  type Bulk1RecordError,
   type CreateBulk1JobRequest,
   type PkChunkingOptions,
 } from './bulk1/types.js';
-export {
-  DescribeClient,
-  levenshtein,
-  suggest,
-  type DescribeCacheOptions,
-  type DescribeField,
-  type GlobalDescribe,
-  type GlobalSObject,
-  type SObjectDescribe,
-} from './org/describe.js';
+
+// Housekeeping: Open Bulk 2.0 jobs that a crashed run left behind.
 export { sweepOrphanedIngestJobs, type SweepOptions, type SweptJob } from './bulk2/sweep.js';
-export { checkResultsCoverInput, ResultMatcher, type ResultFileToCheck } from './csv/result-matching.js';
+
+// Errors: bulkflow's taxonomy, and Salesforce's part of it.
+export {
+  BulkflowError,
+  ErrorCode,
+  ErrorSource,
+  InputError,
+  InputProblem,
+  isBulkflowError,
+  isRetryable,
+  ResultMismatchError,
+  StorageError,
+  type InputLocation,
+} from '../common/errors.js';
+export {
+  isSalesforceError,
+  SalesforceAuthError,
+  SalesforceError,
+  SalesforceHttpError,
+  SalesforceJobFailedError,
+  SalesforceNetworkError,
+  SalesforceSessionError,
+} from './core/errors.js';
+export { SalesforceLimitError } from './org/limits.js';

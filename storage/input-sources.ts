@@ -12,16 +12,10 @@ import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { request, type Dispatcher } from 'undici';
-import {
-  formatCsvRow,
-  InputProblem,
-  SalesforceAuthError,
-  SalesforceHttpError,
-  SalesforceInputError,
-  SalesforceNetworkError,
-} from '../salesforce/index.js';
+import { formatCsvRow } from '../csv/csv.js';
 import { defaultS3Client, parseS3Url, scrubUrls } from './s3-client.js';
 import { getS3Object, mapStreamErrors } from './s3-objects.js';
+import { ErrorCode, InputError, InputProblem, StorageError } from '../common/errors.js';
 
 /** A cell of an inline record. */
 export type InlineValue = string | number | boolean | null;
@@ -46,7 +40,7 @@ export async function openSource(url: string, options: SourceOptions = {}): Prom
     case 'http':
       return openHttp(url, options.dispatcher);
     default:
-      throw new SalesforceInputError(
+      throw new InputError(
         `Unsupported input URL scheme in ${scheme}:…; use file://, s3:// or https:// (http:// on loopback only)`,
       );
   }
@@ -57,7 +51,7 @@ async function openFile(url: string): Promise<Readable> {
   try {
     await access(file);
   } catch {
-    throw new SalesforceInputError(`Input file not found: ${file}`, {
+    throw new InputError(`Input file not found: ${file}`, {
       problem: InputProblem.NotFound,
       location: { file },
     });
@@ -81,36 +75,38 @@ async function openHttp(url: string, dispatcher?: Dispatcher): Promise<Readable>
   try {
     parsed = new URL(url);
   } catch {
-    throw new SalesforceInputError(`Not a valid input URL: ${scrubUrls(url)}`);
+    throw new InputError(`Not a valid input URL: ${scrubUrls(url)}`);
   }
   const shown = scrubUrls(url);
   if (parsed.protocol === 'http:' && !isLoopback(parsed.hostname)) {
-    throw new SalesforceInputError(`Plain http:// inputs are allowed on loopback only; use https:// for ${shown}`);
+    throw new InputError(`Plain http:// inputs are allowed on loopback only; use https:// for ${shown}`);
   }
   let res: Dispatcher.ResponseData;
   try {
     res = await request(parsed, { method: 'GET', ...(dispatcher ? { dispatcher } : {}) });
   } catch (err) {
     const code = (err as { code?: string }).code ?? 'unknown';
-    throw new SalesforceNetworkError(`Input download from ${shown} failed before the server answered (${code})`);
+    throw new StorageError(ErrorCode.StorageNetwork, `Input download from ${shown} failed before the server answered (${code})`);
   }
   const status = res.statusCode;
   if (status >= 200 && status < 300) {
     return mapStreamErrors(res.body, (err) => {
       const code = (err as { code?: string }).code ?? 'unknown';
-      return new SalesforceNetworkError(`Input download from ${shown} broke off (${code})`);
+      return new StorageError(ErrorCode.StorageNetwork, `Input download from ${shown} broke off (${code})`);
     });
   }
   res.body.resume(); // the error page is not needed; let the connection go back to the pool
   const message = `Input download from ${shown} answered ${status}`;
   if (status === 404 || status === 410) {
-    throw new SalesforceInputError(`${message}: no such input`, { statusCode: status });
+    throw new InputError(`${message}: no such input`, { statusCode: status, problem: InputProblem.NotFound });
   }
   if (status === 401 || status === 403) {
-    throw new SalesforceAuthError(`${message}: refused (an expired or wrong presigned URL?)`, { statusCode: status });
+    throw new StorageError(ErrorCode.StorageAuth, `${message}: refused (an expired or wrong presigned URL?)`, {
+      statusCode: status,
+    });
   }
   // 5xx, 408 and 429 are retried by the HTTP error's table; other answers fail at once.
-  throw new SalesforceHttpError(message, { statusCode: status });
+  throw new StorageError(ErrorCode.StorageHttp, message, { statusCode: status });
 }
 
 function cell(value: InlineValue | undefined): string {
@@ -121,7 +117,7 @@ function cell(value: InlineValue | undefined): string {
 
 /** Inline records as a CSV stream; columns are the union of keys, in order of first appearance. */
 export function inlineRecordsAsCsv(records: ReadonlyArray<Record<string, InlineValue>>): Readable {
-  if (records.length === 0) throw new SalesforceInputError('Inline input has no records.');
+  if (records.length === 0) throw new InputError('Inline input has no records.');
   const columns = [...new Set(records.flatMap((r) => Object.keys(r)))];
   function* lines() {
     yield formatCsvRow(columns);

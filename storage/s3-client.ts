@@ -7,13 +7,7 @@
  * messages are not copied into ours when they could carry a signed URL.
  */
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
-import {
-  SalesforceAuthError,
-  SalesforceHttpError,
-  SalesforceInputError,
-  SalesforceNetworkError,
-  type SalesforceError,
-} from '../salesforce/index.js';
+import { ErrorCode, InputError, InputProblem, StorageError, type BulkflowError } from '../common/errors.js';
 
 /**
  * `text` with every http(s) URL cut to its origin and path: query strings (where presigned URLs
@@ -39,7 +33,7 @@ export interface S3Location {
 /** Parses `s3://bucket/key` (the key not URL-decoded); the key may be empty (a bucket root or a prefix). */
 export function parseS3Url(url: string): S3Location {
   const match = /^s3:\/\/([^/?#]+)\/?(.*)$/.exec(url);
-  if (!match?.[1]) throw new SalesforceInputError(`Not an s3://bucket/key URL: ${scrubUrls(url)}`);
+  if (!match?.[1]) throw new InputError(`Not an s3://bucket/key URL: ${scrubUrls(url)}`);
   // Taken literally, as the AWS CLI does: staging keys contain `%` from encoded workflow ids.
   return { bucket: match[1], key: match[2] ?? '' };
 }
@@ -108,31 +102,39 @@ interface SdkErrorShape {
 }
 
 /**
- * Maps an error from the S3 SDK (or from streaming an object's body) onto bulkflow's errors:
- * a missing bucket or key is bad input (not retried); refused credentials are an auth error
- * (not retried); other 4xx are HTTP errors (not retried); 5xx, throttling and connection failures
- * are retried.
+ * Maps an error from the S3 SDK (or from streaming an object's body) onto bulkflow's errors: a missing bucket or
+ * key is bad input (`SF_INVALID_INPUT`, not retried); refused credentials are `STORAGE_AUTH` (not retried); other
+ * answers are `STORAGE_HTTP` (5xx, 429 and 408 retried); no answer is `STORAGE_NETWORK` (retried).
  */
-export function toS3Error(err: unknown, action: string, url: string): SalesforceError {
+export function toS3Error(err: unknown, action: string, url: string): BulkflowError {
   const e = (err ?? {}) as SdkErrorShape;
   const code = e.Code ?? e.name ?? e.code ?? 'unknown';
   const status = e.$metadata?.httpStatusCode;
   const what = `${action} ${scrubUrls(url)}`;
   if (NOT_FOUND.has(code) || status === 404) {
-    return new SalesforceInputError(`${what}: not found (${code})`, { statusCode: 404, errorCode: code });
+    return new InputError(`${what}: not found (${code})`, {
+      statusCode: 404,
+      errorCode: code,
+      problem: InputProblem.NotFound,
+    });
   }
   if (DENIED.has(code) || status === 401 || status === 403) {
-    return new SalesforceAuthError(`${what}: refused (${code}); check the S3 credentials and permissions`, {
+    return new StorageError(ErrorCode.StorageAuth, `${what}: refused (${code}); check the S3 credentials and permissions`, {
       ...(status ? { statusCode: status } : {}),
       errorCode: code,
     });
   }
   if (status !== undefined && status >= 400) {
-    // The HTTP error's own table retries 5xx, 408 and 429; a 503 SlowDown lands there too.
-    return new SalesforceHttpError(`${what}: S3 answered ${status} (${code})`, { statusCode: status, errorCode: code });
+    // The retry table retries 5xx, 408 and 429; a 503 SlowDown lands there too.
+    return new StorageError(ErrorCode.StorageHttp, `${what}: S3 answered ${status} (${code})`, {
+      statusCode: status,
+      errorCode: code,
+    });
   }
-  if (RETRYABLE_CODES.has(code)) return new SalesforceNetworkError(`${what}: ${code}`, { errorCode: code });
+  if (RETRYABLE_CODES.has(code)) return new StorageError(ErrorCode.StorageNetwork, `${what}: ${code}`, { errorCode: code });
   // No HTTP status: the request never got an answer (refused, reset, DNS, timeout).
   const detail = err instanceof Error ? scrubUrls(err.message) : String(err);
-  return new SalesforceNetworkError(`${what} failed before S3 answered (${code}): ${detail}`, { errorCode: code });
+  return new StorageError(ErrorCode.StorageNetwork, `${what} failed before S3 answered (${code}): ${detail}`, {
+    errorCode: code,
+  });
 }

@@ -9,7 +9,8 @@
  * await worker.run();
  */
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
-import type { SalesforceClient, UploadLimits } from '../salesforce/index.js';
+import type { SalesforceClient } from '../salesforce/index.js';
+import type { UploadLimits } from '../csv/split.js';
 import type { StagingStore } from '../storage/index.js';
 import { DEFAULT_TASK_QUEUE } from '../workflows/contract.js';
 import { bulkflowPlugin, type BulkflowPluginOptions } from './plugin.js';

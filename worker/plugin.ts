@@ -32,7 +32,8 @@ import {
 } from '@temporalio/worker';
 import { createBulkActivities } from '../activities/index.js';
 import { EncryptionCodec, type EncryptionKey } from '../common/encryption-codec.js';
-import type { SalesforceClient, UploadLimits } from '../salesforce/index.js';
+import type { SalesforceClient } from '../salesforce/index.js';
+import type { UploadLimits } from '../csv/split.js';
 import { stagingStoreFromEnv, type StagingStore } from '../storage/index.js';
 import { WorkflowType } from '../workflows/contract.js';
 import { teamWorkflowsPlaceholders, workflowsEntryPath } from './paths.js';

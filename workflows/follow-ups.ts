@@ -5,7 +5,8 @@
  * recorded, so each runs behind a `patched()` marker: histories without it replay unchanged.
  */
 import { ApplicationFailure } from '@temporalio/workflow';
-import type { LimitShortfall } from '../salesforce/index.js';
+import { ErrorCode, ErrorSource, FailureType } from '../common/errors.js';
+import type { LimitShortfall } from '../salesforce/org/limits.js';
 import type { OrgLimitsPolicy, TransientRetryPolicy } from './contract.js';
 
 /** `patched()` ids: they are recorded in histories, so they never change. */
@@ -24,7 +25,7 @@ const POLLS_PER_JOB = 20;
 
 function invalid(option: string, rule: string, value: unknown): ApplicationFailure {
   return ApplicationFailure.create({
-    type: 'bulkflow.SF_INVALID_INPUT',
+    type: FailureType.InvalidInput,
     message: `${option} ${rule}, got ${String(value)}`,
     nonRetryable: true,
   });
@@ -87,9 +88,9 @@ export function insufficientLimits(shortfalls: LimitShortfall[], reserveFraction
     .join('; ');
   const reserve = reserveFraction > 0 ? ` (${Math.round(reserveFraction * 100)} % of each kept for others)` : '';
   return ApplicationFailure.create({
-    type: 'bulkflow.SF_INSUFFICIENT_LIMITS',
+    type: FailureType.InsufficientLimits,
     message: `Not enough Salesforce daily allowance left for this load${reserve}: ${detail}`,
     nonRetryable: true,
-    details: [{ code: 'SF_INSUFFICIENT_LIMITS', shortfalls }],
+    details: [{ code: ErrorCode.InsufficientLimits, source: ErrorSource.Salesforce, shortfalls }],
   });
 }

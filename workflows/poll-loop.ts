@@ -8,6 +8,7 @@
  * `test/histories/` hold: changing it breaks replay of running workflows.
  */
 import { ApplicationFailure, condition, log, workflowInfo } from '@temporalio/workflow';
+import { FailureType } from '../common/errors.js';
 import {
   DEFAULT_POLL_POLICY,
   initialPollState,
@@ -110,7 +111,7 @@ export function resolvePollPolicy(policy: PollPolicy & { maxMs?: number; factor?
     });
   } catch (err) {
     if (err instanceof PollPolicyError) {
-      throw ApplicationFailure.create({ type: 'bulkflow.SF_INVALID_INPUT', message: err.message, nonRetryable: true });
+      throw ApplicationFailure.create({ type: FailureType.InvalidInput, message: err.message, nonRetryable: true });
     }
     throw err;
   }

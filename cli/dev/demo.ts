@@ -7,7 +7,7 @@ import { createWriteStream, mkdirSync } from 'node:fs';
 import { once } from 'node:events';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { formatCsvRow } from '../../salesforce/csv/csv.js';
+import { formatCsvRow } from '../../csv/csv.js';
 import { exitCodeFor, formatIngestSummary, printJson } from '../output.js';
 import { waitWithProgress } from '../wait.js';
 import { startBulkIngest } from '../../client/starters.js';

@@ -20,15 +20,15 @@ import { OAuthPasswordAuthenticator } from './oauth-password.js';
 import { ClientCredentialsAuthenticator, DEFAULT_LOGIN_URL, RefreshTokenAuthenticator } from './oauth-grants.js';
 import { JwtBearerAuthenticator } from './jwt-bearer.js';
 import { SoapLoginAuthenticator } from './soap-login.js';
-import { SalesforceError, SalesforceErrorCode } from '../core/errors.js';
 import type { Authenticator } from '../core/session.js';
+import { InputError } from '../../common/errors.js';
 
 const FLOWS_HELP =
   'set SF_ACCESS_TOKEN + SF_INSTANCE_URL, SF_REFRESH_TOKEN + SF_CLIENT_ID, SF_JWT_KEY_FILE + SF_CLIENT_ID + SF_USERNAME, ' +
   'SF_USERNAME + SF_PASSWORD (+ SF_CLIENT_ID + SF_CLIENT_SECRET for OAuth), or SF_CLIENT_ID + SF_CLIENT_SECRET + SF_LOGIN_URL';
 
-function configError(message: string): SalesforceError {
-  return new SalesforceError(SalesforceErrorCode.InvalidInput, message);
+function configError(message: string): InputError {
+  return new InputError(message);
 }
 
 function need(env: NodeJS.ProcessEnv, flow: string, names: string[]): void {

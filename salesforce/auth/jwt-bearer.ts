@@ -11,9 +11,9 @@ import { readFileSync } from 'node:fs';
 import type { Dispatcher } from 'undici';
 import { checkLoginUrl, requestToken, requireOption } from './token-request.js';
 import { DEFAULT_LOGIN_URL } from './oauth-grants.js';
-import { SalesforceError, SalesforceErrorCode } from '../core/errors.js';
 import { registerSecret } from '../core/redact.js';
 import type { Authenticator, SalesforceSession } from '../core/session.js';
+import { InputError } from '../../common/errors.js';
 
 export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
@@ -52,7 +52,7 @@ interface ResolvedJwtOptions {
 
 function loadKey(options: JwtBearerOptions): KeyObject {
   if (options.privateKey && options.privateKeyFile) {
-    throw new SalesforceError(SalesforceErrorCode.InvalidInput, 'give privateKey or privateKeyFile, not both');
+    throw new InputError('give privateKey or privateKeyFile, not both');
   }
   let pem = options.privateKey;
   if (!pem) {
@@ -60,7 +60,7 @@ function loadKey(options: JwtBearerOptions): KeyObject {
     try {
       pem = readFileSync(file, 'utf8');
     } catch (err) {
-      throw new SalesforceError(SalesforceErrorCode.InvalidInput, `privateKeyFile "${file}" cannot be read`, {
+      throw new InputError(`privateKeyFile "${file}" cannot be read`, {
         cause: err,
       });
     }
@@ -72,9 +72,7 @@ function loadKey(options: JwtBearerOptions): KeyObject {
     return key;
   } catch (err) {
     // The cause is left out: it could quote the key.
-    throw new SalesforceError(
-      SalesforceErrorCode.InvalidInput,
-      `${options.privateKey ? 'privateKey' : 'privateKeyFile'} must be an RSA private key in PEM (${(err as Error).message.slice(0, 80)})`,
+    throw new InputError(`${options.privateKey ? 'privateKey' : 'privateKeyFile'} must be an RSA private key in PEM (${(err as Error).message.slice(0, 80)})`,
     );
   }
 }
@@ -93,9 +91,7 @@ export function jwtBearerWithDefaults(options: JwtBearerOptions): ResolvedJwtOpt
   const loginUrl = checkLoginUrl(options.loginUrl ?? DEFAULT_LOGIN_URL, 'loginUrl');
   const expiresInSeconds = options.expiresInSeconds ?? 180;
   if (!Number.isInteger(expiresInSeconds) || expiresInSeconds < 1 || expiresInSeconds > 180) {
-    throw new SalesforceError(
-      SalesforceErrorCode.InvalidInput,
-      `expiresInSeconds must be an integer from 1 to 180, got ${expiresInSeconds}`,
+    throw new InputError(`expiresInSeconds must be an integer from 1 to 180, got ${expiresInSeconds}`,
     );
   }
   return {

@@ -7,9 +7,9 @@
  */
 import type { Dispatcher } from 'undici';
 import { checkLoginUrl, requestToken, requireOption } from './token-request.js';
-import { SalesforceError, SalesforceErrorCode } from '../core/errors.js';
 import { registerSecret } from '../core/redact.js';
 import type { Authenticator, SalesforceSession } from '../core/session.js';
+import { InputError } from '../../common/errors.js';
 
 export const DEFAULT_LOGIN_URL = 'https://login.salesforce.com';
 
@@ -95,9 +95,7 @@ const GENERIC_LOGIN_HOSTS = new Set(['login.salesforce.com', 'test.salesforce.co
 export function clientCredentialsWithDefaults(options: ClientCredentialsOptions): Required<ClientCredentialsOptions> {
   const loginUrl = checkLoginUrl(requireOption(options.loginUrl, 'loginUrl'), 'loginUrl');
   if (GENERIC_LOGIN_HOSTS.has(new URL(loginUrl).hostname)) {
-    throw new SalesforceError(
-      SalesforceErrorCode.InvalidInput,
-      `loginUrl must be the org's My Domain URL for the client credentials flow, got "${loginUrl}"`,
+    throw new InputError(`loginUrl must be the org's My Domain URL for the client credentials flow, got "${loginUrl}"`,
     );
   }
   return {

@@ -10,15 +10,10 @@ import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 import { request, type Dispatcher } from 'undici';
 import { checkLoginUrl, requireOption } from './token-request.js';
 import { DEFAULT_LOGIN_URL } from './oauth-grants.js';
-import {
-  SalesforceAuthError,
-  SalesforceError,
-  SalesforceErrorCode,
-  SalesforceHttpError,
-  SalesforceNetworkError,
-} from '../core/errors.js';
+import { SalesforceAuthError, SalesforceHttpError, SalesforceNetworkError } from '../core/errors.js';
 import { registerSecret } from '../core/redact.js';
 import type { Authenticator, SalesforceSession } from '../core/session.js';
+import { InputError } from '../../common/errors.js';
 
 export interface SoapLoginOptions {
   /** `https://login.salesforce.com`, `https://test.salesforce.com` or a My Domain URL. @default 'https://login.salesforce.com' */
@@ -44,9 +39,7 @@ const parser = new XMLParser({ removeNSPrefix: true, ignoreAttributes: true, par
 export function soapLoginWithDefaults(options: SoapLoginOptions): Required<SoapLoginOptions> {
   const apiVersion = (options.apiVersion ?? '62.0').replace(/^v/, '');
   if (!/^\d{2,3}\.0$/.test(apiVersion)) {
-    throw new SalesforceError(
-      SalesforceErrorCode.InvalidInput,
-      `apiVersion must look like "62.0", got "${apiVersion}"`,
+    throw new InputError(`apiVersion must look like "62.0", got "${apiVersion}"`,
     );
   }
   return {

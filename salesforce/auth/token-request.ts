@@ -7,15 +7,10 @@
  * @see https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_flow_errors.htm
  */
 import { request, type Dispatcher } from 'undici';
-import {
-  SalesforceAuthError,
-  SalesforceError,
-  SalesforceErrorCode,
-  SalesforceHttpError,
-  SalesforceNetworkError,
-} from '../core/errors.js';
+import { SalesforceAuthError, SalesforceHttpError, SalesforceNetworkError } from '../core/errors.js';
 import { registerSecret } from '../core/redact.js';
 import type { SalesforceSession } from '../core/session.js';
+import { InputError } from '../../common/errors.js';
 
 /** What Salesforce answers on the token endpoint (only the fields the client reads). */
 interface TokenResponse {
@@ -38,10 +33,10 @@ export function checkLoginUrl(value: string, option: string): string {
   try {
     url = new URL(value);
   } catch {
-    throw new SalesforceError(SalesforceErrorCode.InvalidInput, `${option} must be an absolute URL, got "${value}"`);
+    throw new InputError(`${option} must be an absolute URL, got "${value}"`);
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new SalesforceError(SalesforceErrorCode.InvalidInput, `${option} must be an http(s) URL, got "${value}"`);
+    throw new InputError(`${option} must be an http(s) URL, got "${value}"`);
   }
   return value.replace(/\/+$/, '');
 }
@@ -49,7 +44,7 @@ export function checkLoginUrl(value: string, option: string): string {
 /** Throws naming the option when a required string option is missing or empty. */
 export function requireOption(value: string | undefined, option: string): string {
   if (typeof value !== 'string' || value === '') {
-    throw new SalesforceError(SalesforceErrorCode.InvalidInput, `${option} is required`);
+    throw new InputError(`${option} is required`);
   }
   return value;
 }

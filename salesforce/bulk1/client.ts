@@ -9,7 +9,7 @@
  */
 import { Readable, Writable } from 'node:stream';
 import type { SalesforceHttp, SalesforceResponse } from '../core/http.js';
-import { BULK1_BATCH_LIMITS, splitCsv, type UploadLimits } from '../csv/split.js';
+import { BULK1_BATCH_LIMITS, splitCsv, type UploadLimits } from '../../csv/split.js';
 import { parseBatchInfo, parseBatchInfoList, parseJobInfo, syntaxOf, type Bulk1Syntax } from './job-info.js';
 import { recordBatchBodies, recordsToCsv } from './records.js';
 import { matchBatchResults, readIngestResults, type Bulk1RowOutcome } from './results.js';

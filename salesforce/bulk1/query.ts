@@ -10,9 +10,10 @@
 import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { SalesforceResponse } from '../core/http.js';
-import { SalesforceInputError, SalesforceJobFailedError } from '../core/errors.js';
+import { SalesforceJobFailedError } from '../core/errors.js';
 import { parseResultIdList, type Bulk1Syntax } from './job-info.js';
 import { jobRef, type Bulk1BatchInfo, type Bulk1JobInfo, type Bulk1JobRef } from './types.js';
+import { InputError } from '../../common/errors.js';
 
 /** The calls of `Bulk1Client` that reading query results needs (an interface, so the two files do not import each other). */
 export interface Bulk1QueryCalls {
@@ -106,7 +107,7 @@ export class Bulk1QueryResults {
       });
     }
     if (batches.some((b) => b.state === 'Queued' || b.state === 'InProgress')) {
-      throw new SalesforceInputError(`Query job ${id} still has batches running: wait until they finish.`);
+      throw new InputError(`Query job ${id} still has batches running: wait until they finish.`);
     }
     // The only NotProcessed batch of a job that was not aborted is a PK-chunked job's original batch.
     return batches.filter((b) => b.state === 'Completed');

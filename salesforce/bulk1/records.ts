@@ -7,9 +7,8 @@
  * @see https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/datafiles_csv_valid_record_rows.htm
  */
 import { Readable } from 'node:stream';
-import { SalesforceInputError } from '../core/errors.js';
-import { formatCsvRow } from '../csv/csv.js';
-import type { UploadLimits } from '../csv/split.js';
+import { formatCsvRow } from '../../csv/csv.js';
+import type { UploadLimits } from '../../csv/split.js';
 import {
   checkFieldName,
   isNestedRecord,
@@ -19,6 +18,7 @@ import {
   SOBJECTS_OVERHEAD_BYTES,
 } from './xml.js';
 import type { Bulk1Record } from './types.js';
+import { InputError } from '../../common/errors.js';
 
 /** The CSV cell that sets a field to null. */
 export const CSV_NULL = '#N/A';
@@ -63,7 +63,7 @@ export function recordsToCsv(
       const known = new Set(header);
       for (const column of cells.keys()) {
         if (!known.has(column)) {
-          throw new SalesforceInputError(
+          throw new InputError(
             `Record ${index + 1} has field "${column}", which is not a column of the batch.`,
           );
         }
@@ -123,7 +123,7 @@ export async function* recordBatchBodies(
     position += 1;
     const size = serializer.size(record);
     if (serializer.overhead + size > limits.maxBytes) {
-      throw new SalesforceInputError(`Record ${position} alone exceeds the batch limit of ${limits.maxBytes} bytes.`);
+      throw new InputError(`Record ${position} alone exceeds the batch limit of ${limits.maxBytes} bytes.`);
     }
     if (batch.length > 0 && (batch.length >= limits.maxRows || bytes + size > limits.maxBytes)) {
       yield { body: Buffer.from(serializer.build(batch), 'utf8'), rows: batch.length };

@@ -7,8 +7,8 @@
  * @see https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/asynch_api_batches_failed_records.htm
  */
 import { Readable } from 'node:stream';
-import { SalesforceResultMismatchError } from '../core/errors.js';
-import { readCsvRows } from '../csv/csv.js';
+import { ResultMismatchError } from '../../common/errors.js';
+import { readCsvRows } from '../../csv/csv.js';
 import { unexpectedAnswer, type Bulk1Syntax } from './job-info.js';
 import { parseXml } from './xml.js';
 import type { Bulk1BatchInfo, Bulk1IngestResult, Bulk1RecordError } from './types.js';
@@ -135,7 +135,7 @@ async function* iterate<T>(items: AsyncIterable<T> | Iterable<T>): AsyncGenerato
  *
  * A `Completed` batch must have exactly one result per row. A `Failed` or `NotProcessed` batch may have results
  * for a leading part of its rows (or none); the rows after them are `unprocessed`. Anything else throws
- * {@link SalesforceResultMismatchError}: more results than rows, or a completed batch with rows left over.
+ * {@link ResultMismatchError}: more results than rows, or a completed batch with rows left over.
  */
 export async function* matchBatchResults<T>(
   batch: Pick<Bulk1BatchInfo, 'id' | 'state' | 'stateMessage'>,
@@ -150,7 +150,7 @@ export async function* matchBatchResults<T>(
     if (next.done) {
       resultsLeft = false;
       if (batch.state !== 'Failed' && batch.state !== 'NotProcessed') {
-        throw new SalesforceResultMismatchError(
+        throw new ResultMismatchError(
           `Batch ${batch.id} (${batch.state}) has ${index} results but more input rows; row ${index} has no result.`,
         );
       }
@@ -163,7 +163,7 @@ export async function* matchBatchResults<T>(
     index += 1;
   }
   if (resultsLeft && !(await resultIterator.next()).done) {
-    throw new SalesforceResultMismatchError(`Batch ${batch.id} has more results than its ${index} input rows.`);
+    throw new ResultMismatchError(`Batch ${batch.id} has more results than its ${index} input rows.`);
   }
 }
 

@@ -5,8 +5,8 @@
  * @see https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/datafiles_xml_valid_records.htm
  */
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
-import { SalesforceInputError } from '../core/errors.js';
 import type { Bulk1FieldValue, Bulk1Record } from './types.js';
+import { InputError } from '../../common/errors.js';
 
 /** The namespace of every Bulk v1 XML body. */
 export const ASYNC_NS = 'http://www.force.com/2009/06/asyncapi/dataload';
@@ -72,7 +72,7 @@ const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 
 /** Checks that a record key is a field or relationship name, so that it can be an element or a CSV column. */
 export function checkFieldName(name: string): string {
-  if (!FIELD_NAME.test(name)) throw new SalesforceInputError(`"${name}" is not a valid Salesforce field name.`);
+  if (!FIELD_NAME.test(name)) throw new InputError(`"${name}" is not a valid Salesforce field name.`);
   return name;
 }
 

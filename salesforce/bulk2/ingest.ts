@@ -10,8 +10,8 @@ import type { SalesforceHttp } from '../core/http.js';
 import type { CreateIngestJobRequest, IngestJobInfo, IngestResultKind } from './types.js';
 import { jobListQuery, listAllJobs, listJobsPage } from './job-list.js';
 import type { JobListPage, ListJobsFilter } from './query-types.js';
-import { SalesforceInputError } from '../core/errors.js';
 import { CSV_RESULT_HEADERS, decodedBody } from './query-pages.js';
+import { InputError } from '../../common/errors.js';
 
 /** Uploads compressed at zlib's fastest level: CSV shrinks about fivefold at a small cost in CPU. */
 const UPLOAD_GZIP_LEVEL = 1;
@@ -105,7 +105,7 @@ export class Bulk2IngestClient {
     const info = await this.getJob(jobId);
     const jobType = (info as IngestJobInfo & { jobType?: string }).jobType;
     if (jobType !== undefined && jobType !== 'V2Ingest') {
-      throw new SalesforceInputError(`Job ${jobId} is a ${jobType} job, not a Bulk API 2.0 ingest job`);
+      throw new InputError(`Job ${jobId} is a ${jobType} job, not a Bulk API 2.0 ingest job`);
     }
     return info;
   }

@@ -10,7 +10,7 @@ import { once } from 'node:events';
 import { closeSync, createWriteStream, fstatSync, ftruncateSync, openSync, type WriteStream } from 'node:fs';
 import { pipeline, type Readable, type Writable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { SalesforceInputError } from '../core/errors.js';
+import { InputError } from '../../common/errors.js';
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -123,7 +123,7 @@ export async function writePage(
     await write(sink, header);
     bytes += header.length;
   }
-  if (inQuotes) throw new SalesforceInputError('A query result page ended inside a quoted value');
+  if (inQuotes) throw new InputError('A query result page ended inside a quoted value');
   let records = lineFeeds;
   if (sawData && last !== LF) {
     records += 1;
@@ -148,13 +148,13 @@ export function openResultFile(path: string, options: FileSinkOptions = {}): Wri
   const { resumeAtByte } = options;
   if (resumeAtByte === undefined) return createWriteStream(path);
   if (!Number.isInteger(resumeAtByte) || resumeAtByte < 0) {
-    throw new SalesforceInputError(`resumeAtByte must be a non-negative integer, got ${resumeAtByte}`);
+    throw new InputError(`resumeAtByte must be a non-negative integer, got ${resumeAtByte}`);
   }
   const fd = openSync(path, 'r+');
   try {
     const size = fstatSync(fd).size;
     if (size < resumeAtByte) {
-      throw new SalesforceInputError(`${path} has ${size} bytes, fewer than resumeAtByte (${resumeAtByte})`);
+      throw new InputError(`${path} has ${size} bytes, fewer than resumeAtByte (${resumeAtByte})`);
     }
     ftruncateSync(fd, resumeAtByte);
   } finally {

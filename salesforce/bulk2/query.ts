@@ -9,7 +9,6 @@
  */
 import { Readable, type Writable } from 'node:stream';
 import type { SalesforceHttp } from '../core/http.js';
-import { SalesforceError, SalesforceErrorCode, SalesforceResultMismatchError } from '../core/errors.js';
 import {
   CSV_RESULT_HEADERS,
   decodedBody,
@@ -26,8 +25,9 @@ import type {
   QueryResultPage,
   StreamResultsResult,
 } from './query-types.js';
-import { readCsvRows } from '../csv/csv.js';
+import { readCsvRows } from '../../csv/csv.js';
 import { jobListQuery, listAllJobs, listJobsPage } from './job-list.js';
+import { InputError, ResultMismatchError } from '../../common/errors.js';
 
 export interface StreamResultsOptions {
   jobId: string;
@@ -69,7 +69,7 @@ export class Bulk2QueryClient {
   /** Creates a query job; Salesforce starts it at once (`UploadComplete`). */
   createJob(job: CreateQueryJobRequest): Promise<QueryJobInfo> {
     if (typeof job.query !== 'string' || job.query.trim() === '') {
-      throw new SalesforceError(SalesforceErrorCode.InvalidInput, 'query must be a SOQL statement');
+      throw new InputError('query must be a SOQL statement');
     }
     return this.http.json<QueryJobInfo>({
       method: 'POST',
@@ -225,13 +225,13 @@ interface ResultPagesResponse {
 
 function checkMaxRecords(value: number): number {
   if (!Number.isInteger(value) || value < 1) {
-    throw new SalesforceError(SalesforceErrorCode.InvalidInput, `maxRecords must be a positive integer, got ${value}`);
+    throw new InputError(`maxRecords must be a positive integer, got ${value}`);
   }
   return value;
 }
 
-function pageMismatch(jobId: string, locator: string | undefined, what: string): SalesforceResultMismatchError {
-  return new SalesforceResultMismatchError(
+function pageMismatch(jobId: string, locator: string | undefined, what: string): ResultMismatchError {
+  return new ResultMismatchError(
     `Query job ${jobId} page ${locator ?? '(first)'} does not match the rest of the result: ${what}`,
   );
 }

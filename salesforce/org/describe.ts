@@ -11,8 +11,9 @@
  * @see https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_sobject_describe.htm
  * @see https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_calls_describesobjects_describesobjectresult.htm
  */
-import { InputProblem, SalesforceHttpError, SalesforceInputError } from '../core/errors.js';
+import { SalesforceHttpError } from '../core/errors.js';
 import type { SalesforceHttp } from '../core/http.js';
+import { InputError, InputProblem } from '../../common/errors.js';
 
 /** One field of a describe result (`Field`), the parts a pre-flight reads. */
 export interface DescribeField {
@@ -103,7 +104,7 @@ export class DescribeClient {
   }
 
   /**
-   * The object's describe. An object the org does not have is `SalesforceInputError` `SF_UNKNOWN_OBJECT`, naming
+   * The object's describe. An object the org does not have is `InputError` `SF_UNKNOWN_OBJECT`, naming
    * the object and the org's nearest names.
    */
   describeSObject(objectName: string): Promise<SObjectDescribe> {
@@ -134,7 +135,7 @@ export class DescribeClient {
     if (names.some((n) => n.toLowerCase() === objectName.toLowerCase())) return err;
     const near = suggest(objectName, names);
     const hint = near.length ? `did you mean ${near.join(' or ')}?` : 'check its API name (custom objects end in __c)';
-    return new SalesforceInputError(`Salesforce has no object "${objectName}": ${hint}`, {
+    return new InputError(`Salesforce has no object "${objectName}": ${hint}`, {
       problem: InputProblem.UnknownObject,
       statusCode: 404,
       errorCode: err.errorCode ?? 'NOT_FOUND',

@@ -10,6 +10,7 @@
  */
 import { SalesforceError, SalesforceErrorCode, type SalesforceErrorOptions } from '../core/errors.js';
 import type { SalesforceHttp } from '../core/http.js';
+import { InputError } from '../../common/errors.js';
 
 /** Names of the limits the client reads. */
 export const LimitName = {
@@ -68,7 +69,7 @@ export class SalesforceLimitError extends SalesforceError {
 function checkCount(value: number | undefined, option: string): number {
   const n = value ?? 0;
   if (!Number.isInteger(n) || n < 0) {
-    throw new SalesforceError(SalesforceErrorCode.InvalidInput, `${option} must be a non-negative integer, got ${n}`);
+    throw new InputError(`${option} must be a non-negative integer, got ${n}`);
   }
   return n;
 }
@@ -77,9 +78,7 @@ function checkCount(value: number | undefined, option: string): number {
 export function capacityWithDefaults(request: BulkCapacityRequest): Required<BulkCapacityRequest> {
   const reserveFraction = request.reserveFraction ?? 0;
   if (!(reserveFraction >= 0 && reserveFraction < 1)) {
-    throw new SalesforceError(
-      SalesforceErrorCode.InvalidInput,
-      `reserveFraction must be at least 0 and below 1, got ${reserveFraction}`,
+    throw new InputError(`reserveFraction must be at least 0 and below 1, got ${reserveFraction}`,
     );
   }
   return {

@@ -11,13 +11,7 @@ import { after, before, test } from 'node:test';
 import selfsigned from 'selfsigned';
 import { Agent } from 'undici';
 import { openSource } from '../../storage/input-sources.js';
-import {
-  isRetryable,
-  SalesforceAuthError,
-  SalesforceHttpError,
-  SalesforceInputError,
-  SalesforceNetworkError,
-} from '../../salesforce/index.js';
+import { ErrorCode, InputError, isRetryable, StorageError } from '../../common/errors.js';
 import { freePort } from '../helpers/s3-server.js';
 
 const CSV = 'FirstName,LastName\nAda,Lovelace\n';
@@ -88,13 +82,13 @@ test('an http:// input on loopback streams its body', async () => {
 
 test('http:// anywhere but loopback is refused before any request', async () => {
   const err = await rejection(openSource('http://example.com/contacts.csv'));
-  assert.ok(err instanceof SalesforceInputError);
+  assert.ok(err instanceof InputError);
   assert.match(err.message, /loopback only/);
 });
 
 test('404 is bad input, not retried, and the signature stays out of the message', async () => {
   const err = await rejection(openSource(`${base}/status/404${signed}`, { dispatcher }));
-  assert.ok(err instanceof SalesforceInputError, `got ${err.name}`);
+  assert.ok(err instanceof InputError, `got ${err.name}`);
   assert.equal(err.statusCode, 404);
   assert.equal(isRetryable(err), false);
   assert.ok(!/Signature|AKIAEXAMPLE|0123456789abcdef/.test(err.message), err.message);
@@ -103,43 +97,43 @@ test('404 is bad input, not retried, and the signature stays out of the message'
 
 test('403 (an expired presigned URL) is refused, not retried', async () => {
   const err = await rejection(openSource(`${base}/status/403${signed}`, { dispatcher }));
-  assert.ok(err instanceof SalesforceAuthError, `got ${err.name}`);
+  assert.ok(err instanceof StorageError && err.code === ErrorCode.StorageAuth, `got ${err.name}`);
   assert.equal(isRetryable(err), false);
 });
 
 test('503 is retried', async () => {
   const err = await rejection(openSource(`${base}/status/503`, { dispatcher }));
-  assert.ok(err instanceof SalesforceHttpError, `got ${err.name}`);
+  assert.ok(err instanceof StorageError && err.code === ErrorCode.StorageHttp, `got ${err.name}: ${err.message}`);
   assert.equal(err.statusCode, 503);
   assert.equal(isRetryable(err), true);
 });
 
 test('a redirect is not followed', async () => {
   const err = await rejection(openSource(`${base}/status/302`, { dispatcher }));
-  assert.ok(err instanceof SalesforceHttpError);
+  assert.ok(err instanceof StorageError && err.code === ErrorCode.StorageHttp, `got ${err.name}: ${err.message}`);
   assert.equal(isRetryable(err), false);
 });
 
 test('an untrusted certificate fails as a network error, retried', async () => {
   const err = await rejection(openSource(`${base}/contacts.csv`));
-  assert.ok(err instanceof SalesforceNetworkError, `got ${err.name}`);
+  assert.ok(err instanceof StorageError && err.code === ErrorCode.StorageNetwork, `got ${err.name}: ${err.message}`);
   assert.equal(isRetryable(err), true);
 });
 
 test('no server listening is a network error, retried', async () => {
   const err = await rejection(openSource(`http://127.0.0.1:${await freePort()}/contacts.csv${signed}`));
-  assert.ok(err instanceof SalesforceNetworkError, `got ${err.name}`);
+  assert.ok(err instanceof StorageError && err.code === ErrorCode.StorageNetwork, `got ${err.name}: ${err.message}`);
   assert.ok(!err.message.includes('Signature'), err.message);
 });
 
 test('a body that breaks off mid-stream fails the stream with a network error', async () => {
   const stream = await openSource(`${plainBase}/broken.csv`);
   const err = await rejection(text(stream));
-  assert.ok(err instanceof SalesforceNetworkError, `got ${err.name}: ${err.message}`);
+  assert.ok(err instanceof StorageError && err.code === ErrorCode.StorageNetwork, `got ${err.name}: ${err.message}`);
   assert.equal(isRetryable(err), true);
 });
 
 test('other schemes are refused', async () => {
   const err = await rejection(openSource('ftp://example.com/contacts.csv'));
-  assert.ok(err instanceof SalesforceInputError);
+  assert.ok(err instanceof InputError);
 });

@@ -9,12 +9,12 @@ import { checkIngestColumns, type IngestTarget } from '../../activities/prefligh
 import {
   InputProblem,
   isRetryable,
-  SalesforceInputError,
-  splitCsv,
+  InputError,
   type DescribeField,
   type InputLocation,
   type SObjectDescribe,
 } from '../../salesforce/index.js';
+import { splitCsv } from '../../csv/split.js';
 
 type FieldFacts = Partial<DescribeField> & { name: string };
 
@@ -112,9 +112,7 @@ const ORG: Record<string, SObjectDescribe> = {
 function describe(name: string): Promise<SObjectDescribe> {
   const found = ORG[name.toLowerCase()];
   if (found) return Promise.resolve(found);
-  return Promise.reject(
-    new SalesforceInputError(`Salesforce has no object "${name}"`, { problem: InputProblem.UnknownObject }),
-  );
+  return Promise.reject(new InputError(`Salesforce has no object "${name}"`, { problem: InputProblem.UnknownObject }));
 }
 
 const check = (target: IngestTarget, header: string) => checkIngestColumns(target, header.split(','), describe);
@@ -283,7 +281,7 @@ for (const c of REFUSED) {
       () => assert.fail('expected a refusal'),
       (e: unknown) => e,
     );
-    assert.ok(err instanceof SalesforceInputError, String(err));
+    assert.ok(err instanceof InputError, String(err));
     assert.equal(err.problem, c.problem);
     assert.equal(err.code, 'SF_INVALID_INPUT');
     assert.equal(isRetryable(err), false);
@@ -390,7 +388,7 @@ for (const c of CSV_REFUSED) {
         () => assert.fail('expected a refusal'),
         (e: unknown) => e,
       );
-      assert.ok(err instanceof SalesforceInputError, `${String(err)} (chunks of ${size})`);
+      assert.ok(err instanceof InputError, `${String(err)} (chunks of ${size})`);
       assert.equal(err.problem, c.problem, `chunks of ${size}: ${err.message}`);
       assert.match(err.message, c.message);
       if (c.location) assert.deepEqual(err.location, c.location, `chunks of ${size}`);

@@ -11,13 +11,7 @@ import type { ApplicationFailure } from '@temporalio/common';
 import { toApplicationFailure } from '../../activities/failures.js';
 import { s3ClientFromEnv, scrubUrls, toS3Error } from '../../storage/s3-client.js';
 import { openSource } from '../../storage/input-sources.js';
-import {
-  isRetryable,
-  SalesforceAuthError,
-  SalesforceHttpError,
-  SalesforceInputError,
-  SalesforceNetworkError,
-} from '../../salesforce/index.js';
+import { ErrorCode, InputError, isRetryable, StorageError } from '../../common/errors.js';
 import { freePort, startS3Server, type S3TestServer } from '../helpers/s3-server.js';
 
 let s3: S3TestServer;
@@ -69,7 +63,7 @@ test('an s3:// input streams the object as it is', async () => {
 
 test('a missing key is bad input: SF_INVALID_INPUT, 404, not retried', async () => {
   const err = await rejection(openSource('s3://inputs/nope.csv', { s3: s3.client }));
-  assert.ok(err instanceof SalesforceInputError, `got ${err.name}: ${err.message}`);
+  assert.ok(err instanceof InputError, `got ${err.name}: ${err.message}`);
   assert.equal(err.statusCode, 404);
   assert.equal(err.errorCode, 'NoSuchKey');
   assert.match(err.message, /s3:\/\/inputs\/nope\.csv/);
@@ -82,7 +76,7 @@ test('a missing key is bad input: SF_INVALID_INPUT, 404, not retried', async () 
 
 test('a missing bucket is bad input too', async () => {
   const err = await rejection(openSource('s3://no-such-bucket/contacts.csv', { s3: s3.client }));
-  assert.ok(err instanceof SalesforceInputError, `got ${err.name}: ${err.message}`);
+  assert.ok(err instanceof InputError, `got ${err.name}: ${err.message}`);
   assert.equal(err.errorCode, 'NoSuchBucket');
   assert.equal(isRetryable(err), false);
 });
@@ -92,7 +86,7 @@ test('a 503 from S3 is retried', async () => {
   // The SDK retries 503 itself (3 attempts by default) before giving up; then the activity's policy takes over.
   const err = await rejection(openSource('s3://inputs/contacts.csv', { s3: client }));
   client.destroy();
-  assert.ok(err instanceof SalesforceHttpError, `got ${err.name}: ${err.message}`);
+  assert.ok(err instanceof StorageError && err.code === ErrorCode.StorageHttp, `got ${err.name}: ${err.message}`);
   assert.equal(err.statusCode, 503);
   assert.equal(isRetryable(err), true);
   const failure = toApplicationFailure(err) as ApplicationFailure;
@@ -104,7 +98,7 @@ test('no server listening is a network error, retried', async () => {
   const client = s3ClientFromEnv({ ...s3.env, BULKFLOW_S3_ENDPOINT: `http://127.0.0.1:${await freePort()}` });
   const err = await rejection(openSource('s3://inputs/contacts.csv', { s3: client }));
   client.destroy();
-  assert.ok(err instanceof SalesforceNetworkError, `got ${err.name}: ${err.message}`);
+  assert.ok(err instanceof StorageError && err.code === ErrorCode.StorageNetwork, `got ${err.name}: ${err.message}`);
   assert.equal(isRetryable(err), true);
   assertNoSecrets(err);
 });
@@ -115,7 +109,7 @@ test('refused credentials are an auth error, not retried', () => {
     $metadata: { httpStatusCode: 403 },
   });
   const err = toS3Error(sdkError, 'Reading', 's3://inputs/contacts.csv');
-  assert.ok(err instanceof SalesforceAuthError);
+  assert.ok(err instanceof StorageError && err.code === ErrorCode.StorageAuth, `got ${err.name}`);
   assert.equal(isRetryable(err), false);
 });
 
@@ -128,5 +122,5 @@ test('presigned signatures and user info never reach a message', () => {
 
 test('an s3:// URL without a bucket is bad input', async () => {
   const err = await rejection(openSource('s3:///key.csv', { s3: s3.client }));
-  assert.ok(err instanceof SalesforceInputError);
+  assert.ok(err instanceof InputError);
 });

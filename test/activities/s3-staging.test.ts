@@ -13,7 +13,7 @@ import { after, before, test } from 'node:test';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { S3StagingStore } from '../../storage/s3-staging.js';
 import { stagingStoreFromEnv } from '../../storage/staging-from-env.js';
-import { isRetryable, SalesforceInputError } from '../../salesforce/index.js';
+import { isRetryable, InputError } from '../../salesforce/index.js';
 import { startS3Server, type S3TestServer } from '../helpers/s3-server.js';
 
 let s3: S3TestServer;
@@ -93,7 +93,7 @@ test('reading a missing object fails the stream with a typed, non-retryable erro
     () => assert.fail('expected an error'),
     (e: unknown) => e,
   );
-  assert.ok(err instanceof SalesforceInputError, String(err));
+  assert.ok(err instanceof InputError, String(err));
   assert.equal(isRetryable(err), false);
 });
 
@@ -104,7 +104,7 @@ test('writing into a missing bucket fails the stream instead of finishing', asyn
     () => assert.fail("expected 'error', not 'finish'"),
     (e: unknown) => e,
   );
-  assert.ok(err instanceof SalesforceInputError, String(err));
+  assert.ok(err instanceof InputError, String(err));
   assert.equal(err.errorCode, 'NoSuchBucket');
 });
 

@@ -13,7 +13,8 @@ import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
 import { formatError, type ReportedError } from '../../cli/output.js';
-import { bulkflowErrorOf, startBulkIngest, type BulkflowError } from '../../client/starters.js';
+import { bulkflowErrorOf, type BulkflowErrorInfo } from '../../client/errors.js';
+import { startBulkIngest } from '../../client/starters.js';
 import { createSalesforceEmulator, type SalesforceEmulator } from '../../emulator/index.js';
 import { emulatorStats } from '../helpers/org.js';
 import { runCli, startWorkerProcess, workerEnv, type WorkerProcess } from '../helpers/processes.js';
@@ -60,7 +61,7 @@ interface Case {
   /** What a person reads on stderr (without `--json`). */
   message: RegExp;
   /** Fields the `--json` error object must have (and these values). */
-  json: Partial<BulkflowError>;
+  json: Partial<BulkflowErrorInfo>;
   /** Also run without `--json` and check stderr as printed. */
   human?: boolean;
   /** Runs on the worker with the wrong password. */

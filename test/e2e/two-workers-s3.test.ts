@@ -16,7 +16,7 @@ import { Client, Connection } from '@temporalio/client';
 import Papa from 'papaparse';
 import type { ResultFileRef } from '../../activities/types.js';
 import { startBulkIngest } from '../../client/starters.js';
-import { formatCsvRow } from '../../salesforce/index.js';
+import { formatCsvRow } from '../../csv/csv.js';
 import type { BulkIngestResult } from '../../workflows/contract.js';
 import { contactRows } from '../helpers/data.js';
 import { startEmulator } from '../helpers/emulator.js';

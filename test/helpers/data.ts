@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { formatCsvRow } from '../../salesforce/csv/csv.js';
+import { formatCsvRow } from '../../csv/csv.js';
 
 export interface ContactRow {
   FirstName: string;

@@ -37,7 +37,7 @@ function environmentNames(service: Service): string[] {
 
 /** `env.NAME` / `env['NAME']` in the shipped source folders: what the code reads. */
 function variablesTheCodeReads(): Set<string> {
-  const folders = ['common', 'salesforce', 'storage', 'activities', 'workflows', 'worker', 'client', 'cli', 'emulator'];
+  const folders = (JSON.parse(read('tsconfig.build.json')) as { include: string[] }).include;
   const names = new Set<string>();
   for (const folder of folders) {
     for (const name of readdirSync(path.join(repo, folder), { recursive: true, encoding: 'utf8' })) {

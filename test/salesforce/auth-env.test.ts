@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { defaultAudience } from '../../salesforce/auth/jwt-bearer.js';
-import { authenticatorFromEnv, salesforceOptionsFromEnv, SalesforceErrorCode } from '../../salesforce/index.js';
+import { authenticatorFromEnv, salesforceOptionsFromEnv } from '../../salesforce/index.js';
+import { ErrorCode } from '../../common/errors.js';
 
 const BASE = { SF_LOGIN_URL: 'https://example.my.salesforce.com' };
 
@@ -22,7 +23,7 @@ test('an incomplete set names what is missing', () => {
     try {
       authenticatorFromEnv(env);
     } catch (err) {
-      assert.equal((err as { code?: string }).code, SalesforceErrorCode.InvalidInput);
+      assert.equal((err as { code?: string }).code, ErrorCode.InvalidInput);
       return (err as Error).message;
     }
     assert.fail('expected an error');

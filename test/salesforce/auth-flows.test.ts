@@ -5,17 +5,8 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { generate } from 'selfsigned';
 import { DEV_CREDENTIALS } from '../../emulator/index.js';
-import {
-  ClientCredentialsAuthenticator,
-  createSalesforceClient,
-  JwtBearerAuthenticator,
-  RefreshTokenAuthenticator,
-  salesforceOptionsFromEnv,
-  SalesforceAuthError,
-  SalesforceErrorCode,
-  SoapLoginAuthenticator,
-  type Authenticator,
-} from '../../salesforce/index.js';
+import { ClientCredentialsAuthenticator, createSalesforceClient, JwtBearerAuthenticator, RefreshTokenAuthenticator, salesforceOptionsFromEnv, SalesforceAuthError, SoapLoginAuthenticator, type Authenticator } from '../../salesforce/index.js';
+import { SalesforceErrorCode } from '../../salesforce/core/errors.js';
 import { startEmulator } from '../helpers/emulator.js';
 
 const pems = await generate([{ name: 'commonName', value: 'bulkflow-jwt' }], { keySize: 2048, algorithm: 'sha256' });

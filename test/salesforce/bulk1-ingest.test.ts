@@ -3,20 +3,9 @@ import { Readable } from 'node:stream';
 import { before, beforeEach, describe, test } from 'node:test';
 import { DEV_CREDENTIALS, type SalesforceEmulator } from '../../emulator/index.js';
 import { csvRecords } from '../../salesforce/bulk1/results.js';
-import {
-  createSalesforceClient,
-  isJobDone,
-  isRetryable,
-  OAuthPasswordAuthenticator,
-  SalesforceHttpError,
-  type Bulk1AddedBatch,
-  type Bulk1BatchInfo,
-  type Bulk1ContentType,
-  type Bulk1JobInfo,
-  type Bulk1Record,
-  type Bulk1RowOutcome,
-  type SalesforceClient,
-} from '../../salesforce/index.js';
+import { createSalesforceClient, isRetryable, OAuthPasswordAuthenticator, SalesforceHttpError, type Bulk1BatchInfo, type Bulk1ContentType, type Bulk1JobInfo, type SalesforceClient } from '../../salesforce/index.js';
+import { isJobDone, type Bulk1AddedBatch, type Bulk1Record } from '../../salesforce/bulk1/types.js';
+import { type Bulk1RowOutcome } from '../../salesforce/bulk1/results.js';
 import { useEmulator } from '../helpers/emulator.js';
 import { eventually } from '../helpers/eventually.js';
 

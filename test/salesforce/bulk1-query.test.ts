@@ -4,17 +4,8 @@ import { before, describe, test } from 'node:test';
 import { XMLParser } from 'fast-xml-parser';
 import Papa from 'papaparse';
 import { DEV_CREDENTIALS } from '../../emulator/index.js';
-import {
-  createSalesforceClient,
-  isJobDone,
-  OAuthPasswordAuthenticator,
-  SalesforceJobFailedError,
-  type Bulk1BatchInfo,
-  type Bulk1ContentType,
-  type Bulk1JobInfo,
-  type CreateBulk1JobRequest,
-  type SalesforceClient,
-} from '../../salesforce/index.js';
+import { createSalesforceClient, OAuthPasswordAuthenticator, SalesforceJobFailedError, type Bulk1BatchInfo, type Bulk1ContentType, type Bulk1JobInfo, type CreateBulk1JobRequest, type SalesforceClient } from '../../salesforce/index.js';
+import { isJobDone } from '../../salesforce/bulk1/types.js';
 import { useEmulator } from '../helpers/emulator.js';
 import { eventually } from '../helpers/eventually.js';
 

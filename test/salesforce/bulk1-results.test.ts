@@ -1,20 +1,12 @@
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { describe, test } from 'node:test';
-import {
-  formatRecordErrors,
-  isJobDone,
-  matchBatchResults,
-  parseRecordError,
-  pkChunkingHeader,
-  readIngestResults,
-  recordsToCsv,
-  SalesforceInputError,
-  SalesforceResultMismatchError,
-  type Bulk1BatchInfo,
-  type Bulk1IngestResult,
-  type Bulk1RowOutcome,
-} from '../../salesforce/index.js';
+import { InputError, ResultMismatchError, type Bulk1BatchInfo } from '../../salesforce/index.js';
+import { matchBatchResults, readIngestResults } from '../../salesforce/bulk1/results.js';
+import { formatRecordErrors, parseRecordError, type Bulk1RowOutcome } from '../../salesforce/bulk1/results.js';
+import { isJobDone, type Bulk1IngestResult } from '../../salesforce/bulk1/types.js';
+import { pkChunkingHeader } from '../../salesforce/bulk1/client.js';
+import { recordsToCsv } from '../../salesforce/bulk1/records.js';
 import { recordBatchBodies } from '../../salesforce/bulk1/records.js';
 
 const NS = 'http://www.force.com/2009/06/asyncapi/dataload';
@@ -117,11 +109,11 @@ describe('positional matcher', () => {
   test('a completed batch with too few or too many results is a mismatch', async () => {
     await assert.rejects(
       collect(matchBatchResults(batch('Completed'), ['a', 'b'], [ok('1')])),
-      SalesforceResultMismatchError,
+      ResultMismatchError,
     );
     await assert.rejects(
       collect(matchBatchResults(batch('Completed'), ['a'], [ok('1'), ok('2')])),
-      SalesforceResultMismatchError,
+      ResultMismatchError,
     );
     await assert.rejects(collect(matchBatchResults(batch('Failed'), ['a'], [ok('1'), ok('2')])), /more results/);
   });
@@ -153,7 +145,7 @@ describe('record serialisation', () => {
   });
 
   test('CSV: a field outside the header and a bad field name are refused', async () => {
-    await assert.rejects(recordsToCsv([{ A: '1' }, { B: '2' }]).toArray(), SalesforceInputError);
+    await assert.rejects(recordsToCsv([{ A: '1' }, { B: '2' }]).toArray(), InputError);
     await assert.rejects(recordsToCsv([{ '@_x': '1' }]).toArray(), /not a valid Salesforce field name/);
   });
 

@@ -5,14 +5,10 @@ import { PassThrough } from 'node:stream';
 import { text } from 'node:stream/consumers';
 import { after, before, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import {
-  AccessTokenAuthenticator,
-  createSalesforceClient,
-  SalesforceErrorCode,
-  type SalesforceClient,
-} from '../../salesforce/index.js';
+import { AccessTokenAuthenticator, createSalesforceClient, type SalesforceClient } from '../../salesforce/index.js';
 import { decodedBody } from '../../salesforce/bulk2/query-pages.js';
 import { MemorySink, parseCsv } from '../helpers/salesforce-client.js';
+import { ErrorCode } from '../../common/errors.js';
 
 /** Pages served by locator ('' = first page): body, next locator header, record count header. */
 type Page = { body: string; locator?: string; count?: string; gzip?: boolean };
@@ -64,7 +60,7 @@ test('pages without a final line ending, CRLF pages and gzip pages join cleanly'
 test('a page whose rows differ from Sforce-NumberOfRecords fails loudly', async () => {
   pages = { '': { body: 'Id\n"1"\n"2"\n', locator: 'null', count: '3' } };
   await assert.rejects(sf.bulk2Query.streamResults({ jobId: 'J', sink: new MemorySink() }), {
-    code: SalesforceErrorCode.ResultMismatch,
+    code: ErrorCode.ResultMismatch,
   });
 });
 

@@ -4,16 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { text } from 'node:stream/consumers';
 import { after, before, test } from 'node:test';
-import {
-  normalizeLocator,
-  openResultFile,
-  SalesforceErrorCode,
-  SalesforceHttpError,
-  type QueryResultPage,
-  type SalesforceClient,
-} from '../../salesforce/index.js';
+import { SalesforceHttpError, type SalesforceClient } from '../../salesforce/index.js';
+import { normalizeLocator, openResultFile } from '../../salesforce/bulk2/query-pages.js';
+import { type QueryResultPage } from '../../salesforce/bulk2/query-types.js';
 import { startEmulator } from '../helpers/emulator.js';
 import { clientFor, contactsCsv, ingest, MemorySink, parseCsv, waitForQuery } from '../helpers/salesforce-client.js';
+import { ErrorCode } from '../../common/errors.js';
 
 const ROWS = 2_500;
 const emulator = await startEmulator({ after });
@@ -166,7 +162,7 @@ test('abort stops a running query job', async (t) => {
 
 test('bad options are refused before any request', async () => {
   const calls = sf.http.usage.calls;
-  assert.throws(() => sf.bulk2Query.createJob({ query: ' ' }), { code: SalesforceErrorCode.InvalidInput });
+  assert.throws(() => sf.bulk2Query.createJob({ query: ' ' }), { code: ErrorCode.InvalidInput });
   await assert.rejects(
     sf.bulk2Query.streamResults({ jobId: 'x', sink: new MemorySink(), maxRecords: 0 }),
     /maxRecords/,

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { Readable, Writable } from 'node:stream';
 import { test } from 'node:test';
-import { formatCsvRow, readCsvRows, SalesforceInputError, splitCsv } from '../../salesforce/index.js';
+import { InputError } from '../../salesforce/index.js';
+import { readCsvRows } from '../../csv/csv.js';
+import { formatCsvRow } from '../../csv/csv.js';
+import { splitCsv } from '../../csv/split.js';
 
 async function rowsOf(text: string, delimiter?: string): Promise<string[][]> {
   const out: string[][] = [];
@@ -76,11 +79,11 @@ test('rejects ragged rows, empty input and duplicate columns with typed errors',
     splitCsv(Readable.from([text]), { limits: { maxRows: 10, maxBytes: 1e6 }, openUnit: memorySinks().open });
   await assert.rejects(
     split('A,B\n1,2,3\n'),
-    (e) => e instanceof SalesforceInputError && /row 1 has 3 fields/.test(e.message),
+    (e) => e instanceof InputError && /row 1 has 3 fields/.test(e.message),
   );
-  await assert.rejects(split(''), (e) => e instanceof SalesforceInputError && /empty/.test(e.message));
+  await assert.rejects(split(''), (e) => e instanceof InputError && /empty/.test(e.message));
   await assert.rejects(
     split('A,a\n1,2\n'),
-    (e) => e instanceof SalesforceInputError && /more than once/.test(e.message),
+    (e) => e instanceof InputError && /more than once/.test(e.message),
   );
 });

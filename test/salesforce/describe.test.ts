@@ -5,17 +5,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { createSalesforceEmulator, DEV_CREDENTIALS, type SalesforceEmulator } from '../../emulator/index.js';
-import {
-  createSalesforceClient,
-  InputProblem,
-  isRetryable,
-  levenshtein,
-  OAuthPasswordAuthenticator,
-  SalesforceInputError,
-  suggest,
-  type DescribeCacheOptions,
-  type SalesforceClient,
-} from '../../salesforce/index.js';
+import { createSalesforceClient, InputProblem, isRetryable, OAuthPasswordAuthenticator, InputError, type SalesforceClient } from '../../salesforce/index.js';
+import { levenshtein, suggest, type DescribeCacheOptions } from '../../salesforce/org/describe.js';
 
 let emulator: SalesforceEmulator;
 
@@ -67,7 +58,7 @@ test('an unknown object is SF_UNKNOWN_OBJECT with the nearest names, and not ret
     () => assert.fail('expected a refusal'),
     (e: unknown) => e,
   );
-  assert.ok(err instanceof SalesforceInputError, String(err));
+  assert.ok(err instanceof InputError, String(err));
   assert.equal(err.code, 'SF_INVALID_INPUT');
   assert.equal(err.problem, InputProblem.UnknownObject);
   assert.equal(err.errorCode, 'NOT_FOUND');

@@ -3,19 +3,18 @@ import { test } from 'node:test';
 import { ApplicationFailure } from '@temporalio/common';
 import { toApplicationFailure } from '../../activities/failures.js';
 import {
+  type BulkflowError,
+  InputError,
   isRetryable,
-  redact,
-  registerSecret,
   SalesforceAuthError,
   SalesforceHttpError,
-  SalesforceInputError,
   SalesforceJobFailedError,
   SalesforceNetworkError,
   SalesforceSessionError,
-  type SalesforceError,
 } from '../../salesforce/index.js';
+import { redact, registerSecret } from '../../salesforce/core/redact.js';
 
-const table: Array<[string, SalesforceError, boolean]> = [
+const table: Array<[string, BulkflowError, boolean]> = [
   ['500', new SalesforceHttpError('x', { statusCode: 500 }), true],
   ['503', new SalesforceHttpError('x', { statusCode: 503 }), true],
   ['429', new SalesforceHttpError('x', { statusCode: 429 }), true],
@@ -37,7 +36,7 @@ const table: Array<[string, SalesforceError, boolean]> = [
   ],
   ['NOT_FOUND 404', new SalesforceHttpError('x', { statusCode: 404, errorCode: 'NOT_FOUND' }), false],
   ['INVALID_LOGIN', new SalesforceAuthError('bad login', { errorCode: 'INVALID_LOGIN' }), false],
-  ['bad CSV', new SalesforceInputError('ragged row'), false],
+  ['bad CSV', new InputError('ragged row'), false],
   ['job failed', new SalesforceJobFailedError('InvalidBatch'), false],
 ];
 

@@ -1,12 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import {
-  batchesForRows,
-  findShortfalls,
-  isRetryable,
-  SalesforceLimitError,
-  type SalesforceClient,
-} from '../../salesforce/index.js';
+import { isRetryable, SalesforceLimitError, type SalesforceClient } from '../../salesforce/index.js';
+import { batchesForRows, findShortfalls } from '../../salesforce/org/limits.js';
 import { startEmulator } from '../helpers/emulator.js';
 import { clientFor, contactsCsv, ingest } from '../helpers/salesforce-client.js';
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { pollUntil, withPollDefaults } from '../../salesforce/index.js';
+import { pollUntil } from '../../salesforce/core/polling.js';
+import { withPollDefaults } from '../../common/poll-policy.js';
 
 /** A clock that only the fake sleep moves. */
 function fakeTime() {

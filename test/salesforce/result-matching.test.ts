@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { test } from 'node:test';
-import { checkResultsCoverInput, SalesforceResultMismatchError } from '../../salesforce/index.js';
+import { ResultMismatchError } from '../../salesforce/index.js';
+import { checkResultsCoverInput } from '../../csv/result-matching.js';
 
 const input = 'LastName,Email\nLovelace,ada@x\nHopper,grace@x\nHopper,grace@x\n"O\'Brien, ""Pat""",pat@x\n';
 const file = (name: string, text: string) => ({ name, body: Readable.from([text]) });
@@ -46,6 +47,6 @@ for (const [name, successful, failed, unprocessed, error] of cases) {
       file('unprocessedrecords', unprocessed),
     ]);
     if (error === undefined) assert.equal(await run, 4);
-    else await assert.rejects(run, (e) => e instanceof SalesforceResultMismatchError && e.message.includes(error));
+    else await assert.rejects(run, (e) => e instanceof ResultMismatchError && e.message.includes(error));
   });
 }

@@ -27,7 +27,7 @@ import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/clie
 import { Client, Connection } from '@temporalio/client';
 import Papa from 'papaparse';
 import { requireTemporalCli } from '../../cli/dev/temporal-binaries.js';
-import { formatCsvRow } from '../../salesforce/index.js';
+import { formatCsvRow } from '../../csv/csv.js';
 import { parseS3Url, s3ClientFromEnv } from '../../storage/s3-client.js';
 import type { BulkIngestResult, BulkQueryResult } from '../../workflows/contract.js';
 import { contactRows, type ContactRow } from '../helpers/data.js';

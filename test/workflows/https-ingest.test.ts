@@ -11,7 +11,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { startBulkIngest } from '../../client/starters.js';
 import type { SalesforceEmulator } from '../../emulator/index.js';
-import { formatCsvRow } from '../../salesforce/index.js';
+import { formatCsvRow } from '../../csv/csv.js';
 import { contactRows } from '../helpers/data.js';
 import { emulatorStats, orgRecords, readCsvFile } from '../helpers/org.js';
 import { startTestbed, type Testbed } from '../helpers/testbed.js';

@@ -12,7 +12,7 @@ import Papa from 'papaparse';
 import { S3StagingStore } from '../../storage/s3-staging.js';
 import { startBulkIngest } from '../../client/starters.js';
 import type { SalesforceEmulator } from '../../emulator/index.js';
-import { formatCsvRow } from '../../salesforce/index.js';
+import { formatCsvRow } from '../../csv/csv.js';
 import type { ResultFileRef } from '../../activities/types.js';
 import { contactRows } from '../helpers/data.js';
 import { emulatorStats, orgRecords } from '../helpers/org.js';

@@ -14,13 +14,13 @@
 import type { Readable } from 'node:stream';
 import { TextDecoder } from 'node:util';
 import Papa from 'papaparse';
-import { InputProblem, SalesforceInputError, type InputLocation } from '../core/errors.js';
+import { InputError, InputProblem, type InputLocation } from '../common/errors.js';
 
 export interface CsvReadOptions {
   /** The column delimiter. @default ',' */
   delimiter?: string;
   /**
-   * Refuse bytes that are not UTF-8, NUL bytes and broken quotes with a `SalesforceInputError` naming the row
+   * Refuse bytes that are not UTF-8, NUL bytes and broken quotes with a `InputError` naming the row
    * (and the byte offset for encoding problems), instead of reading on. For inputs; Salesforce's own result
    * files are read as they come. @default false
    */
@@ -173,13 +173,13 @@ class CsvRowReader {
   private refuseQuotes(error: ParseError, index: number): never {
     const where = rowName(index);
     if (error.code === 'MissingQuotes') {
-      throw new SalesforceInputError(
+      throw new InputError(
         `CSV ${where} opens a quoted value that never closes: everything after the quote would be one value. ` +
           'Close the quote, or double a quote inside a value ("").',
         { problem: InputProblem.UnterminatedQuote, location: rowLocation(index) },
       );
     }
-    throw new SalesforceInputError(
+    throw new InputError(
       `CSV ${where} has a quoted value with a stray quote after its closing quote. ` +
         'A quote inside a quoted value must be doubled ("").',
       { problem: InputProblem.MalformedQuote, location: rowLocation(index) },
@@ -196,7 +196,7 @@ class CsvRowReader {
     if (byte === 0) this.refuseBinary(before, location);
     // FF FE or FE FF opens a UTF-16 file; neither byte ever appears in UTF-8.
     const utf16 = offset === 0 && (byte === 0xff || byte === 0xfe);
-    throw new SalesforceInputError(
+    throw new InputError(
       `The CSV input is not UTF-8 text: byte 0x${byte.toString(16).padStart(2, '0')} at byte offset ${offset} ` +
         `(${rowName(index)}) is not UTF-8. ` +
         (utf16 ? 'The file looks like UTF-16; save it as UTF-8.' : 'Save the file as UTF-8 ("CSV UTF-8" in Excel).'),
@@ -206,7 +206,7 @@ class CsvRowReader {
 
   private refuseBinary(before: string, location?: InputLocation): never {
     const index = location ? (location.row ?? 0) : this.completeRows(before);
-    throw new SalesforceInputError(
+    throw new InputError(
       `The CSV input has a NUL byte (${rowName(index)}${location?.byteOffset === undefined ? '' : `, byte offset ${location.byteOffset}`}): ` +
         'it looks like a binary file, not CSV text.',
       { problem: InputProblem.NotUtf8, location: location ?? rowLocation(index) },
@@ -256,20 +256,20 @@ export function formatCsvRow(values: readonly string[], delimiter = ','): string
 /** Checks a header row: present, no empty or repeated column names (Salesforce matches names case-insensitively). */
 export function validateHeader(header: readonly string[] | undefined): string[] {
   if (!header || header.length === 0) {
-    throw new SalesforceInputError('The CSV input is empty: it has no header row.', { problem: InputProblem.Empty });
+    throw new InputError('The CSV input is empty: it has no header row.', { problem: InputProblem.Empty });
   }
   const seen = new Map<string, number>();
   header.forEach((name, i) => {
     const trimmed = name.trim();
     if (!trimmed) {
-      throw new SalesforceInputError(`CSV header column ${i + 1} has no name.`, {
+      throw new InputError(`CSV header column ${i + 1} has no name.`, {
         problem: InputProblem.BadHeader,
         location: { column: i + 1 },
       });
     }
     const earlier = seen.get(trimmed.toLowerCase());
     if (earlier !== undefined) {
-      throw new SalesforceInputError(
+      throw new InputError(
         `CSV header names column "${trimmed}" more than once (columns ${earlier + 1} and ${i + 1}): ` +
           'Salesforce would not know which value to load.',
         { problem: InputProblem.BadHeader, location: { column: i + 1, field: trimmed } },

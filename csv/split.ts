@@ -12,8 +12,8 @@
 import { createHash, type Hash } from 'node:crypto';
 import type { Readable, Writable } from 'node:stream';
 import { once } from 'node:events';
-import { InputProblem, SalesforceInputError } from '../core/errors.js';
 import { formatCsvRow, readCsvRowBatches, validateHeader } from './csv.js';
+import { InputError, InputProblem } from '../common/errors.js';
 
 export interface UploadLimits {
   /** Bytes of CSV per unit, header included. */
@@ -114,7 +114,7 @@ export async function splitCsv(input: Readable, options: SplitOptions): Promise<
       const line = formatCsvRow(row);
       const bytes = Buffer.byteLength(line);
       if (headerBytes + bytes > limits.maxBytes) {
-        throw new SalesforceInputError(
+        throw new InputError(
           `CSV row ${totalRows + 1} alone exceeds the upload limit of ${limits.maxBytes} bytes.`,
           { problem: InputProblem.RowTooLarge, location: { row: totalRows + 1 } },
         );
@@ -143,12 +143,12 @@ export async function splitCsv(input: Readable, options: SplitOptions): Promise<
   return { columns, totalRows, skippedRows, units };
 }
 
-function raggedRow(row: number, cells: number, columns: readonly string[]): SalesforceInputError {
+function raggedRow(row: number, cells: number, columns: readonly string[]): InputError {
   const hint =
     cells > columns.length
       ? 'a value with a comma that is not quoted?'
       : `the first missing one is ${columns[cells] ?? '?'}`;
-  return new SalesforceInputError(
+  return new InputError(
     `CSV row ${row} has ${cells} ${cells === 1 ? 'field' : 'fields'} but the header has ${columns.length} (${hint}).`,
     {
       problem: InputProblem.RaggedRow,

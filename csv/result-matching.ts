@@ -15,7 +15,7 @@
  * @see https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/get_job_successful_results.htm
  */
 import type { Readable } from 'node:stream';
-import { SalesforceResultMismatchError } from '../core/errors.js';
+import { ResultMismatchError } from '../common/errors.js';
 import { CsvRecordScanner, fingerprintValues } from './record-scanner.js';
 
 /**
@@ -131,7 +131,7 @@ export class ResultMatcher {
 
   /**
    * A synchronous checker for one result file: `push` its chunks in order, then `end()`, which returns its
-   * row count. Throws {@link SalesforceResultMismatchError} at the first row that matches no pending input row.
+   * row count. Throws {@link ResultMismatchError} at the first row that matches no pending input row.
    */
   checker(name: string): { push(chunk: Buffer): void; end(): number } {
     const scanner = new CsvRecordScanner();
@@ -148,7 +148,7 @@ export class ResultMatcher {
       line += 1;
       scanner.fingerprint(positions);
       if (!this.rows.take(scanner.h1, scanner.h2)) {
-        throw new SalesforceResultMismatchError(
+        throw new ResultMismatchError(
           `${name} row ${line} matches no input row that is still unaccounted for (altered, or reported twice)`,
         );
       }
@@ -172,7 +172,7 @@ export class ResultMatcher {
   /** Throws unless every input row has been matched; returns the input's row count. */
   finish(): number {
     if (this.rows.pending > 0) {
-      throw new SalesforceResultMismatchError(
+      throw new ResultMismatchError(
         `${this.rows.pending} of ${this.total} input rows have no row in any result file`,
       );
     }
@@ -184,7 +184,7 @@ export class ResultMatcher {
     const positions = Int32Array.from(this.header, (column) => resultHeader.indexOf(column));
     const missing = this.header.filter((_, i) => positions[i] === -1);
     if (missing.length > 0) {
-      throw new SalesforceResultMismatchError(`${name} lacks the input columns ${missing.join(', ')}`);
+      throw new ResultMismatchError(`${name} lacks the input columns ${missing.join(', ')}`);
     }
     return positions;
   }
@@ -206,7 +206,7 @@ export class LoadedRows {
 
   /**
    * Reads each file's rows by the positions of `columns` in its header. A file that lacks one of the columns
-   * was a load of other columns: {@link SalesforceResultMismatchError} names them.
+   * was a load of other columns: {@link ResultMismatchError} names them.
    */
   static async fromSuccessfulResults(files: ResultFileToCheck[], columns: readonly string[]): Promise<LoadedRows> {
     const rows = new FingerprintMultiset();
@@ -221,7 +221,7 @@ export class LoadedRows {
           positions = Int32Array.from(columns, (column) => header.indexOf(column));
           const missing = columns.filter((_, i) => positions?.[i] === -1);
           if (missing.length > 0) {
-            throw new SalesforceResultMismatchError(
+            throw new ResultMismatchError(
               `${file.name} lacks the input columns ${missing.join(', ')}`,
             );
           }
@@ -245,7 +245,7 @@ export class LoadedRows {
   }
 }
 
-/** Throws {@link SalesforceResultMismatchError} unless the result files hold exactly the input's rows. */
+/** Throws {@link ResultMismatchError} unless the result files hold exactly the input's rows. */
 export async function checkResultsCoverInput(input: Readable, results: ResultFileToCheck[]): Promise<number> {
   const matcher = await ResultMatcher.fromInput(input);
   if (matcher.header.length === 0) return 0;
