@@ -5,7 +5,13 @@
 import { createHash } from 'node:crypto';
 import { activityInfo, log } from '@temporalio/activity';
 import { heartbeat } from './keep-alive.js';
-import { Bulk1ContentType, type Bulk1BatchInfo, type Bulk1JobInfo, type SalesforceClient } from '../salesforce/index.js';
+import {
+  Bulk1ContentType,
+  type Bulk1BatchInfo,
+  type Bulk1JobInfo,
+  type SalesforceClient,
+} from '../salesforce/index.js';
+import { isBulk1JobDone } from '../salesforce/bulk1/types.js';
 import { readCsvRows } from '../csv/csv.js';
 import { StagingKeys } from '../common/staging-keys.js';
 import { recordJob } from '../storage/run-ledger.js';
@@ -25,15 +31,13 @@ export interface V1JobStatus {
   apiUsage?: ApiUsageSnapshot;
 }
 
-const BATCH_DONE = new Set(['Completed', 'Failed', 'NotProcessed']);
-
 function toStatus(job: Bulk1JobInfo, batches: Bulk1BatchInfo[]): V1JobStatus {
   return {
     jobId: job.id,
     state: job.state,
     recordsProcessed: job.numberRecordsProcessed,
     recordsFailed: job.numberRecordsFailed,
-    done: job.state !== 'Open' && batches.every((b) => BATCH_DONE.has(b.state)),
+    done: isBulk1JobDone(job, batches),
   };
 }
 

@@ -2,153 +2,39 @@
  * Bulk 2.0 ingest activities. Each is thin: it calls the Salesforce client, heartbeats while it
  * streams, and returns references and counts.
  */
-import { fileURLToPath } from 'node:url';
 import { activityInfo, log } from '@temporalio/activity';
-import { heartbeat } from './keep-alive.js';
-import { IngestResultKind, isSalesforceError, ResultMismatchError, type SalesforceClient } from '../salesforce/index.js';
-import { BULK1_BATCH_LIMITS, BULK2_UPLOAD_LIMITS, splitCsv, type UploadLimits } from '../csv/split.js';
-import { ResultMatcher } from '../csv/result-matching.js';
-import { inlineRecordsAsCsv, openSource } from '../storage/input-sources.js';
-import { scrubUrls } from '../storage/s3-client.js';
-import { checkIngestColumns, type IngestTarget } from './preflight.js';
-import { saveAndCount, stopOnCancel, withHeartbeats } from './heartbeat-streams.js';
-import { LoadedRows } from '../csv/result-matching.js';
-import { apiUsageOf } from './api-usage.js';
 import { StagingKeys } from '../common/staging-keys.js';
-import { forEachBounded } from './bounded-parallel.js';
+import { ResultMatcher } from '../csv/result-matching.js';
+import {
+  IngestResultKind,
+  isSalesforceError,
+  ResultMismatchError,
+  type SalesforceClient,
+} from '../salesforce/index.js';
 import { recordJob } from '../storage/run-ledger.js';
 import type { StagingStore } from '../storage/staging-store.js';
+import { apiUsageOf } from './api-usage.js';
+import { forEachBounded } from '../common/bounded.js';
+import { saveAndCount } from '../csv/tally.js';
+import { withHeartbeats } from './heartbeat-streams.js';
+import { heartbeat } from './keep-alive.js';
 import type {
   CreateIngestJobParams,
   DownloadIngestResultsRequest,
   IngestJobResults,
   IngestJobStatus,
   ResultFileRef,
-  StagedInput,
-  StageIngestInputRequest,
 } from './types.js';
-import { InputError, InputProblem, ErrorCode } from '../common/errors.js';
 
 export interface IngestActivityDeps {
   salesforce: SalesforceClient;
   staging: StagingStore;
-  /** Upload unit limits for Bulk 2.0 jobs. @default BULK2_UPLOAD_LIMITS */
-  uploadLimits?: UploadLimits;
-  /** Batch limits for Bulk v1. @default BULK1_BATCH_LIMITS */
-  v1BatchLimits?: UploadLimits;
-  /**
-   * Check the header against the object's describe before staging (when the request names its target).
-   * @default true
-   */
-  preflight?: boolean;
 }
 
-/**
- * What `stageIngestInput` takes: the input, and the job it is for. The target is optional because workflows
- * started before the pre-flight existed do not pass it; their input is checked for its shape only.
- */
-export interface StageIngestRequest extends StageIngestInputRequest {
-  /** When given, the header is checked against the object's schema before anything is staged. */
-  target?: IngestTarget;
-}
-
-/** The input as a person names it in a message: a path for `file://`, the URL without its query otherwise. */
-function inputName(url: string): string {
-  if (url.startsWith('file:')) {
-    try {
-      return fileURLToPath(url);
-    } catch {
-      return url;
-    }
-  }
-  return scrubUrls(url.split('?')[0] ?? url);
-}
-
-export function createIngestActivities({
-  salesforce,
-  staging,
-  uploadLimits = BULK2_UPLOAD_LIMITS,
-  v1BatchLimits = BULK1_BATCH_LIMITS,
-  preflight = true,
-}: IngestActivityDeps) {
+export function createIngestActivities({ salesforce, staging }: IngestActivityDeps) {
   const ingest = salesforce.bulk2Ingest;
-  const describe = salesforce.describe;
-
-  /** The rows in earlier runs' successful results, by the input's columns. */
-  async function loadedRowsOf(urls: string[], columns: string[]): Promise<LoadedRows> {
-    try {
-      return await LoadedRows.fromSuccessfulResults(
-        urls.map((url, i) => ({
-          name: `an earlier run's successful results (file ${i + 1} of ${urls.length})`,
-          body: staging.openRead(url),
-        })),
-        columns,
-      );
-    } catch (err) {
-      if (!(err instanceof ResultMismatchError)) throw err;
-      throw new InputError(
-        `This input's columns differ from what earlier runs of this workflow id loaded: ${err.message}. Its rows ` +
-          'cannot be matched to theirs; load it under a new workflow id, or with ignoreEarlierRuns to load every row again.',
-        { problem: InputProblem.RerunColumnsChanged },
-      );
-    }
-  }
 
   return {
-    /**
-     * Reads the input once, checks its shape and (with a target) its header against the object's schema, and
-     * writes upload units to the staging store. Nothing reaches Salesforce but describe calls: what it would
-     * refuse is refused here, with the file, row and columns in the error.
-     */
-    async stageIngestInput(request: StageIngestRequest): Promise<StagedInput> {
-      const { source: input, stagingPrefix, api, target } = request;
-      const file = 'url' in input ? inputName(input.url) : undefined;
-      try {
-        const source = 'url' in input ? stopOnCancel(await openSource(input.url)) : inlineRecordsAsCsv(input.records);
-        const unitKey = (i: number) => StagingKeys.unit(stagingPrefix, i);
-        const check = target && preflight ? target : undefined;
-        let loaded: LoadedRows | undefined;
-        const split = await splitCsv(source, {
-          limits: api === '1.0' ? v1BatchLimits : uploadLimits,
-          openUnit: (i) => staging.openWrite(unitKey(i)),
-          onProgress: (rows) => heartbeat({ rows }),
-          onHeader: async (columns) => {
-            if (check) await checkIngestColumns(check, columns, (name) => describe.describeSObject(name));
-            // A rerun: rows earlier runs of this business id loaded are not staged again.
-            if (request.loadedBefore?.length) loaded = await loadedRowsOf(request.loadedBefore, columns);
-          },
-          ...(request.loadedBefore?.length ? { skipRow: (row) => loaded?.take(row) ?? false } : {}),
-        });
-        if (split.totalRows === 0) {
-          throw new InputError(
-            `The CSV input has a header (${split.columns.join(', ')}) but no rows: nothing to load.`,
-            { problem: InputProblem.NothingToLoad },
-          );
-        }
-        log.info('staged ingest input', {
-          rows: split.totalRows,
-          units: split.units.length,
-          loadedBefore: split.skippedRows,
-        });
-        return {
-          columns: split.columns,
-          totalRows: split.totalRows,
-          units: split.units.map((u) => ({ ...u, url: staging.urlFor(unitKey(u.index)) })),
-          ...(loaded && request.loadedBefore
-            ? {
-                loadedBefore: {
-                  rows: split.skippedRows,
-                  files: request.loadedBefore.map((url, i) => ({ url, rows: loaded?.fileRows[i] ?? 0 })),
-                },
-              }
-            : {}),
-        };
-      } catch (err) {
-        if (file && isSalesforceError(err) && err.code === ErrorCode.InvalidInput) err.at({ file });
-        throw err;
-      }
-    },
-
     /**
      * Creates the job, or adopts the one an earlier attempt of this activity created: the job id is
      * heartbeated the moment Salesforce answers, so a retry after a crash finds it in the heartbeat

@@ -1,9 +1,7 @@
-/** Stream helpers shared by activities: heartbeating while bytes flow, and counting while saving. */
-import { PassThrough, pipeline, Transform, type Readable } from 'node:stream';
-import { pipeline as pipelineAsync } from 'node:stream/promises';
+/** Stream helpers of activities: heartbeating while bytes flow, and stopping when the activity is cancelled. */
+import { PassThrough, pipeline, type Readable } from 'node:stream';
 import { Context } from '@temporalio/activity';
 import { heartbeat } from './keep-alive.js';
-import { CsvRecordCounter } from '../csv/record-scanner.js';
 
 /** Heartbeat timeouts are seconds long; a call per chunk of a fast download is thousands a second. */
 const HEARTBEAT_EVERY_MS = 200;
@@ -41,43 +39,4 @@ export function stopOnCancel<S extends Readable>(stream: S): S {
     stream.once('close', () => signal.removeEventListener('abort', stop));
   }
   return stream;
-}
-
-/** Sees a CSV stream's chunks in order and then says how many records it held (header excluded). */
-export interface RecordTally {
-  push(chunk: Buffer): void;
-  end(): number;
-}
-
-/**
- * Writes a stream to `sink` while counting its CSV records, in one pass: the count is taken from the bytes
- * on their way to the sink (no parse into strings, no promise per row). `tally` replaces the plain counter,
- * e.g. `ResultMatcher.checker()`, which checks every row against the input as it counts.
- */
-export async function saveAndCount(
-  body: Readable,
-  sink: NodeJS.WritableStream,
-  tally: RecordTally = new CsvRecordCounter(),
-): Promise<number> {
-  // A Transform sees each chunk as it was written; reading the body as an async iterator instead joins the
-  // chunks buffered meanwhile into one new buffer per read, a copy of the whole download when the sink lags.
-  const counting = new Transform({
-    transform(chunk: Buffer | string, _encoding, done) {
-      try {
-        tally.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-        done(null, chunk);
-      } catch (err) {
-        done(err as Error);
-      }
-    },
-  });
-  await pipelineAsync(body, counting, sink);
-  return tally.end();
-}
-
-/** Counts a CSV stream's records (header excluded) from its bytes. */
-export async function countRecords(body: Readable): Promise<number> {
-  const counter = new CsvRecordCounter();
-  for await (const chunk of body as AsyncIterable<Buffer | string>) counter.push(chunk);
-  return counter.end();
 }

@@ -6,7 +6,8 @@
  * await Worker.create({ activities, workflowsPath, taskQueue: 'bulkflow', connection });
  */
 import { withFailureMapping } from './failures.js';
-import { createIngestActivities, type IngestActivityDeps } from './bulk2-ingest-activities.js';
+import { createIngestActivities } from './bulk2-ingest-activities.js';
+import { createStagingActivities, type StagingActivityDeps } from './staging-activities.js';
 import { createIngestV1Activities } from './bulk1-ingest-activities.js';
 import { createLimitsActivities } from './limits-activities.js';
 import { withMetrics, type MetricsOptions } from './metrics.js';
@@ -16,7 +17,7 @@ import { createLedgerActivities } from './ledger-activities.js';
 import { createRerunActivities } from './rerun-activities.js';
 import { withKeepAlive } from './keep-alive.js';
 
-export type BulkActivityDeps = IngestActivityDeps & {
+export type BulkActivityDeps = StagingActivityDeps & {
   /**
    * Record bulkflow's metrics (rows by outcome, API calls by route, jobs by final state) through each
    * activity's metric meter; see `metrics.ts`. Exported only when the worker's Runtime has an exporter.
@@ -29,6 +30,7 @@ export type BulkActivityDeps = IngestActivityDeps & {
 
 export function createBulkActivities(deps: BulkActivityDeps) {
   const activities = {
+    ...createStagingActivities(deps),
     ...createIngestActivities(deps),
     ...createIngestV1Activities(deps),
     ...createQueryActivities(deps),

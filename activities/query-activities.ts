@@ -1,37 +1,32 @@
 /**
- * Bulk query activities (Bulk 2.0, and v1 with PK chunking). Results are downloaded as parts (one per
- * 2.0 page or v1 result file) and heartbeated part by part, so a retry after a crash fetches only the parts
- * it lacks; a last step joins the parts into one CSV.
- *
- * Bulk 2.0 pages come from `resultPages` (API 58.0+), a few at a time in parallel, so that Salesforce writing
- * one page overlaps with this worker saving the one before; with an explicit page size (`maxRecords`), or an
- * older API version, they follow each other by `Sforce-Locator`.
+ * Bulk query activities (Bulk 2.0, and v1 with PK chunking): create, status, abort, and the download of the
+ * results as parts (`storage/query-download.ts`), heartbeated part by part so a retry fetches only what it lacks,
+ * then joined into one CSV (`csv/join.ts`).
  */
-import { createWriteStream, mkdirSync } from 'node:fs';
-import { once } from 'node:events';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { activityInfo, log } from '@temporalio/activity';
-import { heartbeat } from './keep-alive.js';
-import { Bulk1ContentType, ResultMismatchError, type Bulk1BatchInfo, type SalesforceClient } from '../salesforce/index.js';
-import { StagingKeys } from '../common/staging-keys.js';
-import type { StagingStore } from '../storage/staging-store.js';
-import { countRecords, saveAndCount } from './heartbeat-streams.js';
-import { forEachBounded } from './bounded-parallel.js';
-import type { ResultFileRef } from './types.js';
 import { InputError } from '../common/errors.js';
+import type { ResultFileRef } from '../common/result-files.js';
+import { StagingKeys } from '../common/staging-keys.js';
+import { isBulk2Terminal, type BulkApi } from '../common/wire-values.js';
+import { joinCsvParts } from '../csv/join.js';
+import { isBulk1JobDone } from '../salesforce/bulk1/types.js';
+import { Bulk1ContentType, type SalesforceClient } from '../salesforce/index.js';
+import { openDestination } from '../storage/destinations.js';
+import { downloadQueryParts, type QueryDownload, type QueryDownloadProgress } from '../storage/query-download.js';
+import type { StagingStore } from '../storage/staging-store.js';
+import { heartbeat } from './keep-alive.js';
 
 export interface QueryJobRequest {
   soql: string;
   operation: 'query' | 'queryAll';
-  api: '2.0' | '1.0';
+  api: BulkApi;
   /** Bulk v1 only: split the query by Id ranges of this many records. */
   pkChunking?: { chunkSize?: number };
 }
 
 export interface QueryJobStatus {
   jobId: string;
-  api: '2.0' | '1.0';
+  api: BulkApi;
   state: string;
   recordsProcessed: number;
   /** Salesforce has finished (successfully or not). */
@@ -40,36 +35,8 @@ export interface QueryJobStatus {
   errorMessage?: string;
 }
 
-export interface DownloadQueryRequest {
-  jobId: string;
-  api: '2.0' | '1.0';
-  stagingPrefix: string;
-  /**
-   * Bulk 2.0 rows per page, pages then fetched one after another by locator. @default Salesforce's page size,
-   * pages fetched in parallel from `resultPages` (API 58.0+; by locator, 50,000 rows a page, before that)
-   */
-  maxRecords?: number;
-}
-
-interface DownloadProgress {
-  parts: ResultFileRef[];
-  /** Bulk 2.0 by locator: the locator of the next page; absent before the first page. */
-  nextLocator?: string;
-  finished?: boolean;
-  /**
-   * Bulk 2.0 from `resultPages`: `[page index, rows]` of each page saved so far, in any order. A page's part
-   * key follows from its index, and Salesforce's locators are stable while the job exists, so a retry lists
-   * the pages again and fetches only the missing ones.
-   */
-  pages?: Array<[number, number]>;
-}
-
-/** Pages fetched at once from `resultPages`: enough to overlap Salesforce's work with ours. */
-const PARALLEL_PAGES = 3;
-/** Rows per page when pages follow each other by locator and no size is asked for. */
-const LOCATOR_PAGE_ROWS = 50_000;
-
-const ACTIVE_V1 = new Set(['Queued', 'InProgress']);
+/** Which query's results to download, and how. */
+export type DownloadQueryRequest = QueryDownload;
 
 function objectOf(soql: string): string {
   const match = /\bfrom\s+([A-Za-z0-9_]+)/i.exec(soql);
@@ -89,9 +56,9 @@ export function createQueryActivities({
 
   async function v1Status(jobId: string): Promise<QueryJobStatus> {
     const job = await v1.getJob(jobId);
-    const batches: Bulk1BatchInfo[] = await v1.listBatches(jobId);
+    const batches = await v1.listBatches(jobId);
     const failed = batches.find((b) => b.state === 'Failed');
-    const done = job.state === 'Aborted' || (batches.length > 0 && !batches.some((b) => ACTIVE_V1.has(b.state)));
+    const done = isBulk1JobDone(job, batches);
     return {
       jobId,
       api: '1.0',
@@ -109,62 +76,9 @@ export function createQueryActivities({
       api: '2.0',
       state: job.state,
       recordsProcessed: job.numberRecordsProcessed ?? 0,
-      done: job.state === 'JobComplete' || job.state === 'Failed' || job.state === 'Aborted',
+      done: isBulk2Terminal(job.state),
       ...(job.errorMessage ? { errorMessage: job.errorMessage } : {}),
     };
-  }
-
-  const partKey = (req: DownloadQueryRequest, i: number) => StagingKeys.queryPart(req.stagingPrefix, req.jobId, i);
-
-  /** Saves one page as a part, checking its row count against `Sforce-NumberOfRecords`. */
-  async function savePage(req: DownloadQueryRequest, index: number, locator: string | undefined, maxRecords?: number) {
-    const page = await v2.openPage(req.jobId, {
-      ...(locator ? { locator } : {}),
-      ...(maxRecords ? { maxRecords } : {}),
-    });
-    const key = partKey(req, index);
-    const rows = await saveAndCount(page.body, staging.openWrite(key));
-    if (page.numberOfRecords !== undefined && page.numberOfRecords !== rows) {
-      throw new ResultMismatchError(
-        `Query job ${req.jobId} page ${index + 1} has ${rows} rows, Sforce-NumberOfRecords ${page.numberOfRecords}`,
-      );
-    }
-    return { part: { url: staging.urlFor(key), rows }, nextLocator: page.nextLocator };
-  }
-
-  /** Pages one after another, each page's `Sforce-Locator` naming the next. */
-  async function downloadPagesByLocator(req: DownloadQueryRequest, progress: DownloadProgress) {
-    while (!progress.finished) {
-      const { part, nextLocator } = await savePage(
-        req,
-        progress.parts.length,
-        progress.nextLocator,
-        req.maxRecords ?? LOCATOR_PAGE_ROWS,
-      );
-      progress.parts.push(part);
-      if (nextLocator) progress.nextLocator = nextLocator;
-      else progress.finished = true;
-      heartbeat(progress);
-    }
-    return progress.parts;
-  }
-
-  /** Pages listed by `resultPages` and fetched a few at a time; pages an earlier attempt saved are kept. */
-  async function downloadPagesInParallel(req: DownloadQueryRequest, saved: Array<[number, number]>) {
-    const rowsOf = new Map(saved);
-    const parts: ResultFileRef[] = [];
-    await forEachBounded(v2.resultPageLocators(req.jobId), PARALLEL_PAGES, async (locator, index) => {
-      const rows = rowsOf.get(index);
-      const url = staging.urlFor(partKey(req, index));
-      if (rows !== undefined && (await staging.exists(url))) {
-        parts[index] = { url, rows };
-        return;
-      }
-      parts[index] = (await savePage(req, index, locator)).part;
-      rowsOf.set(index, parts[index].rows);
-      heartbeat({ parts: [], pages: [...rowsOf] } satisfies DownloadProgress);
-    });
-    return parts;
   }
 
   return {
@@ -196,11 +110,11 @@ export function createQueryActivities({
       return v1Status(jobId);
     },
 
-    async getQueryJobStatus({ jobId, api }: { jobId: string; api: '2.0' | '1.0' }): Promise<QueryJobStatus> {
+    async getQueryJobStatus({ jobId, api }: { jobId: string; api: BulkApi }): Promise<QueryJobStatus> {
       return api === '2.0' ? v2Status(jobId) : v1Status(jobId);
     },
 
-    async abortQueryJob({ jobId, api }: { jobId: string; api: '2.0' | '1.0' }): Promise<QueryJobStatus> {
+    async abortQueryJob({ jobId, api }: { jobId: string; api: BulkApi }): Promise<QueryJobStatus> {
       const status = api === '2.0' ? await v2Status(jobId) : await v1Status(jobId);
       if (status.done) return status;
       if (api === '2.0') await v2.abortJob(jobId);
@@ -210,35 +124,18 @@ export function createQueryActivities({
 
     /** Downloads every page (2.0) or result file (v1) as a part, resuming after the last finished one. */
     async downloadQueryParts(req: DownloadQueryRequest): Promise<ResultFileRef[]> {
-      const progress: DownloadProgress = {
+      const progress: QueryDownloadProgress = {
         parts: [],
-        ...(activityInfo().heartbeatDetails as DownloadProgress | undefined),
+        ...(activityInfo().heartbeatDetails as QueryDownloadProgress | undefined),
       };
       const resumed = progress.parts.length + (progress.pages?.length ?? 0);
       if (resumed > 0) log.info('resuming a query download', { parts: resumed });
-      if (req.api === '2.0') {
-        // By locator when a page size is asked for, before API 58.0, or to go on with an attempt that did.
-        const byLocator =
-          progress.pages === undefined &&
-          (req.maxRecords !== undefined || !v2.hasResultPages || progress.parts.length > 0);
-        return byLocator ? downloadPagesByLocator(req, progress) : downloadPagesInParallel(req, progress.pages ?? []);
-      }
-      const files = await v1.query.files(req.jobId);
-      for (const file of files.slice(progress.parts.length)) {
-        const key = partKey(req, file.index);
-        const sink = staging.openWrite(key);
-        await v1.query.download(req.jobId, file.batchId, file.resultId, sink);
-        // v1 result files are counted once saved (a file of "Records not found" is saved empty).
-        const rows = await countRecords(staging.openRead(staging.urlFor(key)));
-        progress.parts.push({ url: staging.urlFor(key), rows });
-        heartbeat(progress);
-      }
-      return progress.parts;
+      return downloadQueryParts(salesforce, staging, req, progress, (saved) => heartbeat(saved));
     },
 
     /**
-     * Joins parts into one CSV (the first part's header, then every part's rows) at `destinationUrl`
-     * (a `file://` URL) or in staging. Rewrites the whole file, so a retry is harmless.
+     * Joins parts into one CSV (the first part's header, then every part's rows) at `destinationUrl` (a `file://`
+     * URL) or in staging. Rewrites the whole file, so a retry is harmless.
      */
     async joinQueryParts(req: {
       parts: ResultFileRef[];
@@ -246,27 +143,9 @@ export function createQueryActivities({
       destinationUrl?: string;
     }): Promise<ResultFileRef> {
       const key = StagingKeys.queryResult(req.stagingPrefix);
-      const sink = req.destinationUrl ? openFileUrl(req.destinationUrl) : staging.openWrite(key);
-      let wroteHeader = false;
-      for (const part of req.parts) {
-        let skipping = wroteHeader; // every part repeats the header line; keep the first only
-        for await (const chunk of staging.openRead(part.url) as AsyncIterable<Buffer>) {
-          let data = chunk;
-          if (skipping) {
-            const newline = data.indexOf(0x0a);
-            if (newline < 0) continue;
-            data = data.subarray(newline + 1);
-            skipping = false;
-          }
-          if (data.length > 0) {
-            wroteHeader = true;
-            if (!sink.write(data)) await once(sink, 'drain');
-          }
-        }
-        heartbeat({ joined: part.url });
-      }
-      sink.end();
-      await once(sink, 'finish');
+      const sink = req.destinationUrl ? openDestination(req.destinationUrl) : staging.openWrite(key);
+      const parts = req.parts.map((part) => () => staging.openRead(part.url));
+      await joinCsvParts(parts, sink, (index) => heartbeat({ joined: req.parts[index]?.url }));
       const rows = req.parts.reduce((n, p) => n + p.rows, 0);
       return { url: req.destinationUrl ?? staging.urlFor(key), rows };
     },
@@ -274,11 +153,3 @@ export function createQueryActivities({
 }
 
 export type QueryActivities = ReturnType<typeof createQueryActivities>;
-
-function openFileUrl(url: string) {
-  if (!url.startsWith('file://'))
-    throw new InputError(`Query output must be a file:// URL, got ${url.split(':')[0]}:…`);
-  const file = fileURLToPath(url);
-  mkdirSync(path.dirname(file), { recursive: true });
-  return createWriteStream(file);
-}

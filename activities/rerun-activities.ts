@@ -7,14 +7,15 @@
  */
 import { Context, log } from '@temporalio/activity';
 import { StagingKeys } from '../common/staging-keys.js';
-import { isSalesforceError, type Bulk1BatchInfo, type SalesforceClient } from '../salesforce/index.js';
+import { isSalesforceError, type SalesforceClient } from '../salesforce/index.js';
 import { readCsvRows } from '../csv/csv.js';
-import { TERMINAL_BULK1_BATCH_STATES } from '../salesforce/bulk1/types.js';
-import { TERMINAL_BULK2_STATES } from '../common/wire-values.js';
+import { isBulk1JobDone } from '../salesforce/bulk1/types.js';
+import { isBulk2Terminal, type BulkApi } from '../common/wire-values.js';
 import { recordedJobs } from '../storage/run-ledger.js';
 import type { StagingStore } from '../storage/staging-store.js';
 import { openCsvSink } from './csv-sink.js';
-import { saveAndCount, withHeartbeats } from './heartbeat-streams.js';
+import { saveAndCount } from '../csv/tally.js';
+import { withHeartbeats } from './heartbeat-streams.js';
 import { heartbeat } from './keep-alive.js';
 import type { EarlierRun, EarlierSuccesses } from './types.js';
 import { InputError, InputProblem } from '../common/errors.js';
@@ -25,7 +26,7 @@ const SUCCESSFUL = 'successfulResults.csv';
 
 interface EarlierJob {
   jobId: string;
-  api: '2.0' | '1.0';
+  api: BulkApi;
   /** Saved successful-results files: the job's own (2.0), or by batch id (v1). */
   saved: Map<string, string>;
 }
@@ -43,7 +44,7 @@ export function createRerunActivities({
   /** Every job of an earlier run: those it recorded, and those whose results it saved (runs before records). */
   async function jobsOf(run: EarlierRun): Promise<EarlierJob[]> {
     const jobs = new Map<string, EarlierJob>();
-    const job = (jobId: string, api: '2.0' | '1.0') => {
+    const job = (jobId: string, api: BulkApi) => {
       const known = jobs.get(jobId) ?? { jobId, api, saved: new Map<string, string>() };
       jobs.set(jobId, known);
       return known;
@@ -81,14 +82,13 @@ export function createRerunActivities({
   async function bulk2Successes(job: EarlierJob, run: EarlierRun, into: string): Promise<string> {
     const saved = job.saved.get('');
     if (saved) return saved;
-    const terminal = (state: string) => (TERMINAL_BULK2_STATES as readonly string[]).includes(state);
     const info = await ingest.getJob(job.jobId).catch((err: unknown) => {
       throw isSalesforceError(err) && err.statusCode === 404 ? gone(job.jobId, run) : err;
     });
-    if (!terminal(info.state)) {
+    if (!isBulk2Terminal(info.state)) {
       log.info('aborting a job an earlier run left running, to see what it loaded', { jobId: job.jobId });
       await ingest.abortJob(job.jobId);
-      await waitUntil(async () => terminal((await ingest.getJob(job.jobId)).state));
+      await waitUntil(async () => isBulk2Terminal((await ingest.getJob(job.jobId)).state));
     }
     const key = StagingKeys.earlierResults(into, job.jobId);
     const body = withHeartbeats(await ingest.openResults(job.jobId, 'successfulResults'), () => ({ jobId: job.jobId }));
@@ -97,15 +97,15 @@ export function createRerunActivities({
   }
 
   async function bulk1Successes(job: EarlierJob, run: EarlierRun, into: string): Promise<string[]> {
-    const done = (batches: Bulk1BatchInfo[]) =>
-      batches.every((b) => (TERMINAL_BULK1_BATCH_STATES as readonly string[]).includes(b.state));
     const info = await v1.getJob(job.jobId).catch((err: unknown) => {
       throw isSalesforceError(err) && err.statusCode === 404 ? gone(job.jobId, run) : err;
     });
     // An Open job could still take batches: abort it (queued batches are then not processed).
     if (info.state === 'Open') await v1.abortJob(job.jobId);
     let batches = await v1.listBatches(job.jobId);
-    await waitUntil(async () => done((batches = await v1.listBatches(job.jobId))));
+    await waitUntil(async () =>
+      isBulk1JobDone(await v1.getJob(job.jobId), (batches = await v1.listBatches(job.jobId))),
+    );
     const files: string[] = [];
     for (const batch of batches) {
       const saved = job.saved.get(batch.id);

@@ -3,7 +3,11 @@
  * Everything here travels through workflow history: references, counts and checksums, no records.
  */
 import type { InlineValue } from '../storage/input-sources.js';
+import type { ResultFileRef } from '../common/result-files.js';
 import type { Bulk2JobState, IngestOperation } from '../salesforce/bulk2/types.js';
+import type { BulkApi } from '../common/wire-values.js';
+
+export type { ResultFileRef };
 
 export type { InlineValue };
 
@@ -30,7 +34,7 @@ export interface StageIngestInputRequest {
   /** Staging key prefix for this workflow, e.g. `<workflowId>/<firstRunId>`. */
   stagingPrefix: string;
   /** Which API the units are for: 2.0 jobs (≤100 MB) or v1 batches (≤10,000 rows, ≤10 MB). @default '2.0' */
-  api?: '2.0' | '1.0';
+  api?: BulkApi;
   /** Successful-results files of earlier runs of this business id: input rows found there are not staged. */
   loadedBefore?: string[];
 }
@@ -59,16 +63,6 @@ export interface IngestJobStatus {
   errorMessage?: string;
   /** So that polling slows down when the org is near its daily limit. */
   apiUsage?: ApiUsageSnapshot;
-}
-
-export interface ResultFileRef {
-  url: string;
-  rows: number;
-  /**
-   * Which attempt these rows' outcome came from: 1 for the first job, 2 and up for follow-up jobs that
-   * retried rows failed with a transient error (`UNABLE_TO_LOCK_ROW`). Absent means 1.
-   */
-  attempt?: number;
 }
 
 /** What {@link SplitTransientFailuresRequest} splits a failed-results file into. */

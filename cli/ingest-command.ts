@@ -7,13 +7,14 @@ import { IngestOperation } from '../salesforce/bulk2/types.js';
 import { CommandFailure, exitCodeFor, formatIngestSummary, printJson } from './output.js';
 import { attachedBefore, ensureWorker, taskQueueOf } from './start-and-wait.js';
 import { connectFromEnv, noWorkerMessage } from './temporal.js';
+import type { BulkApi } from '../common/wire-values.js';
 
 interface IngestFlags {
   object: string;
   operation: IngestOperation;
   file: string;
   externalIdField?: string;
-  api: '2.0' | '1.0';
+  api: BulkApi;
   workflowId?: string;
   wait: boolean;
   json?: boolean;

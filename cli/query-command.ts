@@ -5,12 +5,13 @@ import type { BulkQueryResult } from '../workflows/contract.js';
 import { CommandFailure, exitCodeFor, formatQuerySummary, printJson } from './output.js';
 import { attachedBefore, ensureWorker, taskQueueOf } from './start-and-wait.js';
 import { connectFromEnv, noWorkerMessage } from './temporal.js';
+import type { BulkApi } from '../common/wire-values.js';
 
 interface QueryFlags {
   soql: string;
   out: string;
   all?: boolean;
-  api: '2.0' | '1.0';
+  api: BulkApi;
   pkChunking?: number;
   workflowId?: string;
   taskQueue?: string;

@@ -77,7 +77,13 @@ export function bulkflowErrorOf(err: unknown): BulkflowErrorInfo {
 
 function fromBulkflowError(err: BulkflowError): BulkflowErrorInfo {
   return withFacts(
-    { type: err.failureType, code: err.problem ?? err.code, source: err.source, message: err.message, retryable: isRetryable(err) },
+    {
+      type: err.failureType,
+      code: err.problem ?? err.code,
+      source: err.source,
+      message: err.message,
+      retryable: isRetryable(err),
+    },
     { statusCode: err.statusCode, errorCode: err.errorCode, ...err.location },
   );
 }
@@ -101,7 +107,10 @@ function fromApplicationFailure(failure: ApplicationFailure): BulkflowErrorInfo 
 }
 
 /** Adds the facts that are known (absent ones are left out, not sent as undefined). */
-function withFacts(info: BulkflowErrorInfo, facts: Omit<Partial<FailureDetails>, 'code' | 'source'>): BulkflowErrorInfo {
+function withFacts(
+  info: BulkflowErrorInfo,
+  facts: Omit<Partial<FailureDetails>, 'code' | 'source'>,
+): BulkflowErrorInfo {
   const fromSalesforce = info.source === 'salesforce' || info.source === undefined;
   const known = Object.entries({
     ...facts,

@@ -89,7 +89,9 @@ const SOURCE_OF: Record<ErrorCode, ErrorSource> = {
 
 /** The source of a failure type's code (`salesforce` for an unknown one that starts `SF_`), or undefined. */
 export function sourceOfCode(code: string): ErrorSource | undefined {
-  return (SOURCE_OF as Record<string, ErrorSource>)[code] ?? (code.startsWith('SF_') ? ErrorSource.Salesforce : undefined);
+  return (
+    (SOURCE_OF as Record<string, ErrorSource>)[code] ?? (code.startsWith('SF_') ? ErrorSource.Salesforce : undefined)
+  );
 }
 
 /**
@@ -286,7 +288,9 @@ export function isRetryable(err: unknown): boolean {
       return true;
     case ErrorCode.SalesforceHttp:
     case ErrorCode.StorageHttp:
-      return retryableStatus(err.statusCode) || (err.errorCode !== undefined && RETRYABLE_SERVICE_CODES.has(err.errorCode));
+      return (
+        retryableStatus(err.statusCode) || (err.errorCode !== undefined && RETRYABLE_SERVICE_CODES.has(err.errorCode))
+      );
     default:
       return false;
   }

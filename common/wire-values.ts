@@ -29,6 +29,14 @@ export type Bulk2JobState = (typeof Bulk2JobState)[keyof typeof Bulk2JobState];
 /** Bulk 2.0 states after which a job changes no more. */
 export const TERMINAL_BULK2_STATES: readonly Bulk2JobState[] = ['JobComplete', 'Failed', 'Aborted'];
 
+/** Whether a Bulk 2.0 job (ingest or query) in this state changes no more. */
+export function isBulk2Terminal(state: string): boolean {
+  return (TERMINAL_BULK2_STATES as readonly string[]).includes(state);
+}
+
+/** Rows per Bulk batch: a v1 batch holds at most this many, and `DailyBulkApiBatches` counts 2.0 jobs by it. */
+export const ROWS_PER_BULK_BATCH = 10_000;
+
 /**
  * The Bulk API generations, as the `api` option and `--api` name them: `'2.0'` (Bulk API 2.0) and `'1.0'`
  * (Bulk API v1, called `bulk1` in file and type names).

@@ -240,6 +240,26 @@ export async function* readCsvRowBatches(input: Readable, options: CsvReadOption
   if (rows.length > 0) yield rows;
 }
 
+/**
+ * Reads a CSV stream's header row (checked as {@link validateHeader} does, and strictly: UTF-8, closed quotes)
+ * and puts the bytes it read back at the head of the stream, so the stream can then be read whole from its first
+ * byte, e.g. to stage it after the header was checked against the object's fields.
+ */
+export async function peekHeader(input: Readable, options: CsvReadOptions = {}): Promise<string[]> {
+  const reader = new CsvRowReader({ ...options, strict: true });
+  const seen: Buffer[] = [];
+  let header: string[] | undefined;
+  for await (const chunk of input.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer | string>) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    seen.push(bytes);
+    header = reader.push(bytes)[0];
+    if (header) break;
+  }
+  header ??= reader.end()[0];
+  if (seen.length > 0) input.unshift(Buffer.concat(seen));
+  return validateHeader(header);
+}
+
 const NEEDS_QUOTES = /["\r\n]/;
 
 /** Formats one row: fields with the delimiter, a quote, CR or LF are quoted; LF ends the line. */

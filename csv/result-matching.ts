@@ -172,9 +172,7 @@ export class ResultMatcher {
   /** Throws unless every input row has been matched; returns the input's row count. */
   finish(): number {
     if (this.rows.pending > 0) {
-      throw new ResultMismatchError(
-        `${this.rows.pending} of ${this.total} input rows have no row in any result file`,
-      );
+      throw new ResultMismatchError(`${this.rows.pending} of ${this.total} input rows have no row in any result file`);
     }
     return this.total;
   }
@@ -221,9 +219,7 @@ export class LoadedRows {
           positions = Int32Array.from(columns, (column) => header.indexOf(column));
           const missing = columns.filter((_, i) => positions?.[i] === -1);
           if (missing.length > 0) {
-            throw new ResultMismatchError(
-              `${file.name} lacks the input columns ${missing.join(', ')}`,
-            );
+            throw new ResultMismatchError(`${file.name} lacks the input columns ${missing.join(', ')}`);
           }
           return;
         }

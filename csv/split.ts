@@ -6,12 +6,13 @@
  * larger input becomes several jobs. Bulk v1 takes batches of 10,000 records and 10 MB.
  *
  * The same pass checks the input's shape, before any unit is complete: UTF-8 text, closed quotes, a header with
- * named, distinct columns, and every row as wide as the header. `onHeader` sees the columns before a single
- * unit is opened, for checks against the org's schema.
+ * named, distinct columns, and every row as wide as the header. (Checks against the org's schema come before:
+ * `peekHeader` in `csv.ts` reads the header and leaves the stream whole.)
  */
 import { createHash, type Hash } from 'node:crypto';
 import type { Readable, Writable } from 'node:stream';
 import { once } from 'node:events';
+import { ROWS_PER_BULK_BATCH } from '../common/wire-values.js';
 import { formatCsvRow, readCsvRowBatches, validateHeader } from './csv.js';
 import { InputError, InputProblem } from '../common/errors.js';
 
@@ -25,7 +26,7 @@ export interface UploadLimits {
 /** Bulk 2.0: 100 MB of CSV per job (Salesforce's 150 MB limit applies after base64 encoding). */
 export const BULK2_UPLOAD_LIMITS: UploadLimits = { maxBytes: 100 * 1024 * 1024, maxRows: 150_000_000 };
 /** Bulk v1: 10,000 records and 10 MB per batch. */
-export const BULK1_BATCH_LIMITS: UploadLimits = { maxBytes: 10 * 1000 * 1000, maxRows: 10_000 };
+export const BULK1_BATCH_LIMITS: UploadLimits = { maxBytes: 10 * 1000 * 1000, maxRows: ROWS_PER_BULK_BATCH };
 
 export interface UploadUnit {
   index: number;
@@ -49,11 +50,6 @@ export interface SplitOptions {
   delimiter?: string;
   /** Opens the sink for unit `index` (0-based). The splitter ends it. */
   openUnit: (index: number) => Writable;
-  /**
-   * Called with the checked header before any unit is opened; a rejection stops the split (pre-flight against
-   * the object's fields, say).
-   */
-  onHeader?: (columns: string[]) => Promise<void> | void;
   /** Called every `progressEvery` rows, e.g. to heartbeat. */
   onProgress?: (rowsSoFar: number) => void;
   /** Rows for which this returns true are checked like the others but written to no unit (a rerun's loaded rows). */
@@ -78,7 +74,6 @@ export async function splitCsv(input: Readable, options: SplitOptions): Promise<
   let batch: string[][] = first.done ? [] : first.value;
   const columns = validateHeader(batch[0]);
   let at = 1; // the header is row 0 of the first batch
-  await options.onHeader?.(columns);
   const headerLine = formatCsvRow(columns);
   const headerBytes = Buffer.byteLength(headerLine);
   const units: UploadUnit[] = [];
@@ -114,10 +109,10 @@ export async function splitCsv(input: Readable, options: SplitOptions): Promise<
       const line = formatCsvRow(row);
       const bytes = Buffer.byteLength(line);
       if (headerBytes + bytes > limits.maxBytes) {
-        throw new InputError(
-          `CSV row ${totalRows + 1} alone exceeds the upload limit of ${limits.maxBytes} bytes.`,
-          { problem: InputProblem.RowTooLarge, location: { row: totalRows + 1 } },
-        );
+        throw new InputError(`CSV row ${totalRows + 1} alone exceeds the upload limit of ${limits.maxBytes} bytes.`, {
+          problem: InputProblem.RowTooLarge,
+          location: { row: totalRows + 1 },
+        });
       }
       if (current && (current.rows >= limits.maxRows || current.bytes + bytes > limits.maxBytes)) {
         await finish(current);

@@ -52,8 +52,7 @@ export interface SalesforceClient {
 export function createSalesforceClient(options: SalesforceClientOptions): SalesforceClient {
   const apiVersion = options.apiVersion ?? DEFAULT_API_VERSION;
   if (!/^\d{2,3}\.0$/.test(apiVersion)) {
-    throw new InputError(`apiVersion must look like "62.0", got "${apiVersion}"`,
-    );
+    throw new InputError(`apiVersion must look like "62.0", got "${apiVersion}"`);
   }
   const http = new SalesforceHttp(new SessionManager(options.auth, options.dispatcher), options.dispatcher);
   return {

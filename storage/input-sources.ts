@@ -86,7 +86,10 @@ async function openHttp(url: string, dispatcher?: Dispatcher): Promise<Readable>
     res = await request(parsed, { method: 'GET', ...(dispatcher ? { dispatcher } : {}) });
   } catch (err) {
     const code = (err as { code?: string }).code ?? 'unknown';
-    throw new StorageError(ErrorCode.StorageNetwork, `Input download from ${shown} failed before the server answered (${code})`);
+    throw new StorageError(
+      ErrorCode.StorageNetwork,
+      `Input download from ${shown} failed before the server answered (${code})`,
+    );
   }
   const status = res.statusCode;
   if (status >= 200 && status < 300) {

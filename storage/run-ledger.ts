@@ -14,6 +14,7 @@
 import type { Readable } from 'node:stream';
 import { StagingKeys } from '../common/staging-keys.js';
 import type { StagingStore } from './staging-store.js';
+import type { BulkApi } from '../common/wire-values.js';
 
 /** What a run records when it claims a business id. */
 export interface RunClaim {
@@ -112,7 +113,7 @@ export class RunLedger {
 /** What a run records of each Salesforce job it creates, the moment Salesforce answers the create. */
 export interface JobRecord {
   jobId: string;
-  api: '2.0' | '1.0';
+  api: BulkApi;
   object: string;
   operation: string;
   createdAt: string;

@@ -119,10 +119,14 @@ export function toS3Error(err: unknown, action: string, url: string): BulkflowEr
     });
   }
   if (DENIED.has(code) || status === 401 || status === 403) {
-    return new StorageError(ErrorCode.StorageAuth, `${what}: refused (${code}); check the S3 credentials and permissions`, {
-      ...(status ? { statusCode: status } : {}),
-      errorCode: code,
-    });
+    return new StorageError(
+      ErrorCode.StorageAuth,
+      `${what}: refused (${code}); check the S3 credentials and permissions`,
+      {
+        ...(status ? { statusCode: status } : {}),
+        errorCode: code,
+      },
+    );
   }
   if (status !== undefined && status >= 400) {
     // The retry table retries 5xx, 408 and 429; a 503 SlowDown lands there too.
@@ -131,7 +135,8 @@ export function toS3Error(err: unknown, action: string, url: string): BulkflowEr
       errorCode: code,
     });
   }
-  if (RETRYABLE_CODES.has(code)) return new StorageError(ErrorCode.StorageNetwork, `${what}: ${code}`, { errorCode: code });
+  if (RETRYABLE_CODES.has(code))
+    return new StorageError(ErrorCode.StorageNetwork, `${what}: ${code}`, { errorCode: code });
   // No HTTP status: the request never got an answer (refused, reset, DNS, timeout).
   const detail = err instanceof Error ? scrubUrls(err.message) : String(err);
   return new StorageError(ErrorCode.StorageNetwork, `${what} failed before S3 answered (${code}): ${detail}`, {

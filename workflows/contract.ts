@@ -6,7 +6,7 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { ResultFileRef } from '../activities/types.js';
 import type { PollPolicy } from '../common/poll-policy.js';
-import type { IngestOperation } from '../common/wire-values.js';
+import type { IngestOperation, BulkApi } from '../common/wire-values.js';
 import type { PhaseSpans, PhaseTimings } from './phase-timings.js';
 import type { PollResume } from './poll-loop.js';
 
@@ -59,7 +59,7 @@ export const abortSignal = defineSignal<[AbortRequest]>('abort');
 export interface BulkJobProgress {
   /** Salesforce job id. */
   id: string;
-  api: '2.0' | '1.0';
+  api: BulkApi;
   /** Salesforce's own job state, e.g. `InProgress`. */
   state: string;
   recordsProcessed: number;
@@ -148,7 +148,7 @@ export interface BulkIngestInput {
   /** Required for upsert. */
   externalIdFieldName?: string;
   /** Bulk API version: `2.0` (one job per ≤100 MB) or `1.0` (one job, batches of ≤10,000 rows). @default '2.0' */
-  api?: '2.0' | '1.0';
+  api?: BulkApi;
   pollPolicy?: PollPolicy;
   activityTimeouts?: ActivityTimeouts;
   /** Salesforce jobs (upload units of ≤100 MB) run at once. @default 4 */
@@ -214,7 +214,7 @@ export interface BulkQueryInput {
   /** `queryAll` includes deleted and archived records. @default 'query' */
   operation?: 'query' | 'queryAll';
   /** @default '2.0' */
-  api?: '2.0' | '1.0';
+  api?: BulkApi;
   /** Bulk v1 only: PK chunking, the query split by Id ranges (default chunk 100,000, at most 250,000). */
   pkChunking?: { chunkSize?: number };
   /** Where the result CSV goes (`file://…`); otherwise the staging store. */

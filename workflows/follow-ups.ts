@@ -6,6 +6,7 @@
  */
 import { ApplicationFailure } from '@temporalio/workflow';
 import { ErrorCode, ErrorSource, FailureType } from '../common/errors.js';
+import { ROWS_PER_BULK_BATCH, type BulkApi } from '../common/wire-values.js';
 import type { LimitShortfall } from '../salesforce/org/limits.js';
 import type { OrgLimitsPolicy, TransientRetryPolicy } from './contract.js';
 
@@ -18,8 +19,6 @@ export const Patch = {
 /** Salesforce documents these per-record errors as worth sending again. */
 export const TRANSIENT_ROW_ERRORS: readonly string[] = ['UNABLE_TO_LOCK_ROW'];
 
-/** Rows per Bulk batch, as the daily `DailyBulkApiBatches` allowance counts them (v1 and 2.0 alike). */
-const ROWS_PER_BATCH = 10_000;
 /** Polls budgeted per job: what the poll policy spends on a job of about an hour (see poll-policy.ts). */
 const POLLS_PER_JOB = 20;
 
@@ -74,8 +73,8 @@ export function resolveLimitsPolicy(policy: OrgLimitsPolicy = {}): Required<OrgL
  * calls of its jobs (2.0: create, upload, close, three result files, polls; v1: create, close, a batch and its
  * result list and file per unit, and polls that each read the job and its batches), plus this check.
  */
-export function estimateNeeds(units: ReadonlyArray<{ rows: number }>, api: '2.0' | '1.0') {
-  const batchesNeeded = units.reduce((sum, unit) => sum + Math.ceil(unit.rows / ROWS_PER_BATCH), 0);
+export function estimateNeeds(units: ReadonlyArray<{ rows: number }>, api: BulkApi) {
+  const batchesNeeded = units.reduce((sum, unit) => sum + Math.ceil(unit.rows / ROWS_PER_BULK_BATCH), 0);
   const apiCallsNeeded =
     api === '2.0' ? units.length * (6 + POLLS_PER_JOB) + 1 : 2 + units.length * 3 + 2 * POLLS_PER_JOB + 1;
   return { batchesNeeded, apiCallsNeeded };

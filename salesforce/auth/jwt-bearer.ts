@@ -72,7 +72,8 @@ function loadKey(options: JwtBearerOptions): KeyObject {
     return key;
   } catch (err) {
     // The cause is left out: it could quote the key.
-    throw new InputError(`${options.privateKey ? 'privateKey' : 'privateKeyFile'} must be an RSA private key in PEM (${(err as Error).message.slice(0, 80)})`,
+    throw new InputError(
+      `${options.privateKey ? 'privateKey' : 'privateKeyFile'} must be an RSA private key in PEM (${(err as Error).message.slice(0, 80)})`,
     );
   }
 }
@@ -91,8 +92,7 @@ export function jwtBearerWithDefaults(options: JwtBearerOptions): ResolvedJwtOpt
   const loginUrl = checkLoginUrl(options.loginUrl ?? DEFAULT_LOGIN_URL, 'loginUrl');
   const expiresInSeconds = options.expiresInSeconds ?? 180;
   if (!Number.isInteger(expiresInSeconds) || expiresInSeconds < 1 || expiresInSeconds > 180) {
-    throw new InputError(`expiresInSeconds must be an integer from 1 to 180, got ${expiresInSeconds}`,
-    );
+    throw new InputError(`expiresInSeconds must be an integer from 1 to 180, got ${expiresInSeconds}`);
   }
   return {
     loginUrl,

@@ -95,8 +95,7 @@ const GENERIC_LOGIN_HOSTS = new Set(['login.salesforce.com', 'test.salesforce.co
 export function clientCredentialsWithDefaults(options: ClientCredentialsOptions): Required<ClientCredentialsOptions> {
   const loginUrl = checkLoginUrl(requireOption(options.loginUrl, 'loginUrl'), 'loginUrl');
   if (GENERIC_LOGIN_HOSTS.has(new URL(loginUrl).hostname)) {
-    throw new InputError(`loginUrl must be the org's My Domain URL for the client credentials flow, got "${loginUrl}"`,
-    );
+    throw new InputError(`loginUrl must be the org's My Domain URL for the client credentials flow, got "${loginUrl}"`);
   }
   return {
     loginUrl,

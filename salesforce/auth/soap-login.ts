@@ -39,8 +39,7 @@ const parser = new XMLParser({ removeNSPrefix: true, ignoreAttributes: true, par
 export function soapLoginWithDefaults(options: SoapLoginOptions): Required<SoapLoginOptions> {
   const apiVersion = (options.apiVersion ?? '62.0').replace(/^v/, '');
   if (!/^\d{2,3}\.0$/.test(apiVersion)) {
-    throw new InputError(`apiVersion must look like "62.0", got "${apiVersion}"`,
-    );
+    throw new InputError(`apiVersion must look like "62.0", got "${apiVersion}"`);
   }
   return {
     loginUrl: checkLoginUrl(options.loginUrl ?? DEFAULT_LOGIN_URL, 'loginUrl'),

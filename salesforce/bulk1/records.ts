@@ -63,9 +63,7 @@ export function recordsToCsv(
       const known = new Set(header);
       for (const column of cells.keys()) {
         if (!known.has(column)) {
-          throw new InputError(
-            `Record ${index + 1} has field "${column}", which is not a column of the batch.`,
-          );
+          throw new InputError(`Record ${index + 1} has field "${column}", which is not a column of the batch.`);
         }
       }
       yield formatCsvRow(header.map((column) => cells.get(column) ?? ''));

@@ -173,12 +173,15 @@ export interface Bulk1AddedBatch {
 }
 
 /**
- * Whether every batch of a job reached a final state. False for a job without batches, and while any batch is
- * `Queued` or `InProgress` (a PK-chunked job's chunk batches appear before its original batch goes
- * `NotProcessed`).
+ * Whether a v1 job changes no more, the one rule for ingest and query jobs: it takes no more batches (it is not
+ * `Open`) and none of its batches is `Queued` or `InProgress` (an aborted job's running batches still finish; a
+ * PK-chunked query's chunk batches appear before its original batch goes `NotProcessed`).
  */
-export function isJobDone(batches: readonly Pick<Bulk1BatchInfo, 'state'>[]): boolean {
-  return batches.length > 0 && batches.every((b) => TERMINAL_BULK1_BATCH_STATES.includes(b.state));
+export function isBulk1JobDone(
+  job: Pick<Bulk1JobInfo, 'state'>,
+  batches: readonly Pick<Bulk1BatchInfo, 'state'>[],
+): boolean {
+  return job.state !== 'Open' && batches.every((b) => TERMINAL_BULK1_BATCH_STATES.includes(b.state));
 }
 
 /** The id and content type of a job reference (undefined for a bare id). */

@@ -85,4 +85,3 @@ export class SalesforceJobFailedError extends SalesforceError {
 export function isSalesforceError(err: unknown): err is SalesforceError {
   return err instanceof SalesforceError;
 }
-

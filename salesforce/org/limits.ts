@@ -11,6 +11,7 @@
 import { SalesforceError, SalesforceErrorCode, type SalesforceErrorOptions } from '../core/errors.js';
 import type { SalesforceHttp } from '../core/http.js';
 import { InputError } from '../../common/errors.js';
+import { ROWS_PER_BULK_BATCH } from '../../common/wire-values.js';
 
 /** Names of the limits the client reads. */
 export const LimitName = {
@@ -31,7 +32,6 @@ export interface LimitValue {
 export type OrgLimits = Partial<Record<string, LimitValue>>;
 
 /** Rows per internal Bulk batch: a 2.0 ingest job uses one `DailyBulkApiBatches` per 10,000 rows. */
-export const ROWS_PER_BULK_BATCH = 10_000;
 
 /** Batches a Bulk 2.0 ingest of `rows` rows uses. */
 export function batchesForRows(rows: number): number {
@@ -78,8 +78,7 @@ function checkCount(value: number | undefined, option: string): number {
 export function capacityWithDefaults(request: BulkCapacityRequest): Required<BulkCapacityRequest> {
   const reserveFraction = request.reserveFraction ?? 0;
   if (!(reserveFraction >= 0 && reserveFraction < 1)) {
-    throw new InputError(`reserveFraction must be at least 0 and below 1, got ${reserveFraction}`,
-    );
+    throw new InputError(`reserveFraction must be at least 0 and below 1, got ${reserveFraction}`);
   }
   return {
     batchesNeeded: checkCount(request.batchesNeeded, 'batchesNeeded'),

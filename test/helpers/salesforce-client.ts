@@ -1,7 +1,17 @@
 /** Shared set-up for the client tests that run against the in-process emulator over loopback. */
 import { Readable, Writable } from 'node:stream';
 import { DEV_CREDENTIALS } from '../../emulator/index.js';
-import { createSalesforceClient, OAuthPasswordAuthenticator, type Authenticator, type ColumnDelimiter, type IngestJobInfo, type IngestOperation, type LineEnding, type QueryJobInfo, type SalesforceClient } from '../../salesforce/index.js';
+import {
+  createSalesforceClient,
+  OAuthPasswordAuthenticator,
+  type Authenticator,
+  type ColumnDelimiter,
+  type IngestJobInfo,
+  type IngestOperation,
+  type LineEnding,
+  type QueryJobInfo,
+  type SalesforceClient,
+} from '../../salesforce/index.js';
 import { readCsvRows } from '../../csv/csv.js';
 import { pollUntil } from '../../salesforce/core/polling.js';
 

@@ -5,7 +5,16 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { generate } from 'selfsigned';
 import { DEV_CREDENTIALS } from '../../emulator/index.js';
-import { ClientCredentialsAuthenticator, createSalesforceClient, JwtBearerAuthenticator, RefreshTokenAuthenticator, salesforceOptionsFromEnv, SalesforceAuthError, SoapLoginAuthenticator, type Authenticator } from '../../salesforce/index.js';
+import {
+  ClientCredentialsAuthenticator,
+  createSalesforceClient,
+  JwtBearerAuthenticator,
+  RefreshTokenAuthenticator,
+  salesforceOptionsFromEnv,
+  SalesforceAuthError,
+  SoapLoginAuthenticator,
+  type Authenticator,
+} from '../../salesforce/index.js';
 import { SalesforceErrorCode } from '../../salesforce/core/errors.js';
 import { startEmulator } from '../helpers/emulator.js';
 

@@ -3,8 +3,17 @@ import { Readable } from 'node:stream';
 import { before, beforeEach, describe, test } from 'node:test';
 import { DEV_CREDENTIALS, type SalesforceEmulator } from '../../emulator/index.js';
 import { csvRecords } from '../../salesforce/bulk1/results.js';
-import { createSalesforceClient, isRetryable, OAuthPasswordAuthenticator, SalesforceHttpError, type Bulk1BatchInfo, type Bulk1ContentType, type Bulk1JobInfo, type SalesforceClient } from '../../salesforce/index.js';
-import { isJobDone, type Bulk1AddedBatch, type Bulk1Record } from '../../salesforce/bulk1/types.js';
+import {
+  createSalesforceClient,
+  isRetryable,
+  OAuthPasswordAuthenticator,
+  SalesforceHttpError,
+  type Bulk1BatchInfo,
+  type Bulk1ContentType,
+  type Bulk1JobInfo,
+  type SalesforceClient,
+} from '../../salesforce/index.js';
+import { TERMINAL_BULK1_BATCH_STATES, type Bulk1AddedBatch, type Bulk1Record } from '../../salesforce/bulk1/types.js';
 import { type Bulk1RowOutcome } from '../../salesforce/bulk1/results.js';
 import { useEmulator } from '../helpers/emulator.js';
 import { eventually } from '../helpers/eventually.js';
@@ -15,10 +24,14 @@ function connect(emulator: SalesforceEmulator): SalesforceClient {
   });
 }
 
+/** Every batch of a job is final (the job may still be open: these tests add batches to open jobs). */
+const batchesEnded = (batches: readonly Bulk1BatchInfo[]) =>
+  batches.length > 0 && batches.every((b) => TERMINAL_BULK1_BATCH_STATES.includes(b.state));
+
 /** Polls the batch list until every batch is final (the condition), failing after `ms`. */
 function waitForBatches(sf: SalesforceClient, job: Bulk1JobInfo, ms = 15_000): Promise<Bulk1BatchInfo[]> {
   return eventually(() => sf.bulk1.listBatches(job), {
-    until: (batches) => isJobDone(batches),
+    until: (batches) => batchesEnded(batches),
     timeoutMs: ms,
     intervalMs: 10,
     what: `every batch of job ${job.id} to finish`,
@@ -244,7 +257,7 @@ describe('Bulk v1 serial mode and abort against a slow emulator', () => {
             'later batches wait for earlier ones',
           );
         }
-        if (isJobDone(batches)) return true;
+        if (batchesEnded(batches)) return true;
         polls += 1;
         return false;
       },

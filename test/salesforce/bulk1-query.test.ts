@@ -4,15 +4,28 @@ import { before, describe, test } from 'node:test';
 import { XMLParser } from 'fast-xml-parser';
 import Papa from 'papaparse';
 import { DEV_CREDENTIALS } from '../../emulator/index.js';
-import { createSalesforceClient, OAuthPasswordAuthenticator, SalesforceJobFailedError, type Bulk1BatchInfo, type Bulk1ContentType, type Bulk1JobInfo, type CreateBulk1JobRequest, type SalesforceClient } from '../../salesforce/index.js';
-import { isJobDone } from '../../salesforce/bulk1/types.js';
+import {
+  createSalesforceClient,
+  OAuthPasswordAuthenticator,
+  SalesforceJobFailedError,
+  type Bulk1BatchInfo,
+  type Bulk1ContentType,
+  type Bulk1JobInfo,
+  type CreateBulk1JobRequest,
+  type SalesforceClient,
+} from '../../salesforce/index.js';
+import { TERMINAL_BULK1_BATCH_STATES } from '../../salesforce/bulk1/types.js';
 import { useEmulator } from '../helpers/emulator.js';
 import { eventually } from '../helpers/eventually.js';
+
+/** Every batch of a job is final (the job may still be open: these tests add batches to open jobs). */
+const batchesEnded = (batches: readonly Bulk1BatchInfo[]) =>
+  batches.length > 0 && batches.every((b) => TERMINAL_BULK1_BATCH_STATES.includes(b.state));
 
 /** Polls the batch list until every batch is final (the condition), failing after `ms`. */
 function waitForBatches(sf: SalesforceClient, job: Bulk1JobInfo, ms = 15_000): Promise<Bulk1BatchInfo[]> {
   return eventually(() => sf.bulk1.listBatches(job), {
-    until: (batches) => isJobDone(batches),
+    until: (batches) => batchesEnded(batches),
     timeoutMs: ms,
     intervalMs: 10,
     what: `every batch of job ${job.id} to finish`,

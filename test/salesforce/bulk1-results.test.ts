@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import { InputError, ResultMismatchError, type Bulk1BatchInfo } from '../../salesforce/index.js';
 import { matchBatchResults, readIngestResults } from '../../salesforce/bulk1/results.js';
 import { formatRecordErrors, parseRecordError, type Bulk1RowOutcome } from '../../salesforce/bulk1/results.js';
-import { isJobDone, type Bulk1IngestResult } from '../../salesforce/bulk1/types.js';
+import { isBulk1JobDone, type Bulk1IngestResult } from '../../salesforce/bulk1/types.js';
 import { pkChunkingHeader } from '../../salesforce/bulk1/client.js';
 import { recordsToCsv } from '../../salesforce/bulk1/records.js';
 import { recordBatchBodies } from '../../salesforce/bulk1/records.js';
@@ -107,10 +107,7 @@ describe('positional matcher', () => {
   });
 
   test('a completed batch with too few or too many results is a mismatch', async () => {
-    await assert.rejects(
-      collect(matchBatchResults(batch('Completed'), ['a', 'b'], [ok('1')])),
-      ResultMismatchError,
-    );
+    await assert.rejects(collect(matchBatchResults(batch('Completed'), ['a', 'b'], [ok('1')])), ResultMismatchError);
     await assert.rejects(
       collect(matchBatchResults(batch('Completed'), ['a'], [ok('1'), ok('2')])),
       ResultMismatchError,
@@ -206,7 +203,11 @@ test('PK chunking header and the job-done predicate', () => {
     'chunkSize=50000; startRow=00130000000xEftMGH',
   );
   assert.equal(pkChunkingHeader({ parent: 'Account', chunkSize: 10 }), 'chunkSize=10; parent=Account');
-  assert.equal(isJobDone([]), false);
-  assert.equal(isJobDone([{ state: 'Completed' }, { state: 'InProgress' }]), false);
-  assert.equal(isJobDone([{ state: 'Completed' }, { state: 'Failed' }, { state: 'NotProcessed' }]), true);
+  assert.equal(isBulk1JobDone({ state: 'Open' }, [{ state: 'Completed' }]), false, 'an open job may take more batches');
+  assert.equal(isBulk1JobDone({ state: 'Closed' }, [{ state: 'Completed' }, { state: 'InProgress' }]), false);
+  assert.equal(
+    isBulk1JobDone({ state: 'Closed' }, [{ state: 'Completed' }, { state: 'Failed' }, { state: 'NotProcessed' }]),
+    true,
+  );
+  assert.equal(isBulk1JobDone({ state: 'Aborted' }, []), true, 'aborted before its first batch');
 });

@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { after, test } from 'node:test';
 import { Agent } from 'undici';
-import { createSalesforceClient, salesforceOptionsFromEnv, type ColumnDelimiter, type LineEnding, type SalesforceClient } from '../../salesforce/index.js';
+import {
+  createSalesforceClient,
+  salesforceOptionsFromEnv,
+  type ColumnDelimiter,
+  type LineEnding,
+  type SalesforceClient,
+} from '../../salesforce/index.js';
 import { DELIMITER_CHAR } from '../../salesforce/bulk2/types.js';
 import { formatCsvRow } from '../../csv/csv.js';
 import { startEmulator } from '../helpers/emulator.js';

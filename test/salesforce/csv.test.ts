@@ -77,13 +77,7 @@ test('splits by row count and by bytes, repeating the header, never splitting a 
 test('rejects ragged rows, empty input and duplicate columns with typed errors', async () => {
   const split = (text: string) =>
     splitCsv(Readable.from([text]), { limits: { maxRows: 10, maxBytes: 1e6 }, openUnit: memorySinks().open });
-  await assert.rejects(
-    split('A,B\n1,2,3\n'),
-    (e) => e instanceof InputError && /row 1 has 3 fields/.test(e.message),
-  );
+  await assert.rejects(split('A,B\n1,2,3\n'), (e) => e instanceof InputError && /row 1 has 3 fields/.test(e.message));
   await assert.rejects(split(''), (e) => e instanceof InputError && /empty/.test(e.message));
-  await assert.rejects(
-    split('A,a\n1,2\n'),
-    (e) => e instanceof InputError && /more than once/.test(e.message),
-  );
+  await assert.rejects(split('A,a\n1,2\n'), (e) => e instanceof InputError && /more than once/.test(e.message));
 });

@@ -5,7 +5,14 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { createSalesforceEmulator, DEV_CREDENTIALS, type SalesforceEmulator } from '../../emulator/index.js';
-import { createSalesforceClient, InputProblem, isRetryable, OAuthPasswordAuthenticator, InputError, type SalesforceClient } from '../../salesforce/index.js';
+import {
+  createSalesforceClient,
+  InputProblem,
+  isRetryable,
+  OAuthPasswordAuthenticator,
+  InputError,
+  type SalesforceClient,
+} from '../../salesforce/index.js';
 import { levenshtein, suggest, type DescribeCacheOptions } from '../../salesforce/org/describe.js';
 
 let emulator: SalesforceEmulator;

@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { after, test } from 'node:test';
 import { DEV_CREDENTIALS } from '../../emulator/index.js';
-import { createSalesforceClient, OAuthPasswordAuthenticator, sweepOrphanedIngestJobs, type SalesforceClient } from '../../salesforce/index.js';
+import {
+  createSalesforceClient,
+  OAuthPasswordAuthenticator,
+  sweepOrphanedIngestJobs,
+  type SalesforceClient,
+} from '../../salesforce/index.js';
 import { startEmulator } from '../helpers/emulator.js';
 
 const emulator = await startEmulator({ after });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { forEachBounded } from '../../activities/bounded-parallel.js';
+import { forEachBounded } from '../../common/bounded.js';
 
 /** A promise with its resolve and reject at hand. */
 function deferred(): { promise: Promise<void>; resolve: () => void; reject: (err: Error) => void } {
