@@ -111,7 +111,8 @@ function withFacts(
   info: BulkflowErrorInfo,
   facts: Omit<Partial<FailureDetails>, 'code' | 'source'>,
 ): BulkflowErrorInfo {
-  const fromSalesforce = info.source === 'salesforce' || info.source === undefined;
+  // Salesforce answered unless a storage service did (input errors from a describe carry Salesforce's code).
+  const fromSalesforce = info.source !== 'storage';
   const known = Object.entries({
     ...facts,
     ...(fromSalesforce && facts.errorCode !== undefined ? { salesforceErrorCode: facts.errorCode } : {}),

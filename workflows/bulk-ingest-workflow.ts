@@ -1,51 +1,38 @@
 /**
- * `bulkIngestWorkflow`: stages the input into upload units (one Salesforce Bulk 2.0 job each) and
- * runs one child `bulkIngestJobWorkflow` per unit, a few at a time. Records never pass through
- * history: activities stage them and hand back references and counts.
+ * `bulkIngestWorkflow`: a load, phase by phase. It claims its business id (an earlier completed load is returned,
+ * not repeated), stages the input into upload units (leaving out rows earlier runs loaded), checks the org's daily
+ * allowances, runs the units' jobs as child workflows (`ingest-jobs.ts`), sends rows that hit a lock again in
+ * follow-up jobs, and assembles the result (`ingest-result.ts`). Records never pass through history: activities
+ * stage them and hand back references and counts.
  */
+import { condition, patched, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import type { ClaimRunResult, StagedInput, StagedUnit } from '../activities/index.js';
+import type { ResultFileRef } from '../common/result-files.js';
+import type { BulkApi } from '../common/wire-values.js';
+import { BusinessId, resultOfEarlierRun } from './business-id.js';
 import {
-  condition,
-  log,
-  ParentClosePolicy,
-  patched,
-  setHandler,
-  startChild,
-  upsertSearchAttributes,
-  workflowInfo,
-  type ChildWorkflowHandle,
-  type Workflow,
-} from '@temporalio/workflow';
-import type { ClaimRunResult, ResultFileRef, StagedInput, StagedUnit } from '../activities/index.js';
-import { stagingPrefixOf } from '../common/staging-keys.js';
-import { activityProxies } from './activity-proxies.js';
-import {
-  abortSignal,
   BulkflowState,
-  progressQuery,
   SearchAttributes,
   type BulkIngestInput,
   type BulkIngestResult,
-  type BulkJobProgress,
   type BulkProgress,
 } from './contract.js';
-import { jobProgressSignal, type IngestJobOutcome } from './ingest-job-contract.js';
-import { bulkIngestJobWorkflow } from './bulk2-ingest-job-workflow.js';
-import { bulkIngestV1Workflow } from './bulk1-ingest-job-workflow.js';
 import { estimateNeeds, insufficientLimits, resolveLimitsPolicy, resolveRetryPolicy } from './follow-ups.js';
+import { jobProgressSignal } from './ingest-job-contract.js';
+import { IngestJobs, unprocessed } from './ingest-jobs.js';
+import { ingestResult } from './ingest-result.js';
+import { JobRun, runBulkWorkflow, runStagingPrefix } from './job-run.js';
 import { Patch } from './patches.js';
-import { RunControl, StepAborted } from './run-control.js';
-import { PhaseClock } from './phase-timings.js';
-import type { BulkApi } from '../common/wire-values.js';
-import { resolvePollPolicy } from './poll-loop.js';
+import { StepAborted } from './run-control.js';
 
-/** Salesforce jobs of one workflow that run at once, unless the input says otherwise. */
-export const DEFAULT_MAX_CONCURRENT_JOBS = 4;
+export { DEFAULT_MAX_CONCURRENT_JOBS } from './ingest-jobs.js';
 
 /**
  * Loads `input.source` into `input.object` with one Bulk operation, once, whatever happens to the workers.
- * Every input row ends in exactly one of the result's successful, failed or unprocessed files.
+ * Every input row ends in exactly one of the result's successful, failed or unprocessed files (or, on a rerun,
+ * among the rows earlier runs of the same workflow id loaded).
  *
- * Signal {@link abortSignal} to abort the Salesforce job(s); query {@link progressQuery} for live counts.
+ * Signal `abort` to abort the Salesforce job(s); query `progress` for live counts.
  *
  * @example
  * await client.workflow.start(bulkIngestWorkflow, { taskQueue: 'bulkflow', workflowId: 'contacts-2026-11-23',
@@ -53,69 +40,56 @@ export const DEFAULT_MAX_CONCURRENT_JOBS = 4;
  */
 export async function bulkIngestWorkflow(input: BulkIngestInput): Promise<BulkIngestResult> {
   // Bad policies fail the start, not a child hours later.
-  resolvePollPolicy(input.pollPolicy);
   resolveRetryPolicy(input.transientRetry);
   resolveLimitsPolicy(input.limits);
   const run = new IngestRun(input);
-  setHandler(abortSignal, ({ reason }) => run.control.request(reason));
-  setHandler(progressQuery, () => run.progress());
-  setHandler(jobProgressSignal, ({ unitIndex, job }) => run.onJobProgress(unitIndex, job));
-  // The children abort their own jobs: cancelling this workflow only has to reach them (as an abort).
-  return run.control.run(
-    () => run.execute(),
-    () => Promise.resolve(),
-  );
+  setHandler(jobProgressSignal, ({ unitIndex, job }) => run.jobs.onJobProgress(unitIndex, job));
+  return runBulkWorkflow(run);
 }
 
-class IngestRun {
-  readonly control = new RunControl((reason) => this.onAbort(reason));
-  /** Whether this run claims its business id in the run ledger (runs recorded before do not). */
-  private readonly usesLedger = patched(Patch.BusinessIdLedger);
-  private state: BulkflowState = BulkflowState.Preparing;
+class IngestRun extends JobRun<BulkIngestResult> {
+  private readonly stagingPrefix = runStagingPrefix();
+  readonly jobs: IngestJobs;
+  private readonly businessId: BusinessId;
+  private readonly api: BulkApi;
   private totalRows = 0;
   private abortedDuring: BulkflowState | undefined;
   private loadedBefore: StagedInput['loadedBefore'];
-  private attempt: number | undefined;
-  /** Latest known job of each unit, by unit index. */
-  private readonly jobs = new Map<number, BulkJobProgress>();
-  private readonly children = new Map<number, ChildWorkflowHandle<Workflow>>();
-  private readonly outcomes: IngestJobOutcome[] = [];
-  private readonly stagingPrefix: string;
-  private readonly clock = new PhaseClock();
-  private readonly startedAtMs = Date.now();
   /** Index of the next unit made here (retry units), after the staged ones. */
   private nextUnitIndex = 0;
   private retries: { rows: number; attempts: number } | undefined;
+  private readonly startedAtMs = Date.now();
 
   constructor(private readonly input: BulkIngestInput) {
-    const info = workflowInfo();
-    this.stagingPrefix = stagingPrefixOf(info.workflowId, info.firstExecutionRunId);
+    super({
+      searchAttribute: true,
+      ...(input.activityTimeouts ? { activityTimeouts: input.activityTimeouts } : {}),
+      ...(input.pollPolicy ? { pollPolicy: input.pollPolicy } : {}),
+    });
+    this.api = input.api ?? '2.0';
+    this.jobs = new IngestJobs(input, this.control, this.state, this.stagingPrefix);
+    this.businessId = new BusinessId(this.act, this.control, {
+      kind: 'ingest',
+      stagingPrefix: this.stagingPrefix,
+      ignoreEarlierRuns: Boolean(input.ignoreEarlierRuns),
+    });
   }
 
-  private get abortReason(): string | undefined {
-    return this.control.reason;
+  /** The first abort (or cancellation): remember where it came, and pass it on to the running jobs. */
+  protected override onAbort(reason: string): void {
+    this.abortedDuring = this.state.current;
+    this.jobs.abort(reason);
   }
 
-  /** The first abort (or cancellation): remember where it came, and pass it on to the running children. */
-  private onAbort(reason: string): void {
-    this.abortedDuring = this.state;
-    for (const child of this.children.values()) {
-      child.signal(abortSignal, { reason }).catch(() => undefined);
-    }
-  }
-
-  onJobProgress(unitIndex: number, job: BulkJobProgress): void {
-    this.jobs.set(unitIndex, job);
-    const ids = [...this.jobs.values()].map((j) => j.id);
-    upsertSearchAttributes([{ key: SearchAttributes.jobIds, value: ids }]);
-    const anyRunning = [...this.jobs.values()].some((j) => j.state !== 'Open');
-    this.enter(anyRunning ? BulkflowState.Processing : BulkflowState.Uploading);
+  /** The children abort their own jobs. */
+  abortJob(): Promise<void> {
+    return Promise.resolve();
   }
 
   progress(): BulkProgress {
-    const jobs = [...this.jobs.entries()].sort(([a], [b]) => a - b).map(([, j]) => ({ ...j }));
+    const jobs = [...this.jobs.jobs.entries()].sort(([a], [b]) => a - b).map(([, j]) => ({ ...j }));
     return {
-      state: this.state,
+      state: this.state.current,
       jobs,
       records: {
         total: this.totalRows,
@@ -130,56 +104,43 @@ class IngestRun {
     upsertSearchAttributes([
       { key: SearchAttributes.object, value: this.input.object },
       { key: SearchAttributes.operation, value: this.input.operation },
-      { key: SearchAttributes.state, value: this.state },
+      { key: SearchAttributes.state, value: this.state.current },
     ]);
-    const api = this.input.api ?? '2.0';
     let unsent: StagedUnit[] = [];
     try {
-      const claim = this.usesLedger ? await this.claimBusinessId() : undefined;
-      if (claim?.completed) return this.completedBefore(claim.completed);
-      const staged = await this.stage(api, claim);
+      const claim = this.control.current ? await this.businessId.claim() : undefined;
+      if (claim?.completed) {
+        this.state.enter(BulkflowState.Completed);
+        return resultOfEarlierRun<BulkIngestResult>(claim.completed);
+      }
+      const staged = await this.stage(claim);
       this.totalRows = staged.totalRows;
       this.loadedBefore = staged.loadedBefore;
       this.nextUnitIndex = staged.units.length;
       unsent = staged.units;
-      await this.ensureOrgLimits(staged.units, api);
+      await this.ensureOrgLimits(staged.units);
       unsent = [];
-      await this.runJobs(staged.units, api, 1);
-      await this.retryTransientFailures(api);
+      await this.jobs.run(staged.units, this.api, 1);
+      await this.retryTransientFailures();
     } catch (err) {
       if (!(err instanceof StepAborted)) {
-        await this.recordOutcome({ state: 'Failed', result: { message: String(err) } });
+        await this.businessId.recordOutcome({ state: 'Failed', result: { message: String(err) } });
         throw err;
       }
       // Aborted after staging, before any job: the staged units hold every row, none sent.
-      for (const unit of unsent) this.outcomes.push(unprocessed(unit, 1));
+      for (const unit of unsent) this.jobs.outcomes.push(unprocessed(unit, 1));
     }
     const result = this.finish();
-    await this.recordOutcome({ state: result.state, result });
+    await this.businessId.recordOutcome({ state: result.state, result });
     return result;
-  }
-
-  /** Claims the business id: an earlier completed run's result, or the earlier runs whose loaded rows to skip. */
-  private async claimBusinessId(): Promise<ClaimRunResult> {
-    const { calls } = activityProxies(this.input.activityTimeouts);
-    const claim = await this.control.step(() =>
-      calls.claimRun({
-        kind: 'ingest',
-        runId: workflowInfo().firstExecutionRunId,
-        stagingPrefix: this.stagingPrefix,
-        ...(this.input.ignoreEarlierRuns ? { ignoreEarlierRuns: true } : {}),
-      }),
-    );
-    this.attempt = claim.attempt;
-    return claim;
   }
 
   /**
    * Stages the input once, checking it before any job exists. A rerun first learns which rows earlier runs of
    * the business id loaded (their jobs' successful results), and those rows are not staged again.
    */
-  private async stage(api: BulkApi, claim: ClaimRunResult | undefined): Promise<StagedInput> {
-    const { streams } = activityProxies(this.input.activityTimeouts);
+  private async stage(claim: ClaimRunResult | undefined): Promise<StagedInput> {
+    const { streams } = this.act;
     const earlier = claim?.earlier ?? [];
     const found = earlier.length
       ? await this.control.step(() => streams.collectEarlierSuccesses({ earlier, stagingPrefix: this.stagingPrefix }))
@@ -189,7 +150,7 @@ class IngestRun {
         streams.stageIngestInput({
           source: this.input.source,
           stagingPrefix: this.stagingPrefix,
-          api,
+          api: this.api,
           // The pre-flight checks the header against this object's describe before any job exists.
           target: {
             object: this.input.object,
@@ -202,41 +163,17 @@ class IngestRun {
     );
   }
 
-  /** The business id was loaded by an earlier run: its result, marked as such; nothing is loaded. */
-  private completedBefore(completed: NonNullable<ClaimRunResult['completed']>): BulkIngestResult {
-    const earlier = completed.result as BulkIngestResult;
-    this.enter(BulkflowState.Completed);
-    return { ...earlier, completedBefore: { runId: completed.runId, completedAt: completed.endedAt } };
-  }
-
-  /** Tells the run ledger how this run ended; a failure to do so is logged, never the workflow's failure. */
-  private async recordOutcome(outcome: { state: 'Completed' | 'Failed' | 'Aborted'; result: unknown }): Promise<void> {
-    const attempt = this.attempt;
-    if (attempt === undefined) return;
-    const { ledger } = activityProxies(this.input.activityTimeouts);
-    try {
-      await ledger.recordRunOutcome({ attempt, outcome });
-    } catch (err) {
-      log.warn('could not record how this run ended in the run ledger', { attempt, error: String(err) });
-    }
-  }
-
-  private runJobs(units: StagedUnit[], api: BulkApi, attempt: number): Promise<void> {
-    return api === '1.0' ? this.runV1Job(units, attempt) : this.runUnits(units, attempt);
-  }
-
   /**
    * Before any job: does the org have the batches and API calls this load needs? Without room, fail at once
    * naming the limit, or wait on durable timers for the daily window to roll, as the input chose.
    */
-  private async ensureOrgLimits(units: StagedUnit[], api: BulkApi): Promise<void> {
+  private async ensureOrgLimits(units: StagedUnit[]): Promise<void> {
     const policy = resolveLimitsPolicy(this.input.limits);
     if (!policy.check || units.length === 0 || !patched(Patch.OrgLimits)) return;
-    const { calls } = activityProxies(this.input.activityTimeouts);
     const deadline = Date.now() + policy.maxWaitMs;
     for (;;) {
       const { shortfalls } = await this.control.step(() =>
-        calls.checkOrgLimits({ ...estimateNeeds(units, api), reserveFraction: policy.reserveFraction }),
+        this.act.calls.checkOrgLimits({ ...estimateNeeds(units, this.api), reserveFraction: policy.reserveFraction }),
       );
       if (shortfalls.length === 0 || this.abortReason) return;
       if (policy.onShortfall === 'fail' || Date.now() + policy.checkEveryMs > deadline) {
@@ -251,16 +188,16 @@ class IngestRun {
    * until they succeed, fail otherwise, or the attempts run out. Each pass splits the previous attempt's
    * failed files into rows to retry (new units) and rows failed for good.
    */
-  private async retryTransientFailures(api: BulkApi): Promise<void> {
+  private async retryTransientFailures(): Promise<void> {
     const policy = resolveRetryPolicy(this.input.transientRetry);
-    const { streams } = activityProxies(this.input.activityTimeouts);
+    const { outcomes } = this.jobs;
     for (let attempt = 2; attempt <= policy.maxAttempts && !this.abortReason; attempt++) {
-      const previous = this.outcomes.filter((o) => (o.attempt ?? 1) === attempt - 1 && o.results.failed?.rows);
+      const previous = outcomes.filter((o) => (o.attempt ?? 1) === attempt - 1 && o.results.failed?.rows);
       if (previous.length === 0 || !patched(Patch.TransientRetry)) return;
       const splits = await this.control.step(() =>
         Promise.all(
           previous.map((outcome) =>
-            streams.splitTransientFailures({
+            this.act.streams.splitTransientFailures({
               failedUrl: (outcome.results.failed as ResultFileRef).url,
               stagingPrefix: this.stagingPrefix,
               unitIndex: this.nextUnitIndex++,
@@ -275,133 +212,24 @@ class IngestRun {
       const rows = units.reduce((n, u) => n + u.rows, 0);
       this.retries = { rows: (this.retries?.rows ?? 0) + rows, attempts: attempt };
       await condition(() => this.abortReason !== undefined, policy.delayMs);
-      await this.runJobs(units, api, attempt);
+      await this.jobs.run(units, this.api, attempt);
     }
-  }
-
-  /** Runs a child per unit, at most `maxConcurrentJobs` at once; after an abort, starts no more. */
-  private async runUnits(units: StagedUnit[], attempt: number): Promise<void> {
-    const limit = Math.max(1, this.input.maxConcurrentJobs ?? DEFAULT_MAX_CONCURRENT_JOBS);
-    const running = new Set<Promise<void>>();
-    for (const unit of units) {
-      while (running.size >= limit) await Promise.race(running);
-      if (this.abortReason) {
-        this.outcomes.push(unprocessed(unit, attempt));
-        continue;
-      }
-      const done: Promise<void> = this.runUnit(unit, attempt).finally(() => running.delete(done));
-      running.add(done);
-    }
-    await Promise.all(running);
-  }
-
-  /** Bulk v1: one job for all units, one batch per unit, in one child. */
-  private async runV1Job(units: StagedUnit[], attempt: number): Promise<void> {
-    if (units.length === 0) return;
-    this.enter(BulkflowState.Uploading);
-    // The first job keeps the id (and progress key 0) it always had; follow-up jobs are keyed by their first unit.
-    const key = attempt === 1 ? 0 : (units[0] as StagedUnit).index;
-    const serial = attempt > 1 && resolveRetryPolicy(this.input.transientRetry).serialOnV1;
-    const child = await startChild(bulkIngestV1Workflow, {
-      workflowId: `${workflowInfo().workflowId}/job-v1${attempt === 1 ? '' : `-attempt-${attempt}`}`,
-      parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
-      args: [
-        {
-          ...this.childInput(),
-          units,
-          ...(key ? { progressKey: key } : {}),
-          ...(serial ? { concurrencyMode: 'Serial' as const } : {}),
-        },
-      ],
-    });
-    this.children.set(key, child);
-    if (this.abortReason) await child.signal(abortSignal, { reason: this.abortReason });
-    const outcomes = await child.result();
-    this.children.delete(key);
-    const job = outcomes.find((o) => o.job)?.job;
-    if (job) this.jobs.set(key, job);
-    this.outcomes.push(...outcomes.map((o) => ({ ...o, attempt })));
-  }
-
-  /** What every child needs, whichever API it drives. */
-  private childInput() {
-    return {
-      object: this.input.object,
-      operation: this.input.operation,
-      ...(this.input.externalIdFieldName ? { externalIdFieldName: this.input.externalIdFieldName } : {}),
-      stagingPrefix: this.stagingPrefix,
-      parentWorkflowId: workflowInfo().workflowId,
-      ...(this.input.pollPolicy ? { pollPolicy: this.input.pollPolicy } : {}),
-      ...(this.input.activityTimeouts ? { activityTimeouts: this.input.activityTimeouts } : {}),
-      ...(this.input.historyEventLimit ? { historyEventLimit: this.input.historyEventLimit } : {}),
-    };
-  }
-
-  private async runUnit(unit: StagedUnit, attempt: number): Promise<void> {
-    this.enter(BulkflowState.Uploading);
-    const child = await startChild(bulkIngestJobWorkflow, {
-      workflowId: `${workflowInfo().workflowId}/job-${unit.index + 1}`,
-      // Cancelling this workflow cancels the children, which abort their Salesforce jobs.
-      parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
-      args: [{ ...this.childInput(), unit }],
-    });
-    this.children.set(unit.index, child);
-    if (this.abortReason) await child.signal(abortSignal, { reason: this.abortReason });
-    const outcome = await child.result();
-    this.children.delete(unit.index);
-    if (outcome.job) this.jobs.set(unit.index, outcome.job);
-    this.outcomes.push({ ...outcome, attempt });
-  }
-
-  private enter(state: BulkflowState): void {
-    if (this.state === state) return;
-    this.state = state;
-    upsertSearchAttributes([{ key: SearchAttributes.state, value: state }]);
   }
 
   private finish(): BulkIngestResult {
-    const ordered = [...this.outcomes].sort((a, b) => a.unitIndex - b.unitIndex);
-    const pick = (kind: 'successful' | 'failed' | 'unprocessed') =>
-      ordered.flatMap<ResultFileRef>((o) => {
-        const ref = o.results[kind];
-        if (!ref) return [];
-        return (o.attempt ?? 1) > 1 ? [{ ...ref, attempt: o.attempt }] : [ref];
-      });
-    const results = { successful: pick('successful'), failed: pick('failed'), unprocessed: pick('unprocessed') };
-    const sum = (refs: ResultFileRef[]) => refs.reduce((n, r) => n + r.rows, 0);
-    const jobs = this.progress().jobs;
-    const failedJob = jobs.find((j) => j.state === 'Failed');
-    const final: BulkIngestResult['state'] = this.abortReason
-      ? BulkflowState.Aborted
-      : failedJob
-        ? BulkflowState.Failed
-        : BulkflowState.Completed;
-    this.enter(final);
-    for (const outcome of ordered) this.clock.merge(outcome.phases);
-    const loadedBefore = this.loadedBefore;
-    return {
-      state: final,
-      object: this.input.object,
-      operation: this.input.operation,
-      jobs,
-      records: {
-        total: this.totalRows,
-        successful: sum(results.successful),
-        failed: sum(results.failed),
-        unprocessed: sum(results.unprocessed),
-        ...(loadedBefore ? { loadedBefore: loadedBefore.rows } : {}),
-      },
-      results: { ...results, ...(loadedBefore ? { loadedBefore: loadedBefore.files } : {}) },
-      timings: this.clock.timings(this.startedAtMs),
+    const result = ingestResult({
+      input: this.input,
+      outcomes: this.jobs.outcomes,
+      jobs: this.progress().jobs,
+      totalRows: this.totalRows,
+      ...(this.loadedBefore ? { loadedBefore: this.loadedBefore } : {}),
       ...(this.retries ? { retries: this.retries } : {}),
       ...(this.abortReason ? { abortReason: this.abortReason } : {}),
-      ...(this.abortReason && this.abortedDuring ? { abortedDuring: this.abortedDuring } : {}),
-      ...(failedJob?.errorMessage ? { failureMessage: failedJob.errorMessage } : {}),
-    };
+      ...(this.abortedDuring ? { abortedDuring: this.abortedDuring } : {}),
+      clock: this.clock,
+      startedAtMs: this.startedAtMs,
+    });
+    this.state.enter(result.state);
+    return result;
   }
-}
-
-/** The outcome of a unit never sent: all its rows unprocessed, the staged unit itself their file. */
-function unprocessed(unit: StagedUnit, attempt: number): IngestJobOutcome {
-  return { unitIndex: unit.index, attempt, results: { unprocessed: { url: unit.url, rows: unit.rows } } };
 }

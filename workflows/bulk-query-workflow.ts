@@ -1,82 +1,77 @@
 /**
- * `bulkQueryWorkflow`: query and queryAll on Bulk 2.0 or v1 (with PK chunking). Create (adopted on
- * retry) → poll on durable timers (continuing as new when long) → download the results part by part
+ * `bulkQueryWorkflow`: query and queryAll on Bulk 2.0 or v1 (with PK chunking). Claim the workflow id → create
+ * (adopted on retry) → poll on durable timers (continuing as new when long) → download the results part by part
  * (resumed after a crash from the last finished part) → join them into one CSV.
  */
-import { continueAsNew, log, patched, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import type { ClaimRunResult, QueryJobStatus } from '../activities/index.js';
-import { stagingPrefixOf } from '../common/staging-keys.js';
-import type { BulkApi } from '../common/wire-values.js';
-import type { PollPolicy } from '../common/poll-policy.js';
-import { TERMINAL_BULK2_STATES } from '../common/wire-values.js';
-import { activityProxies, type ActivityProxies } from './activity-proxies.js';
+import { continueAsNew, upsertSearchAttributes } from '@temporalio/workflow';
+import type { QueryJobStatus } from '../activities/index.js';
+import { isBulk2Terminal, type BulkApi } from '../common/wire-values.js';
+import { BusinessId, resultOfEarlierRun } from './business-id.js';
 import {
-  abortSignal,
   BulkflowState,
-  progressQuery,
   SearchAttributes,
   type BulkJobProgress,
   type BulkProgress,
   type BulkQueryInput,
   type BulkQueryResult,
 } from './contract.js';
-import { PhaseClock } from './phase-timings.js';
-import { Patch } from './patches.js';
-import { abortStep, pollUntilDone, resolvePollPolicy } from './poll-loop.js';
-import { RunControl, StepAborted } from './run-control.js';
+import { JobRun, runBulkWorkflow, runStagingPrefix } from './job-run.js';
+import type { PhaseSpans } from './phase-timings.js';
+import { abortStep, pollUntilDone, type PollResume } from './poll-loop.js';
+import { StepAborted } from './run-control.js';
 
-const TERMINAL: ReadonlySet<string> = new Set(TERMINAL_BULK2_STATES);
+/**
+ * What a query run carries across continue-as-new, beside its input: not part of the public input. Recorded
+ * histories hold it under `resume`, so the name stays.
+ */
+interface QueryResume extends PollResume {
+  job: BulkJobProgress;
+  phases?: PhaseSpans;
+  /** The run ledger attempt claimed by the first run. */
+  attempt?: number;
+}
+
+/** The input a run of `bulkQueryWorkflow` gets: the public input, and after continue-as-new its resume state. */
+type QueryRunInput = BulkQueryInput & { resume?: QueryResume };
 
 /**
  * Runs `input.soql` as a Bulk query (2.0, or v1 with PK chunking) and writes the records as one CSV to
  * `input.destination` or the staging store. A killed worker's download resumes from its last part.
  *
- * Signal {@link abortSignal} to abort the Salesforce job; query {@link progressQuery} for live counts.
+ * Signal `abort` to abort the Salesforce job; query `progress` for live counts.
  */
 export async function bulkQueryWorkflow(input: BulkQueryInput): Promise<BulkQueryResult> {
-  const run = new QueryRun(input);
-  setHandler(abortSignal, ({ reason }) => run.control.request(reason));
-  setHandler(progressQuery, () => run.progress());
-  return run.control.run(
-    () => run.execute(),
-    () => run.abort(),
-  );
+  return runBulkWorkflow(new QueryRun(input as QueryRunInput));
 }
 
-class QueryRun {
-  readonly control = new RunControl();
-  /** Whether this run claims its workflow id in the run ledger (runs recorded before, and continued runs, do not). */
-  private readonly usesLedger: boolean;
-  private attempt: number | undefined;
-  private state: BulkflowState = BulkflowState.Preparing;
+class QueryRun extends JobRun<BulkQueryResult> {
+  private readonly businessId: BusinessId;
   private job: BulkJobProgress | undefined;
   private readonly api: BulkApi;
-  private readonly act: ActivityProxies;
-  private readonly poll: Required<PollPolicy>;
-  private readonly stagingPrefix: string;
-  private readonly clock: PhaseClock;
+  private readonly stagingPrefix = runStagingPrefix();
   private readonly startedAtMs = Date.now();
 
-  constructor(private readonly input: BulkQueryInput) {
+  constructor(private readonly input: QueryRunInput) {
+    super({
+      searchAttribute: true,
+      ...(input.activityTimeouts ? { activityTimeouts: input.activityTimeouts } : {}),
+      ...(input.pollPolicy ? { pollPolicy: input.pollPolicy } : {}),
+      ...(input.resume?.phases ? { phases: input.resume.phases } : {}),
+    });
     this.api = input.api ?? '2.0';
-    this.act = activityProxies(input.activityTimeouts);
-    this.poll = resolvePollPolicy(input.pollPolicy);
     this.job = input.resume?.job;
-    this.clock = new PhaseClock(input.resume?.phases);
-    const info = workflowInfo();
-    this.stagingPrefix = stagingPrefixOf(info.workflowId, info.firstExecutionRunId);
-    this.usesLedger = patched(Patch.BusinessIdLedger) && !input.resume;
-    this.attempt = input.resume?.attempt;
-  }
-
-  private get abortReason(): string | undefined {
-    return this.control.reason;
+    this.businessId = new BusinessId(
+      this.act,
+      this.control,
+      { kind: 'query', stagingPrefix: this.stagingPrefix, ignoreEarlierRuns: Boolean(input.ignoreEarlierRuns) },
+      input.resume?.attempt,
+    );
   }
 
   progress(): BulkProgress {
     const job = this.job;
     return {
-      state: this.state,
+      state: this.state.current,
       jobs: job ? [{ ...job }] : [],
       records: { total: job?.recordsProcessed ?? 0, processed: job?.recordsProcessed ?? 0, failed: 0 },
       ...(this.abortReason ? { abortReason: this.abortReason } : {}),
@@ -87,29 +82,33 @@ class QueryRun {
     if (!this.input.resume) {
       upsertSearchAttributes([
         { key: SearchAttributes.operation, value: this.input.operation ?? 'query' },
-        { key: SearchAttributes.state, value: this.state },
+        { key: SearchAttributes.state, value: this.state.current },
       ]);
     }
     let result: BulkQueryResult;
     try {
-      const claim = this.usesLedger ? await this.claimWorkflowId() : undefined;
-      if (claim?.completed) return this.completedBefore(claim.completed);
+      // Only the first run claims: a continued run is the same run.
+      const claim = this.control.current && !this.input.resume ? await this.businessId.claim() : undefined;
+      if (claim?.completed) {
+        this.state.enter(BulkflowState.Completed);
+        return resultOfEarlierRun<BulkQueryResult>(claim.completed);
+      }
       result = await this.runQuery();
     } catch (err) {
       if (!(err instanceof StepAborted)) {
-        await this.recordOutcome({ state: 'Failed', result: { message: String(err) } });
+        await this.businessId.recordOutcome({ state: 'Failed', result: { message: String(err) } });
         throw err;
       }
       result = this.finish();
     }
-    await this.recordOutcome({ state: result.state, result });
+    await this.businessId.recordOutcome({ state: result.state, result });
     return result;
   }
 
   private async runQuery(): Promise<BulkQueryResult> {
     if (!this.job) {
       if (this.abortReason) return this.finish();
-      const create = this.control.cancelsSteps ? this.act.creates : this.act.streams;
+      const create = this.control.current ? this.act.creates : this.act.streams;
       this.update(
         await this.control.step(() =>
           create.createQueryJob({
@@ -120,13 +119,15 @@ class QueryRun {
           }),
         ),
       );
-      upsertSearchAttributes([{ key: SearchAttributes.jobIds, value: [this.job!.id] }]);
+      upsertSearchAttributes([
+        { key: SearchAttributes.jobIds, value: [(this.job as BulkJobProgress | undefined)?.id ?? ''] },
+      ]);
     }
-    const job = this.job!;
-    this.enter(BulkflowState.Processing);
+    const job = this.job as BulkJobProgress;
+    this.state.enter(BulkflowState.Processing);
     const status = await this.clock.time('processing', () => this.waitForJob(job));
     if (this.abortReason || status.state === 'Failed' || status.state === 'Aborted') return this.finish();
-    this.enter(BulkflowState.Downloading);
+    this.state.enter(BulkflowState.Downloading);
     this.clock.begin('download');
     // An abort cancels the download: the records are what was asked for, and nobody wants them now.
     const records = await this.control.step(async () => {
@@ -146,37 +147,6 @@ class QueryRun {
     return this.finish(records);
   }
 
-  /** Claims the workflow id: an earlier run that completed this query hands back its result. */
-  private async claimWorkflowId(): Promise<ClaimRunResult> {
-    const claim = await this.control.step(() =>
-      this.act.calls.claimRun({
-        kind: 'query',
-        runId: workflowInfo().firstExecutionRunId,
-        stagingPrefix: this.stagingPrefix,
-        ...(this.input.ignoreEarlierRuns ? { ignoreEarlierRuns: true } : {}),
-      }),
-    );
-    this.attempt = claim.attempt;
-    return claim;
-  }
-
-  private completedBefore(completed: NonNullable<ClaimRunResult['completed']>): BulkQueryResult {
-    const earlier = completed.result as BulkQueryResult;
-    this.enter(BulkflowState.Completed);
-    return { ...earlier, completedBefore: { runId: completed.runId, completedAt: completed.endedAt } };
-  }
-
-  /** Tells the run ledger how this run ended; a failure to do so is logged, never the workflow's failure. */
-  private async recordOutcome(outcome: { state: 'Completed' | 'Failed' | 'Aborted'; result: unknown }): Promise<void> {
-    const attempt = this.attempt;
-    if (attempt === undefined) return;
-    try {
-      await this.act.ledger.recordRunOutcome({ attempt, outcome });
-    } catch (err) {
-      log.warn('could not record how this run ended in the run ledger', { attempt, error: String(err) });
-    }
-  }
-
   /** Polls on durable timers (see poll-loop.ts). The total is unknown until the job ends. */
   private waitForJob(job: BulkJobProgress): Promise<QueryJobStatus> {
     return pollUntilDone({
@@ -186,26 +156,27 @@ class QueryRun {
         return status;
       },
       abortRequested: () => this.abortReason !== undefined,
-      abort: () => this.abort(),
+      abort: () => this.abortJob(),
       policy: this.poll,
       ...(this.input.resume ? { resume: this.input.resume } : {}),
       ...(this.input.historyEventLimit ? { historyEventLimit: this.input.historyEventLimit } : {}),
-      continueAsNew: (resume) =>
-        continueAsNew<typeof bulkQueryWorkflow>({
-          ...this.input,
-          resume: {
-            job: { ...job },
-            phases: this.clock.spans,
-            ...(this.attempt !== undefined ? { attempt: this.attempt } : {}),
-            ...resume,
-          },
-        }),
+      continueAsNew: (resume) => {
+        const attempt = this.businessId.attempt;
+        const carried: QueryResume = {
+          job: { ...job },
+          phases: this.clock.spans,
+          ...(attempt !== undefined ? { attempt } : {}),
+          ...resume,
+        };
+        return continueAsNew<typeof bulkQueryWorkflow>({ ...this.input, resume: carried } as QueryRunInput);
+      },
     });
   }
 
-  async abort(): Promise<void> {
+  /** Aborts the query job unless it has ended. */
+  async abortJob(): Promise<void> {
     const job = this.job;
-    if (!job || TERMINAL.has(job.state)) return;
+    if (!job || isBulk2Terminal(job.state)) return;
     await abortStep(job.id, async () =>
       this.update(await this.act.calls.abortQueryJob({ jobId: job.id, api: this.api })),
     );
@@ -222,12 +193,6 @@ class QueryRun {
     };
   }
 
-  private enter(state: BulkflowState): void {
-    if (this.state === state) return;
-    this.state = state;
-    upsertSearchAttributes([{ key: SearchAttributes.state, value: state }]);
-  }
-
   private finish(records?: { url: string; rows: number }): BulkQueryResult {
     const failed = this.job?.state === 'Failed';
     const final: BulkQueryResult['state'] = this.abortReason
@@ -235,7 +200,7 @@ class QueryRun {
       : failed
         ? BulkflowState.Failed
         : BulkflowState.Completed;
-    this.enter(final);
+    this.state.enter(final);
     return {
       state: final,
       jobs: this.job ? [{ ...this.job }] : [],

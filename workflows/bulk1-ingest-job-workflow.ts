@@ -4,15 +4,14 @@
  * close → poll on durable timers → match each batch's results to its rows. Continues as new between
  * steps once its history grows, carrying the job id, the batch ids and the results so far.
  */
-import { continueAsNew, setHandler } from '@temporalio/workflow';
+import { continueAsNew } from '@temporalio/workflow';
 import type { StagedUnit, V1JobStatus } from '../activities/index.js';
-import type { PollPolicy } from '../common/poll-policy.js';
-import { activityProxies, type ActivityProxies } from './activity-proxies.js';
-import { abortSignal, type BulkJobProgress } from './contract.js';
+import { BulkflowState, type BulkJobProgress, type BulkProgress } from './contract.js';
 import { reportToParent, type IngestJobOutcome, type IngestJobWorkflowInput } from './ingest-job-contract.js';
-import { PhaseClock, type PhaseSpans } from './phase-timings.js';
-import { abortStep, historyIsLong, pollUntilDone, resolvePollPolicy, type PollResume } from './poll-loop.js';
-import { RunControl, StepAborted } from './run-control.js';
+import { JobRun, runBulkWorkflow } from './job-run.js';
+import type { PhaseSpans } from './phase-timings.js';
+import { abortStep, historyIsLong, pollUntilDone, type PollResume } from './poll-loop.js';
+import { StepAborted } from './run-control.js';
 
 /** Input of {@link bulkIngestV1Workflow}: every staged unit goes into one v1 job, a batch each. */
 export interface IngestV1WorkflowInput extends Omit<IngestJobWorkflowInput, 'unit' | 'resume'> {
@@ -36,48 +35,54 @@ export interface IngestV1WorkflowInput extends Omit<IngestJobWorkflowInput, 'uni
  * name (with the `V1` that predates the `bulk1` spelling) is recorded in running histories, so it stays.
  */
 export async function bulkIngestV1Workflow(input: IngestV1WorkflowInput): Promise<IngestJobOutcome[]> {
-  const run = new V1Run(input);
-  setHandler(abortSignal, ({ reason }) => run.control.request(reason));
-  return run.control.run(
-    () => run.execute(),
-    () => run.abort(),
-  );
+  return runBulkWorkflow(new V1Run(input));
 }
 
-class V1Run {
-  readonly control = new RunControl();
+class V1Run extends JobRun<IngestJobOutcome[]> {
   private job: BulkJobProgress | undefined;
   private readonly batchIds: string[];
   private closed: boolean;
   private readonly outcomes: IngestJobOutcome[];
   private pollResume: PollResume | undefined;
-  private readonly clock: PhaseClock;
-  private readonly act: ActivityProxies;
-  private readonly poll: Required<PollPolicy>;
 
   constructor(private readonly input: IngestV1WorkflowInput) {
-    this.act = activityProxies(input.activityTimeouts);
-    this.poll = resolvePollPolicy(input.pollPolicy);
+    super({
+      searchAttribute: false,
+      ...(input.activityTimeouts ? { activityTimeouts: input.activityTimeouts } : {}),
+      ...(input.pollPolicy ? { pollPolicy: input.pollPolicy } : {}),
+      ...(input.resume?.phases ? { phases: input.resume.phases } : {}),
+    });
     this.job = input.resume?.job;
     this.batchIds = [...(input.resume?.batchIds ?? [])];
     this.closed = input.resume?.closed ?? false;
     this.outcomes = [...(input.resume?.outcomes ?? [])];
     this.pollResume = input.resume;
-    this.clock = new PhaseClock(input.resume?.phases);
+    if (this.job) this.state.enter(this.closed ? BulkflowState.Processing : BulkflowState.Uploading);
   }
 
-  private get abortReason(): string | undefined {
-    return this.control.reason;
+  progress(): BulkProgress {
+    const job = this.job;
+    return {
+      state: this.state.current,
+      jobs: job ? [{ ...job }] : [],
+      records: {
+        total: this.input.units.reduce((n, u) => n + u.rows, 0),
+        processed: job?.recordsProcessed ?? 0,
+        failed: job?.recordsFailed ?? 0,
+      },
+      ...(this.abortReason ? { abortReason: this.abortReason } : {}),
+    };
   }
 
   async execute(): Promise<IngestJobOutcome[]> {
     const { units } = this.input;
     if (!this.job) {
-      if (this.abortReason) return units.map((u) => this.skipped(u));
+      if (this.abortReason) return this.end(units.map((u) => this.skipped(u)));
+      this.state.enter(BulkflowState.Uploading);
       this.clock.begin('upload');
       const { object, operation, externalIdFieldName, stagingPrefix } = this.input;
       // Runs recorded before created the job with the streams proxy; the activity is the same.
-      const create = this.control.cancelsSteps ? this.act.creates : this.act.streams;
+      const create = this.control.current ? this.act.creates : this.act.streams;
       try {
         this.update(
           await this.control.step(() =>
@@ -86,29 +91,31 @@ class V1Run {
               operation,
               ...(externalIdFieldName ? { externalIdFieldName } : {}),
               ...(this.input.concurrencyMode ? { concurrencyMode: this.input.concurrencyMode } : {}),
-              ...(this.control.cancelsSteps ? { stagingPrefix } : {}),
+              ...(this.control.current ? { stagingPrefix } : {}),
             }),
           ),
         );
       } catch (err) {
         if (!(err instanceof StepAborted)) throw err;
-        return units.map((u) => this.skipped(u)); // aborted before Salesforce had a job
+        return this.end(units.map((u) => this.skipped(u))); // aborted before Salesforce had a job
       }
     }
     const job = this.job as BulkJobProgress;
     await this.addBatches(job);
-    if (this.abortReason) await this.abort();
+    if (this.abortReason) await this.abortJob();
     else if (!this.closed) {
       try {
         this.update(await this.control.step(() => this.act.calls.closeV1Job({ jobId: job.id })));
         this.closed = true;
       } catch (err) {
         if (!(err instanceof StepAborted)) throw err;
-        await this.abort();
+        await this.abortJob();
       }
       this.clock.end('upload');
     }
+    this.state.enter(BulkflowState.Processing);
     await this.clock.time('processing', () => this.waitForJob(job));
+    this.state.enter(BulkflowState.Downloading);
     for (let i = this.outcomes.length; i < units.length; i++) {
       const unit = units[i] as StagedUnit;
       const batchId = this.batchIds[i];
@@ -127,7 +134,16 @@ class V1Run {
       this.outcomes.push({ unitIndex: unit.index, job: { ...job }, results, phases: this.clock.spans });
       await this.continueIfLong();
     }
-    return this.outcomes;
+    return this.end(this.outcomes);
+  }
+
+  /** The child's final state, from its job's; returns the outcomes. */
+  private end(outcomes: IngestJobOutcome[]): IngestJobOutcome[] {
+    const failed = this.job?.state === 'Failed';
+    this.state.enter(
+      this.abortReason ? BulkflowState.Aborted : failed ? BulkflowState.Failed : BulkflowState.Completed,
+    );
+    return outcomes;
   }
 
   /**
@@ -137,14 +153,14 @@ class V1Run {
    */
   private async addBatches(job: BulkJobProgress): Promise<void> {
     const { units } = this.input;
-    const add = this.control.cancelsSteps ? this.act.creates : this.act.streams;
+    const add = this.control.current ? this.act.creates : this.act.streams;
     while (this.batchIds.length < units.length && !this.abortReason) {
       const unit = units[this.batchIds.length] as StagedUnit;
       try {
         this.batchIds.push((await this.control.step(() => add.addV1Batch({ jobId: job.id, unit }))).batchId);
       } catch (err) {
         if (!(err instanceof StepAborted)) throw err;
-        await this.abort();
+        await this.abortJob();
         const found = await this.act.calls.findV1Batch({ jobId: job.id, unit });
         if (found.batchId) this.batchIds.push(found.batchId);
         return;
@@ -162,7 +178,7 @@ class V1Run {
         return status;
       },
       abortRequested: () => this.abortReason !== undefined && this.job?.state !== 'Aborted',
-      abort: () => this.abort(),
+      abort: () => this.abortJob(),
       policy: this.poll,
       totalRecords: this.input.units.reduce((sum, unit) => sum + unit.rows, 0),
       ...(this.pollResume ? { resume: this.pollResume } : {}),
@@ -172,7 +188,7 @@ class V1Run {
   }
 
   /** Aborts the v1 job unless it has ended (a `Closed` job can still be aborted). */
-  async abort(): Promise<void> {
+  async abortJob(): Promise<void> {
     const job = this.job;
     if (!job || job.state === 'Aborted' || job.state === 'Failed') return;
     await abortStep(job.id, async () => this.update(await this.act.calls.abortV1Job({ jobId: job.id })));

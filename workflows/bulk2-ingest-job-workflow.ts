@@ -4,18 +4,15 @@
  * download results. Continues as new while polling once its history grows, so a job that runs for
  * days keeps a short history.
  */
-import { continueAsNew, setHandler } from '@temporalio/workflow';
+import { continueAsNew } from '@temporalio/workflow';
 import type { IngestJobStatus } from '../activities/types.js';
-import type { PollPolicy } from '../common/poll-policy.js';
-import { TERMINAL_BULK2_STATES } from '../common/wire-values.js';
-import { activityProxies, type ActivityProxies } from './activity-proxies.js';
-import { abortSignal, progressQuery, type BulkJobProgress } from './contract.js';
+import { isBulk2Terminal } from '../common/wire-values.js';
+import { BulkflowState, type BulkJobProgress, type BulkProgress } from './contract.js';
 import { reportToParent, type IngestJobOutcome, type IngestJobWorkflowInput } from './ingest-job-contract.js';
-import { PhaseClock } from './phase-timings.js';
-import { abortStep, pollUntilDone, resolvePollPolicy } from './poll-loop.js';
-import { RunControl, StepAborted } from './run-control.js';
+import { JobRun, runBulkWorkflow } from './job-run.js';
+import { abortStep, pollUntilDone } from './poll-loop.js';
+import { StepAborted } from './run-control.js';
 
-const TERMINAL: ReadonlySet<string> = new Set(TERMINAL_BULK2_STATES);
 /** Progress reports to the parent: on every state change, else at most this often. */
 const REPORT_INTERVAL_MS = 30_000;
 
@@ -24,44 +21,34 @@ const REPORT_INTERVAL_MS = 30_000;
  * Its type name is recorded in running histories, so it does not change.
  */
 export async function bulkIngestJobWorkflow(input: IngestJobWorkflowInput): Promise<IngestJobOutcome> {
-  const run = new IngestJobRun(input);
-  setHandler(abortSignal, ({ reason }) => run.control.request(reason));
-  setHandler(progressQuery, () => run.progress());
-  return run.control.run(
-    () => run.execute(),
-    () => run.abortJob(),
-  );
+  return runBulkWorkflow(new IngestJobRun(input));
 }
 
-class IngestJobRun {
-  readonly control = new RunControl();
+class IngestJobRun extends JobRun<IngestJobOutcome> {
   private job: BulkJobProgress | undefined;
   /** The abort of the job was sent (or it had ended): the poll loop need not send it again. */
   private abortSent = false;
-  private readonly poll: Required<PollPolicy>;
-  private readonly act: ActivityProxies;
   private lastReport = { state: '', at: -Infinity };
-  private readonly clock: PhaseClock;
 
   constructor(private readonly input: IngestJobWorkflowInput) {
-    this.poll = resolvePollPolicy(input.pollPolicy);
-    this.act = activityProxies(input.activityTimeouts);
+    super({
+      searchAttribute: false,
+      ...(input.activityTimeouts ? { activityTimeouts: input.activityTimeouts } : {}),
+      ...(input.pollPolicy ? { pollPolicy: input.pollPolicy } : {}),
+      ...(input.resume?.phases ? { phases: input.resume.phases } : {}),
+    });
     this.job = input.resume?.job;
-    this.clock = new PhaseClock(input.resume?.phases);
+    if (this.job) this.state.enter(BulkflowState.Processing);
   }
 
-  private get abortReason(): string | undefined {
-    return this.control.reason;
-  }
-
-  progress() {
+  progress(): BulkProgress {
     const job = this.job;
     return {
-      state: job ? 'Processing' : 'Preparing',
+      state: this.state.current,
       jobs: job ? [{ ...job }] : [],
       records: { total: this.input.unit.rows, processed: job?.recordsProcessed ?? 0, failed: job?.recordsFailed ?? 0 },
       ...(this.abortReason ? { abortReason: this.abortReason } : {}),
-    } as const;
+    };
   }
 
   async execute(): Promise<IngestJobOutcome> {
@@ -71,7 +58,8 @@ class IngestJobRun {
       results: { unprocessed: { url: unit.url, rows: unit.rows } },
     };
     if (!this.job) {
-      if (this.abortReason) return skipped;
+      if (this.abortReason) return this.end(skipped);
+      this.state.enter(BulkflowState.Uploading);
       this.clock.begin('upload');
       let closed = false;
       try {
@@ -80,20 +68,22 @@ class IngestJobRun {
         if (!(err instanceof StepAborted)) throw err;
       }
       const job = this.job as BulkJobProgress | undefined;
-      if (!job) return skipped; // aborted before Salesforce had a job: nothing was sent
+      if (!job) return this.end(skipped); // aborted before Salesforce had a job: nothing was sent
       if (this.abortReason && !closed) {
         await this.abortJob();
         // Runs recorded before stopped here; the job may have been closed meanwhile, so now it is polled to its end.
-        if (!this.control.cancelsSteps) return { ...skipped, job: { ...job }, phases: this.clock.spans };
+        if (!this.control.current) return this.end({ ...skipped, job: { ...job }, phases: this.clock.spans });
       }
       this.clock.end('upload');
     }
     const job = this.job as BulkJobProgress; // from track() above, or carried in resume
+    this.state.enter(BulkflowState.Processing);
     await this.clock.time('processing', () => this.waitForJob(job));
-    if (this.abortReason && this.control.cancelsSteps && job.state === 'Aborted' && job.recordsProcessed === 0) {
-      return { ...skipped, job: { ...job }, phases: this.clock.spans }; // aborted before it processed a row
+    if (this.abortReason && this.control.current && job.state === 'Aborted' && job.recordsProcessed === 0) {
+      return this.end({ ...skipped, job: { ...job }, phases: this.clock.spans }); // aborted before it processed a row
     }
     // Not a cancellable step: the job has ended, and its results account for the unit's rows.
+    this.state.enter(BulkflowState.Downloading);
     const results = await this.clock.time('download', () =>
       this.act.streams.downloadIngestResults({
         jobId: job.id,
@@ -102,17 +92,26 @@ class IngestJobRun {
         expectedRows: unit.rows,
       }),
     );
-    return { unitIndex: unit.index, job: { ...job }, results, phases: this.clock.spans };
+    return this.end({ unitIndex: unit.index, job: { ...job }, results, phases: this.clock.spans });
+  }
+
+  /** The child's final state, from its job's; returns the outcome. */
+  private end(outcome: IngestJobOutcome): IngestJobOutcome {
+    const jobState = outcome.job?.state;
+    this.state.enter(
+      this.abortReason ? BulkflowState.Aborted : jobState === 'Failed' ? BulkflowState.Failed : BulkflowState.Completed,
+    );
+    return outcome;
   }
 
   /** Create → upload → close, each a step an abort cancels; true once the job is closed. */
   private async createAndUpload(): Promise<boolean> {
     const { unit, stagingPrefix } = this.input;
     // Runs recorded before created the job with the streams proxy; the activity is the same.
-    const create = this.control.cancelsSteps ? this.act.creates : this.act.streams;
+    const create = this.control.current ? this.act.creates : this.act.streams;
     const job = this.track(
       await this.control.step(() =>
-        create.createIngestJob({ ...this.jobParams(), ...(this.control.cancelsSteps ? { stagingPrefix } : {}) }),
+        create.createIngestJob({ ...this.jobParams(), ...(this.control.current ? { stagingPrefix } : {}) }),
       ),
     );
     if (this.abortReason) return false;
@@ -128,7 +127,7 @@ class IngestJobRun {
       check: async () => {
         const status = await this.act.calls.getIngestJobStatus({ jobId: job.id });
         this.update(status);
-        return { ...job, done: TERMINAL.has(job.state), ...(status.apiUsage ? { apiUsage: status.apiUsage } : {}) };
+        return { ...job, done: isBulk2Terminal(job.state), ...(status.apiUsage ? { apiUsage: status.apiUsage } : {}) };
       },
       abortRequested: () => this.abortReason !== undefined && !this.abortSent,
       abort: () => this.abortJob(),
@@ -147,8 +146,8 @@ class IngestJobRun {
   /** Aborts the Salesforce job unless it has ended. */
   async abortJob(): Promise<void> {
     const job = this.job;
-    if (!job || TERMINAL.has(job.state)) return;
-    if (this.control.cancelsSteps) this.abortSent = true;
+    if (!job || isBulk2Terminal(job.state)) return;
+    if (this.control.current) this.abortSent = true;
     await abortStep(job.id, async () => this.update(await this.act.calls.abortIngestJob({ jobId: job.id })));
   }
 

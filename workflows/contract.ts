@@ -4,11 +4,12 @@
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineSignal } from '@temporalio/workflow';
-import type { ResultFileRef } from '../activities/types.js';
 import type { PollPolicy } from '../common/poll-policy.js';
+import type { ResultFileRef } from '../common/result-files.js';
 import type { IngestOperation, BulkApi } from '../common/wire-values.js';
-import type { PhaseSpans, PhaseTimings } from './phase-timings.js';
-import type { PollResume } from './poll-loop.js';
+import type { PhaseTimings } from './phase-timings.js';
+
+export type { ResultFileRef };
 
 /** The task queue bulkflow's workers poll unless told otherwise. */
 export const DEFAULT_TASK_QUEUE = 'bulkflow';
@@ -227,8 +228,6 @@ export interface BulkQueryInput {
   historyEventLimit?: number;
   /** Run the query even though an earlier run of this workflow id completed it (its result is returned otherwise). @default false */
   ignoreEarlierRuns?: boolean;
-  /** Internal: carried across continue-as-new. */
-  resume?: { job: BulkJobProgress; phases?: PhaseSpans; attempt?: number } & PollResume;
 }
 
 /** Result of `bulkQueryWorkflow`: the job and where the joined CSV is. */

@@ -9,10 +9,11 @@ export const Patch = {
   /** Follow-up jobs for rows that failed with a transient error. */
   TransientRetry: 'bulkflow-transient-row-retry',
   /**
-   * An abort cancels the step in flight (a retrying activity included); a Temporal cancellation is an abort;
-   * a job aborted after its upload is polled to its end and its results are downloaded.
+   * Today's run rules, decided once at a run's first task (`RunControl.current`): an abort cancels the step in
+   * flight (a retrying activity included) and a Temporal cancellation is an abort; a job aborted after its upload
+   * is polled to its end and its results downloaded; a run claims its business id in the run ledger, returns an
+   * earlier completed result, and loads only what earlier runs did not; states only move forward
+   * (`run-state.ts`), and search attributes are updated only when they change.
    */
-  AbortCancelsSteps: 'bulkflow-abort-cancels-steps',
-  /** A run claims its business id in the run ledger, returns an earlier completed result, loads only what earlier runs did not. */
-  BusinessIdLedger: 'bulkflow-business-id-ledger',
+  DurableRuns: 'bulkflow-durable-runs',
 } as const;

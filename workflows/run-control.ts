@@ -25,13 +25,16 @@ export class StepAborted extends Error {
 export class RunControl {
   /** Why the run stops; undefined while nobody asked. */
   reason: string | undefined;
-  /** Whether an abort cancels the step in flight (false for runs recorded before it did). */
-  readonly cancelsSteps: boolean;
+  /**
+   * Whether this run follows today's rules (`Patch.DurableRuns`): an abort cancels the step in flight, and the
+   * rest that the patch names. False for runs recorded before, which replay the way they ran.
+   */
+  readonly current: boolean;
   private readonly inFlight = new Set<CancellationScope>();
 
   /** `onRequest` runs once, when the first abort (or cancellation) comes: e.g. a parent tells its children. */
   constructor(private readonly onRequest?: (reason: string) => void) {
-    this.cancelsSteps = patched(Patch.AbortCancelsSteps);
+    this.current = patched(Patch.DurableRuns);
   }
 
   get requested(): boolean {
@@ -42,7 +45,7 @@ export class RunControl {
   request(reason: string): void {
     if (this.reason !== undefined) return;
     this.reason = reason || 'aborted';
-    if (this.cancelsSteps) for (const scope of this.inFlight) scope.cancel();
+    if (this.current) for (const scope of this.inFlight) scope.cancel();
     this.onRequest?.(this.reason);
   }
 
@@ -51,8 +54,8 @@ export class RunControl {
    * {@link StepAborted} when an abort came first or cancelled it. Errors of the step itself pass through.
    */
   async step<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.reason !== undefined && this.cancelsSteps) throw new StepAborted(this.reason);
-    if (!this.cancelsSteps) return fn();
+    if (this.reason !== undefined && this.current) throw new StepAborted(this.reason);
+    if (!this.current) return fn();
     const scope = new CancellationScope();
     this.inFlight.add(scope);
     try {
@@ -71,7 +74,7 @@ export class RunControl {
    * re-throw it, as they did.
    */
   async run<R>(execute: () => Promise<R>, legacyCleanup: () => Promise<void>): Promise<R> {
-    if (!this.cancelsSteps) {
+    if (!this.current) {
       try {
         return await execute();
       } catch (err) {

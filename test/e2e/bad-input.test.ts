@@ -296,6 +296,7 @@ test('a service gets the same root cause from startBulkIngest through bulkflowEr
     assert.deepEqual(ragged, {
       type: INVALID,
       code: 'SF_RAGGED_ROW',
+      source: 'input',
       message: 'CSV row 1 has 1 field but the header has 2 (the first missing one is Email).',
       file: path.join(dir, 'service-ragged.csv'),
       row: 1,
