@@ -19,8 +19,15 @@
  */
 import { Context, log } from '@temporalio/activity';
 import type { MetricMeter } from '@temporalio/common';
-import { TERMINAL_BULK2_STATES } from '../common/wire-values.js';
+import { isBulk2Terminal } from '../common/wire-values.js';
 import type { SalesforceClient } from '../salesforce/index.js';
+import type { IngestV1Activities } from './bulk1-ingest-activities.js';
+import type { IngestActivities } from './bulk2-ingest-activities.js';
+import type { QueryActivities } from './query-activities.js';
+import type { RetryActivities } from './retry-activities.js';
+
+/** The names of the activities this table reads: a renamed activity fails the type check here. */
+type MeasuredActivity = keyof (IngestActivities & IngestV1Activities & QueryActivities & RetryActivities);
 
 /** The names bulkflow's counters are exported under (with the Runtime's default `countersTotalSuffix: false`). */
 export const BulkflowMetric = {
@@ -40,7 +47,14 @@ interface StatusLike {
 }
 
 /** The activities that return a job's status, and when that status is final. */
-const STATUS_ACTIVITIES: Record<string, { kind: JobKind; api?: string; final: (s: StatusLike) => boolean }> = {
+/** How to read a status activity's result. */
+interface StatusReading {
+  kind: JobKind;
+  api?: string;
+  final: (s: StatusLike) => boolean;
+}
+
+const STATUS_ACTIVITIES: Partial<Record<MeasuredActivity, StatusReading>> = {
   createIngestJob: { kind: 'ingest', api: '2.0', final: bulk2Final },
   closeIngestJob: { kind: 'ingest', api: '2.0', final: bulk2Final },
   getIngestJobStatus: { kind: 'ingest', api: '2.0', final: bulk2Final },
@@ -55,11 +69,16 @@ const STATUS_ACTIVITIES: Record<string, { kind: JobKind; api?: string; final: (s
 };
 
 /** The activities that return the three result files of a job (2.0) or batch (v1). */
-const RESULT_ACTIVITIES = new Set(['downloadIngestResults', 'downloadV1BatchResults']);
+const RESULT_ACTIVITIES: ReadonlySet<string> = new Set<MeasuredActivity>([
+  'downloadIngestResults',
+  'downloadV1BatchResults',
+]);
+/** The activity whose result counts rows sent again after a lock failure. */
+const SPLIT_ACTIVITY: MeasuredActivity = 'splitTransientFailures';
 const OUTCOMES = ['successful', 'failed', 'unprocessed'] as const;
 
 function bulk2Final(status: StatusLike): boolean {
-  return (TERMINAL_BULK2_STATES as readonly unknown[]).includes(status.state);
+  return typeof status.state === 'string' && isBulk2Terminal(status.state);
 }
 
 /** Jobs already counted, so that polls after the end (an abort, then a poll) do not count a job twice. */
@@ -111,8 +130,8 @@ class MetricsRecorder {
   record(activity: string, result: unknown): void {
     this.#guarded((meter) => {
       if (RESULT_ACTIVITIES.has(activity)) this.#rows(meter, result as Record<string, { rows?: unknown } | undefined>);
-      else if (activity === 'splitTransientFailures') this.#retried(meter, result as { retry?: { rows?: unknown } });
-      const status = STATUS_ACTIVITIES[activity];
+      else if (activity === SPLIT_ACTIVITY) this.#retried(meter, result as { retry?: { rows?: unknown } });
+      const status = STATUS_ACTIVITIES[activity as MeasuredActivity];
       if (status) this.#job(meter, status, result as StatusLike);
     });
   }
@@ -150,7 +169,7 @@ class MetricsRecorder {
     meter.createCounter(BulkflowMetric.RowsRetried, '', 'Failed rows sent again after a lock failure').add(rows);
   }
 
-  #job(meter: MetricMeter, how: (typeof STATUS_ACTIVITIES)[string], status: StatusLike): void {
+  #job(meter: MetricMeter, how: StatusReading, status: StatusLike): void {
     if (!status || typeof status.jobId !== 'string' || typeof status.state !== 'string' || !how.final(status)) return;
     const api = how.api ?? (typeof status.api === 'string' ? status.api : 'unknown');
     const key = `${how.kind} ${api} ${status.jobId}`;

@@ -64,3 +64,5 @@ export function createRetryActivities({ staging }: { staging: StagingStore }) {
     },
   };
 }
+
+export type RetryActivities = ReturnType<typeof createRetryActivities>;

@@ -2,22 +2,12 @@ import { Client, Connection } from '@temporalio/client';
 import { encryptionCodecFromEnv } from '../common/encryption-codec.js';
 import { bulkflowClientPlugin } from './plugin.js';
 import { BulkflowError, ErrorCode } from '../common/errors.js';
+import { temporalTargetFromEnv, type TemporalTarget } from '../common/temporal-target.js';
 
-/** Where a client connects: the Temporal server's address and namespace (`TEMPORAL_ADDRESS`, `TEMPORAL_NAMESPACE`). */
-export interface TemporalTarget {
-  address: string;
-  namespace: string;
-}
+export { temporalTargetFromEnv, type TemporalTarget };
 
-/** The Temporal server a client and a worker use unless told otherwise. */
-export const DEFAULT_TEMPORAL_ADDRESS = 'localhost:7233';
 /** How long a connection may take before the server counts as unreachable. */
 export const CONNECT_TIMEOUT_MS = 2_500;
-
-/** `TEMPORAL_ADDRESS` (default `localhost:7233`) and `TEMPORAL_NAMESPACE` (default `default`). */
-export function temporalTargetFromEnv(env: NodeJS.ProcessEnv = process.env): TemporalTarget {
-  return { address: env.TEMPORAL_ADDRESS || DEFAULT_TEMPORAL_ADDRESS, namespace: env.TEMPORAL_NAMESPACE || 'default' };
-}
 
 /** The Temporal server did not answer: it names the address and namespace, and what to check. */
 export class TemporalUnreachableError extends BulkflowError {

@@ -12,8 +12,8 @@
  * });
  */
 import type { ClientPlugin } from '@temporalio/client';
-import type { DataConverter, PayloadCodec } from '@temporalio/common';
-import { EncryptionCodec, type EncryptionKey } from '../common/encryption-codec.js';
+import { SimplePlugin } from '@temporalio/plugin';
+import { encryptionDataConverter, type EncryptionCodec, type EncryptionKey } from '../common/encryption-codec.js';
 
 /** Options of {@link bulkflowClientPlugin}. */
 export interface BulkflowClientPluginOptions {
@@ -26,24 +26,13 @@ export interface BulkflowClientPluginOptions {
 
 /**
  * A client plugin that gives a service's `Client` the data converter bulkflow's workers use (the payload
- * codec when a key is given), without loading `@temporalio/worker`.
+ * codec when a key is given), without loading `@temporalio/worker`: the SDK's `SimplePlugin`, as the worker
+ * plugin uses it.
  *
  * @example
  * const client = new Client({ connection, plugins: [bulkflowClientPlugin({ encryptionKey: encryptionCodecFromEnv() })] });
  */
 export function bulkflowClientPlugin(options: BulkflowClientPluginOptions = {}): ClientPlugin {
-  const key = options.encryptionKey;
-  const codec = key instanceof EncryptionCodec ? key : key ? new EncryptionCodec(key) : undefined;
-  return {
-    name: 'bulkflow',
-    configureClient(clientOptions) {
-      if (!codec) return clientOptions;
-      return { ...clientOptions, dataConverter: withCodec(clientOptions.dataConverter, codec) };
-    },
-  };
-}
-
-function withCodec(existing: DataConverter | undefined, codec: PayloadCodec): DataConverter {
-  const codecs = existing?.payloadCodecs ?? [];
-  return { ...existing, payloadCodecs: codecs.includes(codec) ? codecs : [...codecs, codec] };
+  const dataConverter = encryptionDataConverter(options.encryptionKey);
+  return new SimplePlugin({ name: 'bulkflow', ...(dataConverter ? { dataConverter } : {}) });
 }

@@ -7,7 +7,7 @@
  * Search attributes and failure messages are not encrypted: bulkflow puts no record values there.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import type { Payload, PayloadCodec } from '@temporalio/common';
+import type { DataConverter, Payload, PayloadCodec } from '@temporalio/common';
 import { METADATA_ENCODING_KEY } from '@temporalio/common';
 // CommonJS package: its named exports are not visible to ESM import, so take the default.
 import proto from '@temporalio/proto';
@@ -18,12 +18,14 @@ const KEY_ID_METADATA = 'encryption-key-id';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
+/** A payload encryption key: `id` goes into each payload's metadata, so a rotated key still decrypts old ones. */
 export interface EncryptionKey {
   id: string;
   /** 32 bytes. */
   key: Buffer;
 }
 
+/** The payload codec: AES-256-GCM with the current key; previous keys decrypt what they encrypted. */
 export class EncryptionCodec implements PayloadCodec {
   private readonly keys: Map<string, Buffer>;
 
@@ -103,4 +105,19 @@ export function encryptionCodecFromEnv(env: NodeJS.ProcessEnv = process.env): En
 export function dataConverterFromEnv(env: NodeJS.ProcessEnv = process.env): { payloadCodecs: PayloadCodec[] } {
   const codec = encryptionCodecFromEnv(env);
   return { payloadCodecs: codec ? [codec] : [] };
+}
+
+/**
+ * The one place the codec joins a data converter, for the client plugin and the worker plugin alike: appended
+ * after the converter's own codecs (once), so a team's codecs (compression, say) run first. Undefined without a key.
+ */
+export function encryptionDataConverter(
+  key: EncryptionKey | EncryptionCodec | undefined,
+): ((existing: DataConverter | undefined) => DataConverter) | undefined {
+  const codec = key instanceof EncryptionCodec ? key : key ? new EncryptionCodec(key) : undefined;
+  if (!codec) return undefined;
+  return (existing) => {
+    const codecs = existing?.payloadCodecs ?? [];
+    return { ...existing, payloadCodecs: codecs.includes(codec) ? codecs : [...codecs, codec] };
+  };
 }

@@ -246,6 +246,7 @@ export class ResultMismatchError extends BulkflowError {
   }
 }
 
+/** Whether `err` is a bulkflow error (any source). */
 export function isBulkflowError(err: unknown): err is BulkflowError {
   return err instanceof BulkflowError;
 }

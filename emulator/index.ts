@@ -14,17 +14,10 @@ export { createSalesforceEmulator } from './server.js';
 export type { SalesforceEmulator, SalesforceEmulatorOptions } from './server.js';
 export { DEV_CREDENTIALS, LIMITED_CREDENTIALS } from './auth/credentials.js';
 export { EmulatorClock } from './clock.js';
-export { Org, DmlOperation } from './org/org.js';
-export type { GetRecordsOptions } from './org/org.js';
+export { Org } from './org/org.js';
 export type { FieldValue } from './org/field-values.js';
-export { FieldType } from './org/schemas.js';
-export type { FieldSchema, SObjectSchema } from './org/schemas.js';
-export { IngestJobState } from './bulk2/ingest-jobs.js';
-export { QueryJobState } from './bulk2/query-jobs.js';
 export { CustomFieldType } from './org/custom-objects.js';
 export type { CustomFieldDefinition, CustomObjectDefinition } from './org/custom-objects.js';
-export { executeSoql, SoqlError, SoqlUnsupportedError } from './soql/index.js';
-export type { SoqlResult, SoqlOptions } from './soql/index.js';
 export { FaultInjector } from './faults/fault-injector.js';
 export type { FaultReport } from './faults/fault-injector.js';
 export { FaultType, FaultSpecError } from './faults/fault-spec.js';
@@ -41,7 +34,6 @@ export type {
   SlowProcessingFault,
   UnableToLockRowFault,
 } from './faults/fault-spec.js';
-export type { ProcessingHooks } from './faults/processing-hooks.js';
-export { ApiLimits, LimitName, DEFAULT_LIMIT_MAXIMA } from './limits/api-limits.js';
-export type { LimitMaxima, LimitUsage, UsageCounter } from './limits/api-limits.js';
+export { ApiLimits, LimitName } from './limits/api-limits.js';
+export type { LimitMaxima } from './limits/api-limits.js';
 export type { TlsMaterial } from './tls/certificate.js';

@@ -16,8 +16,10 @@ import { LimitsClient } from './org/limits.js';
 import { SessionManager, type Authenticator } from './core/session.js';
 import { InputError } from '../common/errors.js';
 
+/** The API version the client speaks unless told otherwise. */
 export const DEFAULT_API_VERSION = '62.0';
 
+/** How a client logs in and talks to Salesforce. */
 export interface SalesforceClientOptions {
   /** How to log in. */
   auth: Authenticator;
@@ -35,6 +37,7 @@ export interface SalesforceClientOptions {
   gzipUploads?: boolean;
 }
 
+/** The Salesforce client: one HTTP layer and session, and the API resources built on them. */
 export interface SalesforceClient {
   readonly apiVersion: string;
   readonly http: SalesforceHttp;
@@ -49,6 +52,7 @@ export interface SalesforceClient {
   readonly describe: DescribeClient;
 }
 
+/** A client for one org; bad options throw an error naming the option. */
 export function createSalesforceClient(options: SalesforceClientOptions): SalesforceClient {
   const apiVersion = options.apiVersion ?? DEFAULT_API_VERSION;
   if (!/^\d{2,3}\.0$/.test(apiVersion)) {

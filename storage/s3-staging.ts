@@ -15,6 +15,7 @@ import {
 } from './s3-objects.js';
 import type { StagingStore } from './staging-store.js';
 
+/** Where an {@link S3StagingStore} stages: a bucket and a key prefix, and the client and part sizes it uses. */
 export interface S3StagingStoreOptions extends S3UploadOptions {
   bucket: string;
   /** Key prefix every staged object goes under, without a trailing `/`. @default '' */

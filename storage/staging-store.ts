@@ -8,6 +8,7 @@
  */
 import type { Readable, Writable } from 'node:stream';
 
+/** A place for staged units and result files, by relative key; the URLs it hands out go into workflow history. */
 export interface StagingStore {
   /** The URL of `key` (a relative, `/`-separated path). */
   urlFor(key: string): string;

@@ -15,6 +15,7 @@ import type { StagingStore } from '../storage/index.js';
 import { DEFAULT_TASK_QUEUE } from '../workflows/contract.js';
 import { bulkflowPlugin, type BulkflowPluginOptions } from './plugin.js';
 
+/** A worker that runs bulkflow alone: its connection, Salesforce client, queue and staging. */
 export interface BulkflowWorkerOptions {
   connection: NativeConnection;
   salesforce: SalesforceClient;

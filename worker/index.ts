@@ -10,12 +10,11 @@
  */
 export { BulkflowPlugin, bulkflowPlugin, type BulkflowPluginOptions } from './plugin.js';
 export { createBulkflowWorker, type BulkflowWorkerOptions } from './create-worker.js';
-export { workflowsPath } from './paths.js';
-export { installMetricsRuntime, metricsAddressFromEnv, type MetricsRuntimeOptions } from './metrics.js';
+export { installMetricsRuntime, type MetricsRuntimeOptions } from './metrics.js';
 // The names of bulkflow's counters, for dashboards and alerts.
 export { BulkflowMetric } from '../activities/metrics.js';
-export { runWorkerFromEnv, workerConfigFromEnv, type WorkerEnvConfig } from './run-worker.js';
-export { ensureSearchAttributes, searchAttributeFlags } from './search-attributes.js';
+// `bulkflow worker`, for a process of your own that runs just that.
+export { runWorkerFromEnv } from './run-worker.js';
 // The plugin's `encryptionKey` option.
 export { EncryptionCodec, encryptionCodecFromEnv, type EncryptionKey } from '../common/encryption-codec.js';
 // The plugin's `staging` option: a folder, S3, or from BULKFLOW_STAGING_URL.

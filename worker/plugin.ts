@@ -18,7 +18,6 @@
  * });
  * // Services then start bulk jobs on that queue: startBulkIngest(client, input, { taskQueue: 'billing' }).
  */
-import type { DataConverter, PayloadCodec } from '@temporalio/common';
 import { SimplePlugin } from '@temporalio/plugin';
 import {
   NativeConnection,
@@ -31,7 +30,7 @@ import {
   type WorkflowBundleOption,
 } from '@temporalio/worker';
 import { createBulkActivities } from '../activities/index.js';
-import { EncryptionCodec, type EncryptionKey } from '../common/encryption-codec.js';
+import { encryptionDataConverter, type EncryptionCodec, type EncryptionKey } from '../common/encryption-codec.js';
 import type { SalesforceClient } from '../salesforce/index.js';
 import type { UploadLimits } from '../csv/split.js';
 import { stagingStoreFromEnv, type StagingStore } from '../storage/index.js';
@@ -93,13 +92,12 @@ export class BulkflowPlugin implements WorkerPlugin, BundlerPlugin {
       // Read when an activity records, so it is the Runtime the worker runs on, not one made here.
       runtimeMeter: () => Runtime.instance().metricMeter,
     });
-    const key = options.encryptionKey;
-    const encryption = key instanceof EncryptionCodec ? key : key ? new EncryptionCodec(key) : undefined;
+    const dataConverter = encryptionDataConverter(options.encryptionKey);
     this.#checkSearchAttributes = options.checkSearchAttributes ?? true;
     this.#simple = new SimplePlugin({
       name: this.name,
       activities: (existing) => mergeActivities(existing, activities),
-      ...(encryption ? { dataConverter: (existing) => withCodec(existing, encryption) } : {}),
+      ...(dataConverter ? { dataConverter } : {}),
     });
   }
 
@@ -157,11 +155,6 @@ function mergeActivities(existing: object | undefined, ours: object): object {
     );
   }
   return { ...existing, ...ours };
-}
-
-function withCodec(existing: DataConverter | undefined, codec: PayloadCodec): DataConverter {
-  const codecs = existing?.payloadCodecs ?? [];
-  return { ...existing, payloadCodecs: codecs.includes(codec) ? codecs : [...codecs, codec] };
 }
 
 /** Without workflows of its own the worker bundles bulkflow's; a prebuilt bundle must already hold them. */

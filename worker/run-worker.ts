@@ -6,6 +6,7 @@
  */
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { encryptionCodecFromEnv } from '../common/encryption-codec.js';
+import { temporalTargetFromEnv } from '../common/temporal-target.js';
 import { createSalesforceClient, describeLoginFromEnv, salesforceOptionsFromEnv } from '../salesforce/index.js';
 import { stagingStoreFromEnv } from '../storage/index.js';
 import { DEFAULT_TASK_QUEUE } from '../workflows/contract.js';
@@ -25,8 +26,7 @@ export interface WorkerEnvConfig {
 export function workerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnvConfig {
   const metricsAddress = metricsAddressFromEnv(env);
   return {
-    address: env.TEMPORAL_ADDRESS ?? 'localhost:7233',
-    namespace: env.TEMPORAL_NAMESPACE ?? 'default',
+    ...temporalTargetFromEnv(env),
     taskQueue: env.BULKFLOW_TASK_QUEUE ?? DEFAULT_TASK_QUEUE,
     ...(metricsAddress ? { metricsAddress } : {}),
   };

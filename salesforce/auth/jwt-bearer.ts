@@ -17,6 +17,7 @@ import { InputError } from '../../common/errors.js';
 
 export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
+/** The OAuth JWT bearer flow: a connected app's id, the user, and the private key whose certificate the app holds. */
 export interface JwtBearerOptions {
   /** Where to post the assertion. @default 'https://login.salesforce.com' */
   loginUrl?: string;

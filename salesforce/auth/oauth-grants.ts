@@ -13,6 +13,7 @@ import { InputError } from '../../common/errors.js';
 
 export const DEFAULT_LOGIN_URL = 'https://login.salesforce.com';
 
+/** The OAuth refresh token flow: a connected app's client id (and secret) and a refresh token. */
 export interface RefreshTokenOptions {
   /** Where the token was issued. @default 'https://login.salesforce.com' */
   loginUrl?: string;
@@ -78,6 +79,7 @@ export class RefreshTokenAuthenticator implements Authenticator {
   }
 }
 
+/** The OAuth client credentials flow: a connected app's id and secret, at the org's My Domain. */
 export interface ClientCredentialsOptions {
   /** The org's My Domain URL; Salesforce refuses this flow on login.salesforce.com and test.salesforce.com. @default none (required) */
   loginUrl: string;

@@ -8,6 +8,7 @@ import { requestToken } from './token-request.js';
 import { registerSecret } from '../core/redact.js';
 import type { Authenticator, SalesforceSession } from '../core/session.js';
 
+/** The OAuth username-password flow: a connected app's id and secret, and the user's password and token. */
 export interface OAuthPasswordOptions {
   /** `https://login.salesforce.com`, `https://test.salesforce.com` or a My Domain URL. */
   loginUrl: string;

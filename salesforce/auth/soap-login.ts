@@ -15,6 +15,7 @@ import { registerSecret } from '../core/redact.js';
 import type { Authenticator, SalesforceSession } from '../core/session.js';
 import { InputError } from '../../common/errors.js';
 
+/** SOAP `login()`: a username and password (and security token), no connected app. */
 export interface SoapLoginOptions {
   /** `https://login.salesforce.com`, `https://test.salesforce.com` or a My Domain URL. @default 'https://login.salesforce.com' */
   loginUrl?: string;

@@ -54,6 +54,7 @@ export function pkChunkingHeader(options: PkChunkingOptions): string {
   return parts.length > 0 ? parts.join('; ') : 'TRUE';
 }
 
+/** Bulk API v1 (`/services/async`): jobs, batches, their results, and query batches. `sf.bulk1`. */
 export class Bulk1Client {
   /** Query result files of query and queryAll jobs. */
   readonly query: Bulk1QueryResults;

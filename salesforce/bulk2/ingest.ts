@@ -21,6 +21,7 @@ function gzipped(source: Readable): Readable {
   return pipeline(source, createGzip({ level: UPLOAD_GZIP_LEVEL }), () => {});
 }
 
+/** Bulk API 2.0 ingest jobs: create, upload, close, poll, abort, and their three result files. `sf.bulk2Ingest`. */
 export class Bulk2IngestClient {
   constructor(
     private readonly http: SalesforceHttp,

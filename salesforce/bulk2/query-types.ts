@@ -6,6 +6,7 @@
  */
 import type { Bulk2JobState, ColumnDelimiter, LineEnding } from './types.js';
 
+/** `query`, or `queryAll` (deleted and archived records too). */
 export const QueryOperation = {
   Query: 'query',
   /** Includes deleted and archived records. */
@@ -22,6 +23,7 @@ export const Bulk2JobType = {
 } as const;
 export type Bulk2JobType = (typeof Bulk2JobType)[keyof typeof Bulk2JobType];
 
+/** The body of a Bulk 2.0 query job's create. */
 export interface CreateQueryJobRequest {
   /** SOQL. Bulk 2.0 refuses GROUP BY, OFFSET, TYPEOF, aggregates, FIELDS() and parent-to-child subqueries. */
   query: string;
@@ -33,6 +35,7 @@ export interface CreateQueryJobRequest {
   lineEnding?: LineEnding;
 }
 
+/** A Bulk 2.0 query job, as Salesforce describes it. */
 export interface QueryJobInfo {
   id: string;
   operation: QueryOperation;

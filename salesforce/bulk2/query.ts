@@ -51,6 +51,7 @@ export interface StreamResultsOptions {
   end?: boolean;
 }
 
+/** Bulk API 2.0 query jobs: create, poll, abort, and their result pages. `sf.bulk2Query`. */
 export class Bulk2QueryClient {
   constructor(
     private readonly http: SalesforceHttp,

@@ -6,6 +6,7 @@
  */
 import type { SalesforceClient } from '../client.js';
 
+/** Which Open jobs a sweep aborts. */
 export interface SweepOptions {
   /** Abort Open jobs created more than this long ago. */
   olderThanMs: number;
@@ -15,6 +16,7 @@ export interface SweepOptions {
   now?: number;
 }
 
+/** A job the sweep aborted (or would have, in a dry run). */
 export interface SweptJob {
   id: string;
   object: string;
@@ -23,6 +25,10 @@ export interface SweptJob {
   aborted: boolean;
 }
 
+/**
+ * Aborts Bulk 2.0 ingest jobs left `Open` longer than the threshold: jobs whose creator died before uploading
+ * (see CONTRIBUTING, "Orphaned jobs"). An Open job never processes anything, so aborting it loses no data.
+ */
 export async function sweepOrphanedIngestJobs(sf: SalesforceClient, options: SweepOptions): Promise<SweptJob[]> {
   const cutoff = (options.now ?? Date.now()) - options.olderThanMs;
   const swept: SweptJob[] = [];

@@ -8,6 +8,7 @@ import { Bulk2JobState, IngestOperation, TERMINAL_BULK2_STATES } from '../../com
 
 export { Bulk2JobState, IngestOperation, TERMINAL_BULK2_STATES };
 
+/** The column delimiters Bulk API 2.0 accepts, by their wire names. */
 export const ColumnDelimiter = {
   Comma: 'COMMA',
   Backquote: 'BACKQUOTE',
@@ -28,8 +29,10 @@ export const DELIMITER_CHAR: Record<ColumnDelimiter, string> = {
   TAB: '\t',
 };
 
+/** The line endings Bulk API 2.0 accepts. */
 export type LineEnding = 'LF' | 'CRLF';
 
+/** The body of a Bulk 2.0 ingest job's create. */
 export interface CreateIngestJobRequest {
   object: string;
   operation: IngestOperation;
@@ -39,6 +42,7 @@ export interface CreateIngestJobRequest {
   assignmentRuleId?: string;
 }
 
+/** A Bulk 2.0 ingest job, as Salesforce describes it. */
 export interface IngestJobInfo {
   id: string;
   object: string;

@@ -82,6 +82,7 @@ export class SalesforceJobFailedError extends SalesforceError {
   }
 }
 
+/** Whether `err` is one of Salesforce's errors. */
 export function isSalesforceError(err: unknown): err is SalesforceError {
   return err instanceof SalesforceError;
 }

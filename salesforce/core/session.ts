@@ -7,6 +7,7 @@
  */
 import type { Dispatcher } from 'undici';
 
+/** A logged-in session: the access token and the instance it is for. */
 export interface SalesforceSession {
   /** OAuth access token or SOAP session id. Never log it. */
   accessToken: string;

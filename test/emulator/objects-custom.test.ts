@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, beforeEach, describe, it } from 'node:test';
-import { createSalesforceEmulator, executeSoql } from '../../emulator/index.js';
+import { createSalesforceEmulator } from '../../emulator/index.js';
+import { executeSoql } from '../../emulator/soql/index.js';
 import type { CustomObjectDefinition } from '../../emulator/index.js';
 import { useEmulator } from '../helpers/emulator.js';
 import { adminRecords, ingestClient, login, results, runJob } from '../helpers/emulator-http.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { executeSoql, SoqlError, SoqlUnsupportedError } from '../../emulator/index.js';
+import { executeSoql, SoqlError, SoqlUnsupportedError } from '../../emulator/soql/index.js';
 import { useEmulator } from '../helpers/emulator.js';
 
 const NO_SUCH_COLUMN_HINT =

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { executeSoql, SoqlError, SoqlUnsupportedError } from '../../emulator/index.js';
+import { executeSoql, SoqlError, SoqlUnsupportedError } from '../../emulator/soql/index.js';
 import type { Org } from '../../emulator/index.js';
 import { useEmulator } from '../helpers/emulator.js';
 import { deleteRows, insertRows } from '../helpers/org-seed.js';

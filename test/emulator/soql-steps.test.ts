@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { executeSoql } from '../../emulator/index.js';
+import { executeSoql } from '../../emulator/soql/index.js';
 import { SoqlCursor } from '../../emulator/soql/cursor.js';
 import { prepareSoql } from '../../emulator/soql/index.js';
 import { StepwiseSort } from '../../emulator/soql/stepwise-sort.js';
