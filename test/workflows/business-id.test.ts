@@ -191,7 +191,7 @@ test('once Temporal has forgotten the completed run, the run ledger still answer
           () => true,
           () => false,
         )),
-    { timeoutMs: 30_000, what: 'Temporal to have forgotten the run' },
+    { timeoutMs: 120_000, what: 'Temporal to have forgotten the run' },
   );
   const again = await startBulkIngest(client, input('forgotten', rows), { taskQueue, workflowId });
   assert.equal(again.attachedTo, undefined, 'Temporal had no run to attach to');
