@@ -10,7 +10,7 @@ import { peekHeader } from '../csv/csv.js';
 import { LoadedRows } from '../csv/result-matching.js';
 import { BULK1_BATCH_LIMITS, BULK2_UPLOAD_LIMITS, type UploadLimits } from '../csv/split.js';
 import type { SalesforceClient } from '../salesforce/client.js';
-import { inlineRecordsAsCsv, openSource } from '../storage/input-sources.js';
+import { checkedAgainst, inlineRecordsAsCsv, openSource } from '../storage/input-sources.js';
 import { scrubUrls } from '../storage/s3-client.js';
 import { stageUnits } from '../storage/stage-units.js';
 import type { StagingStore } from '../storage/staging-store.js';
@@ -89,7 +89,11 @@ export function createStagingActivities({
       const { source: input, stagingPrefix, api, target, loadedBefore = [] } = request;
       const file = 'url' in input ? inputName(input.url) : undefined;
       try {
-        const source = 'url' in input ? stopOnCancel(await openSource(input.url)) : inlineRecordsAsCsv(input.records);
+        const opened = 'url' in input ? stopOnCancel(await openSource(input.url)) : inlineRecordsAsCsv(input.records);
+        // An uploaded input carries its checksum: other bytes (replaced, cut short) are refused once read.
+        const checked =
+          'url' in input && input.sha256 ? checkedAgainst(opened, input.sha256, file ?? input.url) : undefined;
+        const source = checked?.input ?? opened;
         const columns = await peekHeader(source);
         if (target && preflight)
           await checkIngestColumns(target, columns, (name) => salesforce.describe.describeSObject(name));
@@ -100,6 +104,7 @@ export function createStagingActivities({
           onProgress: (rows) => heartbeat({ rows }),
           ...(loaded ? { loaded } : {}),
         });
+        checked?.verify();
         if (staged.totalRows === 0) {
           throw new InputError(
             `The CSV input has a header (${staged.columns.join(', ')}) but no rows: nothing to load.`,

@@ -29,8 +29,8 @@ export interface StagedInput {
 }
 
 export interface StageIngestInputRequest {
-  /** A CSV file by URL, or inline records. */
-  source: { url: string } | { records: Array<Record<string, InlineValue>> };
+  /** A CSV file by URL (and its SHA-256, when known), or inline records. */
+  source: { url: string; sha256?: string } | { records: Array<Record<string, InlineValue>> };
   /** Staging key prefix for this workflow, e.g. `<workflowId>/<firstRunId>`. */
   stagingPrefix: string;
   /** Which API the units are for: 2.0 jobs (≤100 MB) or v1 batches (≤10,000 rows, ≤10 MB). @default '2.0' */

@@ -1,8 +1,8 @@
-import { accessSync, constants, statSync } from 'node:fs';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { Option, type Command } from 'commander';
-import { InputError, InputProblem } from '../common/errors.js';
+import { bulkflowErrorOf } from '../client/errors.js';
+import { InputProblem } from '../common/errors.js';
+import { inputSource, unreachableInputHint } from './files.js';
 import { IngestOperation } from '../salesforce/bulk2/types.js';
 import { CommandFailure, exitCodeFor, formatIngestSummary, printJson } from './output.js';
 import { attachedBefore, ensureWorker, taskQueueOf } from './start-and-wait.js';
@@ -31,7 +31,10 @@ export function registerIngestCommand(program: Command): void {
     .addOption(
       new Option('--operation <op>', 'DML operation').choices(Object.values(IngestOperation)).makeOptionMandatory(),
     )
-    .requiredOption('--file <path>', 'CSV input with a header row of field API names')
+    .requiredOption(
+      '--file <path-or-url>',
+      'CSV input with a header row of field API names: a local path (uploaded to BULKFLOW_STAGING_URL when set), or an s3:// or https:// URL',
+    )
     .option('--external-id-field <field>', 'external id field (upsert)')
     .addOption(new Option('--api <version>', 'Bulk API version').choices(['2.0', '1.0']).default('2.0'))
     .option(
@@ -51,8 +54,8 @@ export function registerIngestCommand(program: Command): void {
           { exitCode: 2, code: 'bulkflow.usage' },
         );
       }
-      // The worker reads the file by this path; a missing one is refused before any workflow starts.
-      checkReadable(path.resolve(flags.file));
+      // A missing local file is refused before anything connects; with shared staging it is uploaded first.
+      const source = await inputSource(flags.file, Boolean(flags.json));
       const { startBulkIngest } = await import('../client/starters.js');
       const { waitWithProgress } = await import('./wait.js');
       const taskQueue = taskQueueOf(flags);
@@ -65,7 +68,7 @@ export function registerIngestCommand(program: Command): void {
             object: flags.object,
             operation: flags.operation,
             api: flags.api,
-            source: { url: pathToFileURL(path.resolve(flags.file)).href },
+            source,
             ...(flags.externalIdField ? { externalIdFieldName: flags.externalIdField } : {}),
             ...(flags.ignoreEarlierRuns ? { ignoreEarlierRuns: true } : {}),
           },
@@ -80,7 +83,7 @@ export function registerIngestCommand(program: Command): void {
           quiet: Boolean(flags.json),
           workerGone: () => noWorkerMessage(client, taskQueue),
         }).catch((err: unknown) => {
-          throw new CommandFailure(err, handle.workflowId);
+          throw new CommandFailure(err, handle.workflowId, unreachableFile(err, source.url));
         });
         const shown = { ...result, ...attachedBefore(handle) };
         if (flags.json) printJson({ workflowId: handle.workflowId, ...shown });
@@ -92,21 +95,9 @@ export function registerIngestCommand(program: Command): void {
     });
 }
 
-/** Refuses a file that is missing, a folder or unreadable, with the error a workflow would give. */
-function checkReadable(file: string): void {
-  const refuse = (message: string) => {
-    throw new InputError(message, { problem: InputProblem.NotFound, location: { file } });
-  };
-  let isFile: boolean;
-  try {
-    isFile = statSync(file).isFile();
-  } catch {
-    return refuse(`Input file not found: ${file}`);
-  }
-  if (!isFile) refuse(`Input is not a file: ${file}`);
-  try {
-    accessSync(file, constants.R_OK);
-  } catch {
-    refuse(`Input file cannot be read (permissions): ${file}`);
-  }
+/** A hint when the workers could not find a `file://` input that exists here: they run elsewhere. */
+function unreachableFile(err: unknown, url: string): string | undefined {
+  if (!url.startsWith('file:')) return undefined;
+  const cause = bulkflowErrorOf(err);
+  return cause.code === InputProblem.NotFound ? unreachableInputHint(fileURLToPath(url)) : undefined;
 }

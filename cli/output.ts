@@ -73,11 +73,12 @@ export function formatTimings(t: PhaseTimings): string {
   return `${s(t.totalMs)} in all${parts.length ? `: ${parts.join(', ')}` : ''}`;
 }
 
-/** A failure of a command, with the workflow it happened in when there was one. */
+/** A failure of a command, with the workflow it happened in when there was one, and a hint when there is one. */
 export class CommandFailure extends Error {
   constructor(
     override readonly cause: unknown,
     readonly workflowId?: string,
+    readonly hint?: string,
   ) {
     super(cause instanceof Error ? cause.message : String(cause));
     this.name = 'CommandFailure';
@@ -85,7 +86,7 @@ export class CommandFailure extends Error {
 }
 
 /** What the command line reports for an error: the root cause and where it happened. */
-export type ReportedError = BulkflowErrorInfo & { workflowId?: string };
+export type ReportedError = BulkflowErrorInfo & { workflowId?: string; hint?: string };
 
 /**
  * The root cause of what a command threw (see `bulkflowErrorOf`), with its workflow id. It loads the Temporal
@@ -94,7 +95,11 @@ export type ReportedError = BulkflowErrorInfo & { workflowId?: string };
 export async function reportedErrorOf(err: unknown): Promise<ReportedError> {
   const { bulkflowErrorOf } = await import('../client/errors.js');
   if (err instanceof CommandFailure) {
-    return { ...bulkflowErrorOf(err.cause), ...(err.workflowId ? { workflowId: err.workflowId } : {}) };
+    return {
+      ...bulkflowErrorOf(err.cause),
+      ...(err.workflowId ? { workflowId: err.workflowId } : {}),
+      ...(err.hint ? { hint: err.hint } : {}),
+    };
   }
   return bulkflowErrorOf(err);
 }
@@ -147,7 +152,8 @@ export function formatError(error: ReportedError): string {
     error.salesforceErrorCode ? `Salesforce ${error.salesforceErrorCode}` : '',
     error.workflowId ? `workflow ${error.workflowId}` : '',
   ].filter(Boolean);
-  return `bulkflow: ${where}${redact(oneLine(error.message))}\n  (${facts.join(', ')})\n`;
+  const hint = error.hint ? `  ${error.hint}\n` : '';
+  return `bulkflow: ${where}${redact(oneLine(error.message))}\n  (${facts.join(', ')})\n${hint}`;
 }
 
 /** Keys of the `--json` error object, in the order a reader wants them. */
@@ -168,6 +174,7 @@ const ERROR_KEYS: ReadonlyArray<keyof ReportedError> = [
   'byteOffset',
   'retryable',
   'workflowId',
+  'hint',
 ];
 
 /** Prints an error: `{ "error": { … } }` on stdout with `--json`, else {@link formatError} on stderr. */

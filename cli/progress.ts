@@ -42,3 +42,31 @@ export function createProgressView(stream: NodeJS.WriteStream = process.stdout):
     stop: () => undefined,
   };
 }
+
+/** A byte count going up to a total (an upload), as a bar on a terminal's stderr, else a line at the end. */
+export function createByteProgress(label: string, stream: NodeJS.WriteStream = process.stderr) {
+  const size = (bytes: number) => (bytes < 1e6 ? `${Math.ceil(bytes / 1e3)} kB` : `${(bytes / 1e6).toFixed(1)} MB`);
+  if (stream.isTTY) {
+    const bar = new SingleBar(
+      { format: `${label} |{bar}| {sent} of {total}`, stream, hideCursor: true },
+      Presets.shades_classic,
+    );
+    let started = false;
+    return {
+      update(sent: number, total: number) {
+        const payload = { sent: size(sent), total: size(total) };
+        if (!started) bar.start(Math.max(total, 1), sent, payload);
+        else bar.update(sent, payload);
+        started = true;
+      },
+      stop: () => bar.stop(),
+    };
+  }
+  let last = { sent: 0, total: 0 };
+  return {
+    update(sent: number, total: number) {
+      last = { sent, total };
+    },
+    stop: () => void stream.write(`${label}: ${size(last.sent)} of ${size(last.total)}\n`),
+  };
+}

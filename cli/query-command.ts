@@ -1,8 +1,8 @@
-import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { BulkQueryResult } from '../workflows/contract.js';
 import { CommandFailure, exitCodeFor, formatQuerySummary, printJson } from './output.js';
+import { fetchToLocal, queryDestination } from './files.js';
 import { attachedBefore, ensureWorker, taskQueueOf } from './start-and-wait.js';
 import { connectFromEnv, noWorkerMessage } from './temporal.js';
 import type { BulkApi } from '../common/wire-values.js';
@@ -32,7 +32,10 @@ export function registerQueryCommand(program: Command): void {
     .command('query')
     .description('Export a SOQL query to a CSV file as a durable bulk job')
     .requiredOption('--soql <query>', 'SOQL, e.g. "SELECT Id, Name FROM Account"')
-    .requiredOption('--out <file>', 'where the CSV goes (the worker writes it)')
+    .requiredOption(
+      '--out <path-or-url>',
+      'where the CSV goes: an s3:// URL, or a local path (fetched from BULKFLOW_STAGING_URL when set, else written by the worker)',
+    )
     .option('--all', 'queryAll: include deleted and archived records')
     .addOption(new Option('--api <version>', 'Bulk API version').choices(['2.0', '1.0']).default('2.0'))
     .option('--pk-chunking <size>', 'Bulk v1: split by Id ranges of this many records', chunkSize)
@@ -49,6 +52,7 @@ export function registerQueryCommand(program: Command): void {
           code: 'bulkflow.usage',
         });
       }
+      const out = queryDestination(flags.out);
       const { startBulkQuery } = await import('../client/starters.js');
       const { waitWithProgress } = await import('./wait.js');
       const taskQueue = taskQueueOf(flags);
@@ -61,7 +65,7 @@ export function registerQueryCommand(program: Command): void {
             soql: flags.soql,
             operation: flags.all ? 'queryAll' : 'query',
             api: flags.api,
-            destination: { url: pathToFileURL(path.resolve(flags.out)).href },
+            ...(out.destinationUrl ? { destination: { url: out.destinationUrl } } : {}),
             ...(flags.pkChunking ? { pkChunking: { chunkSize: flags.pkChunking } } : {}),
             ...(flags.ignoreEarlierRuns ? { ignoreEarlierRuns: true } : {}),
           },
@@ -78,7 +82,12 @@ export function registerQueryCommand(program: Command): void {
         }).catch((err: unknown) => {
           throw new CommandFailure(err, handle.workflowId);
         });
-        const shown = { ...result, ...attachedBefore(handle) };
+        // With shared staging the records are in the store: fetched to the local path asked for.
+        const records = result.results.records;
+        if (out.fetchTo && records) await fetchToLocal(records.url, out.fetchTo);
+        const fetched =
+          out.fetchTo && records ? { results: { records: { ...records, url: pathToFileURL(out.fetchTo).href } } } : {};
+        const shown = { ...result, ...fetched, ...attachedBefore(handle) };
         if (flags.json) printJson({ workflowId: handle.workflowId, ...shown });
         else process.stdout.write(formatQuerySummary(handle.workflowId, shown));
         process.exitCode = exitCodeFor(result);

@@ -2,14 +2,19 @@ import { Client, Connection } from '@temporalio/client';
 import { encryptionCodecFromEnv } from '../common/encryption-codec.js';
 import { bulkflowClientPlugin } from './plugin.js';
 import { BulkflowError, ErrorCode } from '../common/errors.js';
-import { temporalTargetFromEnv, type TemporalTarget } from '../common/temporal-target.js';
+import {
+  connectionOptionsOf,
+  describeTarget,
+  temporalTargetFromEnv,
+  type TemporalTarget,
+} from '../common/temporal-target.js';
 
 export { temporalTargetFromEnv, type TemporalTarget };
 
 /** How long a connection may take before the server counts as unreachable. */
 export const CONNECT_TIMEOUT_MS = 2_500;
 
-/** The Temporal server did not answer: it names the address and namespace, and what to check. */
+/** The Temporal server did not answer: it names the address and namespace (never the API key), and what to check. */
 export class TemporalUnreachableError extends BulkflowError {
   constructor(
     readonly target: TemporalTarget,
@@ -18,7 +23,7 @@ export class TemporalUnreachableError extends BulkflowError {
     const why = cause instanceof Error ? cause.message.split('\n')[0] : String(cause);
     super(
       ErrorCode.TemporalUnreachable,
-      `Cannot reach the Temporal server at ${target.address} (namespace ${target.namespace}) within ` +
+      `Cannot reach the Temporal server at ${describeTarget(target)} within ` +
         `${CONNECT_TIMEOUT_MS / 1000} s: ${why}. Is it running there? Set TEMPORAL_ADDRESS to where it is ` +
         '(`bulkflow dev` runs one locally).',
       { cause },
@@ -34,7 +39,7 @@ export class TemporalUnreachableError extends BulkflowError {
 export async function connectClient(target: TemporalTarget, env: NodeJS.ProcessEnv = process.env): Promise<Client> {
   let connection: Connection;
   try {
-    connection = await Connection.connect({ address: target.address, connectTimeout: CONNECT_TIMEOUT_MS });
+    connection = await Connection.connect({ ...connectionOptionsOf(target), connectTimeout: CONNECT_TIMEOUT_MS });
   } catch (err) {
     throw new TemporalUnreachableError(target, err);
   }

@@ -134,6 +134,8 @@ export const InputProblem = {
   EarlierJobGone: 'SF_EARLIER_JOB_GONE',
   /** Inline records too large to travel through workflow history. */
   InlineTooLarge: 'SF_INLINE_TOO_LARGE',
+  /** The input's bytes are not the ones its SHA-256 (recorded when it was uploaded) names. */
+  InputChanged: 'SF_INPUT_CHANGED',
 } as const;
 /** One of {@link InputProblem}'s values. */
 export type InputProblem = (typeof InputProblem)[keyof typeof InputProblem];

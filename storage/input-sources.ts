@@ -5,10 +5,11 @@
  * fails at once; 5xx answers and connection failures are retried. Messages carry URLs without
  * their query strings, where presigned URLs keep their signatures.
  */
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { isIP } from 'node:net';
-import { Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { request, type Dispatcher } from 'undici';
@@ -127,4 +128,34 @@ export function inlineRecordsAsCsv(records: ReadonlyArray<Record<string, InlineV
     for (const record of records) yield formatCsvRow(columns.map((c) => cell(record[c])));
   }
   return Readable.from(lines());
+}
+
+/**
+ * Passes `source` through, hashing its bytes; once it has ended, `verify()` refuses bytes other than the ones
+ * `sha256` names (an input replaced or cut short since it was uploaded), naming the input.
+ */
+export function checkedAgainst(source: Readable, sha256: string, name: string): { input: Readable; verify(): void } {
+  const hash = createHash('sha256');
+  const input = source.pipe(
+    new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        hash.update(chunk);
+        done(null, chunk);
+      },
+    }),
+  );
+  source.once('error', (err) => input.destroy(err));
+  return {
+    input,
+    verify() {
+      const actual = hash.digest('hex');
+      if (actual !== sha256.toLowerCase()) {
+        throw new InputError(
+          `${name} is not the file that was uploaded: its SHA-256 is ${actual}, the input names ${sha256}. ` +
+            'It was replaced or cut short since; upload it again.',
+          { problem: InputProblem.InputChanged },
+        );
+      }
+    },
+  };
 }

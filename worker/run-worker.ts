@@ -6,7 +6,12 @@
  */
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { encryptionCodecFromEnv } from '../common/encryption-codec.js';
-import { temporalTargetFromEnv } from '../common/temporal-target.js';
+import {
+  connectionOptionsOf,
+  describeTarget,
+  temporalTargetFromEnv,
+  type TemporalTarget,
+} from '../common/temporal-target.js';
 import { createSalesforceClient, describeLoginFromEnv, salesforceOptionsFromEnv } from '../salesforce/index.js';
 import { stagingStoreFromEnv } from '../storage/index.js';
 import { DEFAULT_TASK_QUEUE } from '../workflows/contract.js';
@@ -14,15 +19,13 @@ import { installMetricsRuntime, metricsAddressFromEnv } from './metrics.js';
 import { bulkflowPlugin } from './plugin.js';
 
 /** What `bulkflow worker` reads from the environment (Temporal target, task queue, metrics address). */
-export interface WorkerEnvConfig {
-  address: string;
-  namespace: string;
+export interface WorkerEnvConfig extends TemporalTarget {
   taskQueue: string;
   /** Where Prometheus scrapes `/metrics`, e.g. `0.0.0.0:9464`; none when undefined. */
   metricsAddress?: string;
 }
 
-/** `TEMPORAL_ADDRESS`, `TEMPORAL_NAMESPACE`, `BULKFLOW_TASK_QUEUE`, `BULKFLOW_METRICS_ADDRESS`. */
+/** The Temporal connection (the SDK's environment configuration), `BULKFLOW_TASK_QUEUE`, `BULKFLOW_METRICS_ADDRESS`. */
 export function workerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnvConfig {
   const metricsAddress = metricsAddressFromEnv(env);
   return {
@@ -48,7 +51,7 @@ export async function runWorkerFromEnv(env: NodeJS.ProcessEnv = process.env): Pr
     staging: stagingStoreFromEnv(env),
     encryptionKey: encryptionCodecFromEnv(env),
   });
-  const connection = await NativeConnection.connect({ address: config.address });
+  const connection = await NativeConnection.connect(connectionOptionsOf(config));
   try {
     // The plugin checks (and on dev servers registers) the search attributes before the worker polls.
     const worker = await Worker.create({
@@ -58,9 +61,7 @@ export async function runWorkerFromEnv(env: NodeJS.ProcessEnv = process.env): Pr
       shutdownGraceTime: '10 seconds',
       plugins: [plugin],
     });
-    process.stdout.write(
-      `bulkflow worker polling task queue "${config.taskQueue}" on ${config.address} (namespace ${config.namespace})\n`,
-    );
+    process.stdout.write(`bulkflow worker polling task queue "${config.taskQueue}" on ${describeTarget(config)}\n`);
     if (config.metricsAddress) process.stdout.write(`metrics at http://${config.metricsAddress}/metrics\n`);
     await worker.run();
   } finally {

@@ -103,7 +103,16 @@ export type InlineValue = string | number | boolean | null;
  * The input: a CSV file by URL, or records inline for small jobs from services that already hold
  * them (at most {@link MAX_INLINE_BYTES} as JSON; they travel through history, so encrypt it).
  */
-export type IngestSource = { url: string } | { records: Array<Record<string, InlineValue>> };
+export type IngestSource =
+  | {
+      url: string;
+      /**
+       * The SHA-256 (hex) of the file's bytes, when whoever put it there knew it (the command line records the
+       * checksum of a file it uploads): the worker refuses other bytes.
+       */
+      sha256?: string;
+    }
+  | { records: Array<Record<string, InlineValue>> };
 
 /**
  * Rows that fail with a transient per-record error (`UNABLE_TO_LOCK_ROW`: another transaction held the record)
