@@ -15,6 +15,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startDevServer, type DevServer } from '../../cli/dev/dev-server.js';
 import { requireTemporalCli } from '../../cli/dev/temporal-binaries.js';
 import type { BulkIngestResult } from '../../workflows/contract.js';
+import { eventually } from '../helpers/eventually.js';
 import { FIXTURES, loadedModules, workerSideModules } from './helpers/module-graph.js';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
@@ -101,6 +102,10 @@ test('the package ships compiled JavaScript and declarations, and no development
     assert.ok(files.includes(path.join('dist', entry, 'index.d.ts')), `dist/${entry}/index.d.ts`);
   }
   assert.ok(files.includes(path.join('dist', 'worker', 'workflows-entry.js')), 'the plugin bundle entry');
+  assert.ok(files.includes(path.join('dist', 'workflow-bundle.js')), 'the prebuilt workflow bundle');
+  for (const doc of ['LICENSE', 'README.md', path.join('docs', 'bad-input.md')]) {
+    assert.ok(files.includes(doc), `${doc}, which the README links to`);
+  }
   assert.ok(!files.some((file) => file.startsWith('test') || file.startsWith('bench')), 'no tests or benchmarks');
   for (const dev of ['tsx', '@temporalio/testing', 'typescript']) {
     assert.ok(!existsSync(path.join(project, 'node_modules', dev)), `${dev} is not installed with bulkflow`);
@@ -163,6 +168,57 @@ test("import('bulkflow/client') from the package loads no worker, emulator or CL
   t.diagnostic(
     `import('bulkflow/client'): median ${median(times).toFixed(0)} ms of ${times.map((ms) => ms.toFixed(0)).join(', ')}`,
   );
+});
+
+test('a CommonJS project requires bulkflow/client and bulkflow/salesforce (require of the ES modules)', async () => {
+  writeFileSync(
+    path.join(project, 'uses-require.cjs'),
+    [
+      "const { startBulkIngest, bulkflowErrorOf, BulkflowState } = require('bulkflow/client');",
+      "const { createSalesforceClient, InputError } = require('bulkflow/salesforce');",
+      'console.log(JSON.stringify([typeof startBulkIngest, typeof bulkflowErrorOf, BulkflowState.Completed,',
+      "  typeof createSalesforceClient, bulkflowErrorOf(new InputError('x')).type]));",
+      '',
+    ].join('\n'),
+  );
+  const result = await ok(process.execPath, ['uses-require.cjs'], { cwd: project });
+  assert.deepEqual(JSON.parse(result.stdout), [
+    'function',
+    'function',
+    'Completed',
+    'function',
+    'bulkflow.SF_INVALID_INPUT',
+  ]);
+});
+
+test('bulkflow worker starts from the bundle built with the package, without bundling', async (t) => {
+  server ??= await startDevServer({ binary: requireTemporalCli().path });
+  const env = cleanEnv({
+    TEMPORAL_ADDRESS: server.address,
+    BULKFLOW_TASK_QUEUE: 'prebuilt',
+    SF_ACCESS_TOKEN: 'not-used',
+    SF_INSTANCE_URL: 'http://127.0.0.1:1',
+    BULKFLOW_STAGING_URL: pathToFileURL(path.join(work, 'staging')).href,
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  });
+  const started = performance.now();
+  const worker = spawn(path.join(project, 'node_modules', '.bin', 'bulkflow'), ['worker'], { cwd: project, env });
+  let output = '';
+  worker.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  worker.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  try {
+    await eventually(() => output.includes('bulkflow worker polling'), {
+      timeoutMs: 60_000,
+      what: `the worker to poll:\n${output}`,
+    });
+    t.diagnostic(
+      `bulkflow worker polling ${(performance.now() - started).toFixed(0)} ms after start (prebuilt bundle)`,
+    );
+    assert.doesNotMatch(output, /Workflow bundle created/, 'no bundling at start');
+  } finally {
+    worker.kill('SIGTERM');
+    await once(worker, 'exit');
+  }
 });
 
 test('the shipped declarations type-check a TypeScript user of bulkflow/client and bulkflow/worker', async () => {
