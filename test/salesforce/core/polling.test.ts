@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { pollUntil } from '../../salesforce/core/polling.js';
-import { withPollDefaults } from '../../common/poll-policy.js';
+import { pollUntil } from '../../../salesforce/core/polling.js';
+import { withPollDefaults } from '../../../common/poll-policy.js';
 
 /** A clock that only the fake sleep moves. */
 function fakeTime() {

@@ -3,7 +3,7 @@ import { Readable, Writable } from 'node:stream';
 import { before, describe, test } from 'node:test';
 import { XMLParser } from 'fast-xml-parser';
 import Papa from 'papaparse';
-import { DEV_CREDENTIALS } from '../../emulator/index.js';
+import { DEV_CREDENTIALS } from '../../../emulator/index.js';
 import {
   createSalesforceClient,
   OAuthPasswordAuthenticator,
@@ -13,10 +13,10 @@ import {
   type Bulk1JobInfo,
   type CreateBulk1JobRequest,
   type SalesforceClient,
-} from '../../salesforce/index.js';
-import { TERMINAL_BULK1_BATCH_STATES } from '../../salesforce/bulk1/types.js';
-import { useEmulator } from '../helpers/emulator.js';
-import { eventually } from '../helpers/eventually.js';
+} from '../../../salesforce/index.js';
+import { TERMINAL_BULK1_BATCH_STATES } from '../../../salesforce/bulk1/types.js';
+import { useEmulator } from '../../helpers/emulator.js';
+import { eventually } from '../../helpers/eventually.js';
 
 /** Every batch of a job is final (the job may still be open: these tests add batches to open jobs). */
 const batchesEnded = (batches: readonly Bulk1BatchInfo[]) =>

@@ -7,7 +7,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { AccessTokenAuthenticator, createSalesforceClient, isSalesforceError } from '../../salesforce/index.js';
+import { AccessTokenAuthenticator, createSalesforceClient, isSalesforceError } from '../../../salesforce/index.js';
 
 const server = createServer((req, res) => {
   const body = JSON.stringify([{ errorCode: 'INVALIDJOBSTATE', message: 'Job 750x is in state Open' }]);

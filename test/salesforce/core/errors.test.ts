@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ApplicationFailure } from '@temporalio/common';
-import { toApplicationFailure } from '../../activities/failures.js';
+import { toApplicationFailure } from '../../../activities/failures.js';
 import {
   type BulkflowError,
   InputError,
@@ -11,8 +11,8 @@ import {
   SalesforceJobFailedError,
   SalesforceNetworkError,
   SalesforceSessionError,
-} from '../../salesforce/index.js';
-import { redact, registerSecret } from '../../salesforce/core/redact.js';
+} from '../../../salesforce/index.js';
+import { redact, registerSecret } from '../../../salesforce/core/redact.js';
 
 const table: Array<[string, BulkflowError, boolean]> = [
   ['500', new SalesforceHttpError('x', { statusCode: 500 }), true],
@@ -83,9 +83,9 @@ test('error messages and bodies are redacted and truncated', () => {
 });
 
 test('a login server failing with 5xx is retryable; refused credentials are not', async (t) => {
-  const { DEV_CREDENTIALS } = await import('../../emulator/index.js');
-  const { startEmulator } = await import('../helpers/emulator.js');
-  const { OAuthPasswordAuthenticator, SoapLoginAuthenticator } = await import('../../salesforce/index.js');
+  const { DEV_CREDENTIALS } = await import('../../../emulator/index.js');
+  const { startEmulator } = await import('../../helpers/emulator.js');
+  const { OAuthPasswordAuthenticator, SoapLoginAuthenticator } = await import('../../../salesforce/index.js');
   const emulator = await startEmulator(t);
   const oauth = new OAuthPasswordAuthenticator({ loginUrl: emulator.url, ...DEV_CREDENTIALS });
   const { username, password, securityToken } = DEV_CREDENTIALS;

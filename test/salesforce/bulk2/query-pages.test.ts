@@ -5,10 +5,10 @@ import { PassThrough } from 'node:stream';
 import { text } from 'node:stream/consumers';
 import { after, before, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { AccessTokenAuthenticator, createSalesforceClient, type SalesforceClient } from '../../salesforce/index.js';
-import { decodedBody } from '../../salesforce/bulk2/query-pages.js';
-import { MemorySink, parseCsv } from '../helpers/salesforce-client.js';
-import { ErrorCode } from '../../common/errors.js';
+import { AccessTokenAuthenticator, createSalesforceClient, type SalesforceClient } from '../../../salesforce/index.js';
+import { decodedBody } from '../../../salesforce/bulk2/query-pages.js';
+import { MemorySink, parseCsv } from '../../helpers/salesforce-client.js';
+import { ErrorCode } from '../../../common/errors.js';
 
 /** Pages served by locator ('' = first page): body, next locator header, record count header. */
 type Page = { body: string; locator?: string; count?: string; gzip?: boolean };

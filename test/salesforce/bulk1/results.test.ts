@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { describe, test } from 'node:test';
-import { InputError, ResultMismatchError, type Bulk1BatchInfo } from '../../salesforce/index.js';
-import { matchBatchResults, readIngestResults } from '../../salesforce/bulk1/results.js';
-import { formatRecordErrors, parseRecordError, type Bulk1RowOutcome } from '../../salesforce/bulk1/results.js';
-import { isBulk1JobDone, type Bulk1IngestResult } from '../../salesforce/bulk1/types.js';
-import { pkChunkingHeader } from '../../salesforce/bulk1/client.js';
-import { recordsToCsv } from '../../salesforce/bulk1/records.js';
-import { recordBatchBodies } from '../../salesforce/bulk1/records.js';
+import { InputError, ResultMismatchError, type Bulk1BatchInfo } from '../../../salesforce/index.js';
+import { matchBatchResults, readIngestResults } from '../../../salesforce/bulk1/results.js';
+import { formatRecordErrors, parseRecordError, type Bulk1RowOutcome } from '../../../salesforce/bulk1/results.js';
+import { isBulk1JobDone, type Bulk1IngestResult } from '../../../salesforce/bulk1/types.js';
+import { pkChunkingHeader } from '../../../salesforce/bulk1/client.js';
+import { recordsToCsv } from '../../../salesforce/bulk1/records.js';
+import { recordBatchBodies } from '../../../salesforce/bulk1/records.js';
 
 const NS = 'http://www.force.com/2009/06/asyncapi/dataload';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { generate } from 'selfsigned';
-import { DEV_CREDENTIALS } from '../../emulator/index.js';
+import { DEV_CREDENTIALS } from '../../../emulator/index.js';
 import {
   ClientCredentialsAuthenticator,
   createSalesforceClient,
@@ -14,9 +14,9 @@ import {
   SalesforceAuthError,
   SoapLoginAuthenticator,
   type Authenticator,
-} from '../../salesforce/index.js';
-import { SalesforceErrorCode } from '../../salesforce/core/errors.js';
-import { startEmulator } from '../helpers/emulator.js';
+} from '../../../salesforce/index.js';
+import { SalesforceErrorCode } from '../../../salesforce/core/errors.js';
+import { startEmulator } from '../../helpers/emulator.js';
 
 const pems = await generate([{ name: 'commonName', value: 'bulkflow-jwt' }], { keySize: 2048, algorithm: 'sha256' });
 const keyPem = pems.private;

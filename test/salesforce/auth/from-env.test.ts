@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { defaultAudience } from '../../salesforce/auth/jwt-bearer.js';
-import { authenticatorFromEnv, salesforceOptionsFromEnv } from '../../salesforce/index.js';
-import { ErrorCode } from '../../common/errors.js';
+import { defaultAudience } from '../../../salesforce/auth/jwt-bearer.js';
+import { authenticatorFromEnv, salesforceOptionsFromEnv } from '../../../salesforce/index.js';
+import { ErrorCode } from '../../../common/errors.js';
 
 const BASE = { SF_LOGIN_URL: 'https://example.my.salesforce.com' };
 

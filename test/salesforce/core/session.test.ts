@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type Authenticator, type SalesforceSession } from '../../salesforce/index.js';
-import { SessionManager } from '../../salesforce/core/session.js';
+import { type Authenticator, type SalesforceSession } from '../../../salesforce/index.js';
+import { SessionManager } from '../../../salesforce/core/session.js';
 
 function countingAuthenticator(): Authenticator & { logins: number; release: () => void } {
   let release: () => void = () => undefined;

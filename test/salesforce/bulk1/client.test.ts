@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { before, beforeEach, describe, test } from 'node:test';
-import { DEV_CREDENTIALS, type SalesforceEmulator } from '../../emulator/index.js';
-import { csvRecords } from '../../salesforce/bulk1/results.js';
+import { DEV_CREDENTIALS, type SalesforceEmulator } from '../../../emulator/index.js';
+import { csvRecords } from '../../../salesforce/bulk1/results.js';
 import {
   createSalesforceClient,
   isRetryable,
@@ -12,11 +12,11 @@ import {
   type Bulk1ContentType,
   type Bulk1JobInfo,
   type SalesforceClient,
-} from '../../salesforce/index.js';
-import { TERMINAL_BULK1_BATCH_STATES, type Bulk1AddedBatch, type Bulk1Record } from '../../salesforce/bulk1/types.js';
-import { type Bulk1RowOutcome } from '../../salesforce/bulk1/results.js';
-import { useEmulator } from '../helpers/emulator.js';
-import { eventually } from '../helpers/eventually.js';
+} from '../../../salesforce/index.js';
+import { TERMINAL_BULK1_BATCH_STATES, type Bulk1AddedBatch, type Bulk1Record } from '../../../salesforce/bulk1/types.js';
+import { type Bulk1RowOutcome } from '../../../salesforce/bulk1/results.js';
+import { useEmulator } from '../../helpers/emulator.js';
+import { eventually } from '../../helpers/eventually.js';
 
 function connect(emulator: SalesforceEmulator): SalesforceClient {
   return createSalesforceClient({

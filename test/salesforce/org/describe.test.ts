@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { createSalesforceEmulator, DEV_CREDENTIALS, type SalesforceEmulator } from '../../emulator/index.js';
+import { createSalesforceEmulator, DEV_CREDENTIALS, type SalesforceEmulator } from '../../../emulator/index.js';
 import {
   createSalesforceClient,
   InputProblem,
@@ -12,8 +12,8 @@ import {
   OAuthPasswordAuthenticator,
   InputError,
   type SalesforceClient,
-} from '../../salesforce/index.js';
-import { levenshtein, suggest, type DescribeCacheOptions } from '../../salesforce/org/describe.js';
+} from '../../../salesforce/index.js';
+import { levenshtein, suggest, type DescribeCacheOptions } from '../../../salesforce/org/describe.js';
 
 let emulator: SalesforceEmulator;
 

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { SalesforceError } from '../../salesforce/index.js';
+import { SalesforceError } from '../../../salesforce/index.js';
 import {
   parseBatchInfo,
   parseBatchInfoList,
   parseJobInfo,
   parseResultIdList,
   syntaxOf,
-} from '../../salesforce/bulk1/job-info.js';
+} from '../../../salesforce/bulk1/job-info.js';
 
 const NS = 'http://www.force.com/2009/06/asyncapi/dataload';
 

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { isRetryable, SalesforceLimitError, type SalesforceClient } from '../../salesforce/index.js';
-import { batchesForRows, findShortfalls } from '../../salesforce/org/limits.js';
-import { startEmulator } from '../helpers/emulator.js';
-import { clientFor, contactsCsv, ingest } from '../helpers/salesforce-client.js';
+import { isRetryable, SalesforceLimitError, type SalesforceClient } from '../../../salesforce/index.js';
+import { batchesForRows, findShortfalls } from '../../../salesforce/org/limits.js';
+import { startEmulator } from '../../helpers/emulator.js';
+import { clientFor, contactsCsv, ingest } from '../../helpers/salesforce-client.js';
 
 const emulator = await startEmulator({ after }, { limits: { DailyBulkApiBatches: 5, DailyApiRequests: 1000 } });
 const sf: SalesforceClient = clientFor(emulator.url);

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { after, test } from 'node:test';
-import { DEV_CREDENTIALS } from '../../emulator/index.js';
+import { DEV_CREDENTIALS } from '../../../emulator/index.js';
 import {
   createSalesforceClient,
   OAuthPasswordAuthenticator,
   sweepOrphanedIngestJobs,
   type SalesforceClient,
-} from '../../salesforce/index.js';
-import { startEmulator } from '../helpers/emulator.js';
+} from '../../../salesforce/index.js';
+import { startEmulator } from '../../helpers/emulator.js';
 
 const emulator = await startEmulator({ after });
 const sf: SalesforceClient = createSalesforceClient({

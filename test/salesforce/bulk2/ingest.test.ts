@@ -8,11 +8,11 @@ import {
   type ColumnDelimiter,
   type LineEnding,
   type SalesforceClient,
-} from '../../salesforce/index.js';
-import { DELIMITER_CHAR } from '../../salesforce/bulk2/types.js';
-import { formatCsvRow } from '../../csv/csv.js';
-import { startEmulator } from '../helpers/emulator.js';
-import { clientFor, ingest, MemorySink, parseCsv, passwordAuth, waitForQuery } from '../helpers/salesforce-client.js';
+} from '../../../salesforce/index.js';
+import { DELIMITER_CHAR } from '../../../salesforce/bulk2/types.js';
+import { formatCsvRow } from '../../../csv/csv.js';
+import { startEmulator } from '../../helpers/emulator.js';
+import { clientFor, ingest, MemorySink, parseCsv, passwordAuth, waitForQuery } from '../../helpers/salesforce-client.js';
 
 const emulator = await startEmulator({ after });
 const sf: SalesforceClient = clientFor(emulator.url);

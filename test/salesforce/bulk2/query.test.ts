@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { text } from 'node:stream/consumers';
 import { after, before, test } from 'node:test';
-import { SalesforceHttpError, type SalesforceClient } from '../../salesforce/index.js';
-import { normalizeLocator, openResultFile } from '../../salesforce/bulk2/query-pages.js';
-import { type QueryResultPage } from '../../salesforce/bulk2/query-types.js';
-import { startEmulator } from '../helpers/emulator.js';
-import { clientFor, contactsCsv, ingest, MemorySink, parseCsv, waitForQuery } from '../helpers/salesforce-client.js';
-import { ErrorCode } from '../../common/errors.js';
+import { SalesforceHttpError, type SalesforceClient } from '../../../salesforce/index.js';
+import { normalizeLocator, openResultFile } from '../../../salesforce/bulk2/query-pages.js';
+import { type QueryResultPage } from '../../../salesforce/bulk2/query-types.js';
+import { startEmulator } from '../../helpers/emulator.js';
+import { clientFor, contactsCsv, ingest, MemorySink, parseCsv, waitForQuery } from '../../helpers/salesforce-client.js';
+import { ErrorCode } from '../../../common/errors.js';
 
 const ROWS = 2_500;
 const emulator = await startEmulator({ after });
