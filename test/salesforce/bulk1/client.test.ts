@@ -13,7 +13,11 @@ import {
   type Bulk1JobInfo,
   type SalesforceClient,
 } from '../../../salesforce/index.js';
-import { TERMINAL_BULK1_BATCH_STATES, type Bulk1AddedBatch, type Bulk1Record } from '../../../salesforce/bulk1/types.js';
+import {
+  TERMINAL_BULK1_BATCH_STATES,
+  type Bulk1AddedBatch,
+  type Bulk1Record,
+} from '../../../salesforce/bulk1/types.js';
 import { type Bulk1RowOutcome } from '../../../salesforce/bulk1/results.js';
 import { useEmulator } from '../../helpers/emulator.js';
 import { eventually } from '../../helpers/eventually.js';

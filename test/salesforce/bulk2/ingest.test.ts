@@ -12,7 +12,14 @@ import {
 import { DELIMITER_CHAR } from '../../../salesforce/bulk2/types.js';
 import { formatCsvRow } from '../../../csv/csv.js';
 import { startEmulator } from '../../helpers/emulator.js';
-import { clientFor, ingest, MemorySink, parseCsv, passwordAuth, waitForQuery } from '../../helpers/salesforce-client.js';
+import {
+  clientFor,
+  ingest,
+  MemorySink,
+  parseCsv,
+  passwordAuth,
+  waitForQuery,
+} from '../../helpers/salesforce-client.js';
 
 const emulator = await startEmulator({ after });
 const sf: SalesforceClient = clientFor(emulator.url);
