@@ -12,7 +12,6 @@ import {
   SalesforceNetworkError,
   SalesforceSessionError,
 } from '../../../salesforce/index.js';
-import { redact, registerSecret } from '../../../salesforce/core/redact.js';
 
 const table: Array<[string, BulkflowError, boolean]> = [
   ['500', new SalesforceHttpError('x', { statusCode: 500 }), true],
@@ -54,24 +53,6 @@ test('Retry-After becomes the next retry delay', () => {
   const err = new SalesforceHttpError('slow down', { statusCode: 429, retryAfterMs: 7000 });
   const failure = toApplicationFailure(err) as ApplicationFailure;
   assert.equal(failure.nextRetryDelay, 7000);
-});
-
-test('redaction removes session ids, bearer tokens, form and JSON secrets and registered values', () => {
-  registerSecret('hunter2-password');
-  const cases: Array<[string, string]> = [
-    ['Authorization: Bearer 00D5g000000abcd!AQ8AQJ.xyz_SECRET_TOKEN_VALUE', 'Authorization: Bearer [REDACTED]'],
-    ['session 00D5g000000abcdEAA!AQ8AQJxxxxxxxxxxxxxxxxxxxxxxxxx expired', 'session [REDACTED] expired'],
-    [
-      'grant_type=password&password=abc123&client_secret=s3cr3t',
-      'grant_type=password&password=[REDACTED]&client_secret=[REDACTED]',
-    ],
-    ['{"access_token":"tok","instance_url":"https://x"}', '{"access_token":"[REDACTED]","instance_url":"https://x"}'],
-    ['<sessionId>abc</sessionId>', '<sessionId>[REDACTED]</sessionId>'],
-    ['login as bob with hunter2-password failed', 'login as bob with [REDACTED] failed'],
-    ['JWT bearer login needs SF_JWT_KEY_FILE', 'JWT bearer login needs SF_JWT_KEY_FILE'],
-    ['OAuth password grant failed', 'OAuth password grant failed'],
-  ];
-  for (const [input, expected] of cases) assert.equal(redact(input), expected);
 });
 
 test('error messages and bodies are redacted and truncated', () => {
