@@ -1,7 +1,7 @@
 /**
  * `client/index.ts`, as a service would load it from the checkout: no worker, emulator, CLI or I/O
  * code, so a service that starts bulk jobs does not pay for (or depend on) the Temporal worker.
- * `tarball.test.ts` checks the same of the installed package.
+ * `tarball.server.test.ts` checks the same of the installed package.
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
