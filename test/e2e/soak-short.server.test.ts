@@ -8,8 +8,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { runSoak } from '../../bench/soak/driver.js';
-import { formatReport } from '../../bench/soak/report.js';
+import { runSoak } from '../helpers/soak/driver.js';
+import { formatReport } from '../helpers/soak/report.js';
 
 const ROWS = 5_000;
 

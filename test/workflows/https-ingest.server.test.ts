@@ -7,8 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { after, before, test } from 'node:test';
 import { WorkflowFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bulkflowErrorOf } from '../../client/errors.js';
 import { startBulkIngest } from '../../client/starters.js';
 import type { SalesforceEmulator } from '../../emulator/index.js';
 import { formatCsvRow } from '../../csv/csv.js';
@@ -94,10 +94,9 @@ test('a 404 fails the workflow fast with a typed input error, without retries', 
     (e: unknown) => e,
   );
   assert.ok(err instanceof WorkflowFailedError);
-  const cause = err.cause?.cause ?? err.cause;
-  assert.ok(cause instanceof ApplicationFailure, `expected an ApplicationFailure, got ${String(err.cause?.name)}`);
+  const cause = bulkflowErrorOf(err);
   assert.equal(cause.type, 'bulkflow.SF_INVALID_INPUT');
-  assert.equal(cause.nonRetryable, true);
+  assert.equal(cause.retryable, false);
   assert.match(cause.message, /answered 404/);
   assert.ok(!cause.message.includes('s3cr3t'), cause.message);
   assert.equal(requests.length, 1, 'a 404 is not retried');

@@ -10,10 +10,10 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { WorkflowFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 
 import { FileStagingStore } from '../../storage/index.js';
+import { bulkflowErrorOf } from '../../client/errors.js';
 import { startBulkIngest } from '../../client/starters.js';
 import { DEV_CREDENTIALS, type SalesforceEmulator } from '../../emulator/index.js';
 import { createSalesforceClient, OAuthPasswordAuthenticator } from '../../salesforce/index.js';
@@ -79,10 +79,9 @@ test('malformed input fails fast with a typed error, before any Salesforce job e
     (e: unknown) => e,
   );
   assert.ok(err instanceof WorkflowFailedError);
-  const cause = err.cause?.cause ?? err.cause;
-  assert.ok(cause instanceof ApplicationFailure, `expected an ApplicationFailure, got ${String(err.cause?.name)}`);
+  const cause = bulkflowErrorOf(err);
   assert.equal(cause.type, 'bulkflow.SF_INVALID_INPUT');
-  assert.equal(cause.nonRetryable, true);
+  assert.equal(cause.retryable, false);
   assert.match(cause.message, /row 2 has 3 fields but the header has 2/);
   assert.equal((await emulatorStats(emulator.url)).jobs.length, 0);
   assert.equal((await orgRecords(emulator.url, 'Contact')).length, 0);
@@ -96,9 +95,9 @@ test('an unknown column is refused by the pre-flight with a did-you-mean, before
     (e: unknown) => e,
   );
   assert.ok(err instanceof WorkflowFailedError);
-  const cause = err.cause?.cause ?? err.cause;
-  assert.ok(cause instanceof ApplicationFailure, `expected an ApplicationFailure, got ${String(err.cause?.name)}`);
-  assert.equal(cause.nonRetryable, true);
+  const cause = bulkflowErrorOf(err);
+  assert.match(cause.type, /^bulkflow\./, 'a failure bulkflow raised');
+  assert.equal(cause.retryable, false);
   assert.match(cause.message, /Emial/);
   assert.match(cause.message, /Email/, 'suggests the near miss');
   assert.equal((await emulatorStats(emulator.url)).jobs.length, 0);

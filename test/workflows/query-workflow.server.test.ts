@@ -10,8 +10,8 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { WorkflowFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bulkflowErrorOf } from '../../client/errors.js';
 import { startBulkIngest, startBulkQuery } from '../../client/starters.js';
 import type { SalesforceEmulator } from '../../emulator/index.js';
 import type { BulkQueryInput } from '../../workflows/contract.js';
@@ -104,8 +104,8 @@ test('a malformed query fails fast with a typed, non-retryable error', async () 
     (e: unknown) => e,
   );
   assert.ok(err instanceof WorkflowFailedError);
-  const cause = err.cause?.cause;
-  assert.ok(cause instanceof ApplicationFailure);
-  assert.equal(cause.nonRetryable, true);
+  const cause = bulkflowErrorOf(err);
+  assert.match(cause.type, /^bulkflow\./, 'a failure bulkflow raised');
+  assert.equal(cause.retryable, false);
   assert.match(cause.message, /MALFORMED_QUERY/);
 });

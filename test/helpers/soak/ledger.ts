@@ -8,8 +8,8 @@
  * depend on the order in which concurrent workflows finish.
  */
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import type { CustomObjectDefinition, FieldValue, Org } from '../../emulator/index.js';
-import { formatCsvRow } from '../../csv/csv.js';
+import type { CustomObjectDefinition, FieldValue, Org } from '../../../emulator/index.js';
+import { formatCsvRow } from '../../../csv/csv.js';
 
 /** The custom object most soak blocks live in: a small record, so a soak of millions of rows fits in memory. */
 export const SOAK_OBJECT: CustomObjectDefinition = {

@@ -1,5 +1,6 @@
 /**
- * The soak driver, shared by `npm run bench:soak` and the short CI version (`test/e2e/soak-short.test.ts`).
+ * The soak driver, shared by `npm run bench:soak` (`bench/soak/soak.ts`) and the short CI version
+ * (`test/e2e/soak-short.server.test.ts`); it lives in test/helpers/ so that test/ imports nothing from bench/.
  *
  * `jobs` ingest workflows run at once on a pool of `bulkflow worker` processes sharing S3 staging, against the
  * emulator with faults (5xx, 429 with Retry-After, expiring sessions, optionally UNABLE_TO_LOCK_ROW) at a realistic
@@ -14,9 +15,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkflowFailedError, type Client } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import Papa from 'papaparse';
-import type { FaultReport, FaultSpec } from '../../emulator/index.js';
-import { startBulkIngest, startBulkQuery } from '../../client/starters.js';
-import { eventually } from '../../test/helpers/eventually.js';
+import type { FaultReport, FaultSpec } from '../../../emulator/index.js';
+import { startBulkIngest, startBulkQuery } from '../../../client/starters.js';
+import { eventually } from '../eventually.js';
 import {
   progressQuery,
   type ActivityTimeouts,
@@ -26,7 +27,7 @@ import {
   type BulkQueryResult,
   type PollPolicy,
   type TransientRetryPolicy,
-} from '../../workflows/contract.js';
+} from '../../../workflows/contract.js';
 import { INPUT_BUCKET, memoryOf, startCluster, type Cluster, type WorkerSlot } from './cluster.js';
 import {
   externalIdField,

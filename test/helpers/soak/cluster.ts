@@ -11,10 +11,10 @@ import {
   createSalesforceEmulator,
   type SalesforceEmulator,
   type SalesforceEmulatorOptions,
-} from '../../emulator/index.js';
-import { startWorkerProcess, workerEnv, type WorkerProcess } from '../../test/helpers/processes.js';
-import { startS3Server, type S3TestServer } from '../../test/helpers/s3-server.js';
-import { startKillableServer, type KillableServer } from '../../test/helpers/temporal.js';
+} from '../../../emulator/index.js';
+import { startWorkerProcess, workerEnv, type WorkerProcess } from '../processes.js';
+import { startS3Server, type S3TestServer } from '../s3-server.js';
+import { startKillableServer, type KillableServer } from '../temporal.js';
 import { SOAK_OBJECT } from './ledger.js';
 
 export const INPUT_BUCKET = 'soak-inputs';
