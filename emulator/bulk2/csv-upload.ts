@@ -53,7 +53,7 @@ export class UploadReader {
   #minimumText = 0;
   #rawRows = 0;
   #header: string[] | undefined;
-  readonly #rows: string[][] = [];
+  #rows: string[][] = [];
   #quoteErrorRow: number | undefined;
   #done = false;
 
@@ -72,7 +72,14 @@ export class UploadReader {
     return this.#done;
   }
 
-  /** The outcome; only complete once `step()` has answered true. */
+  /** The data rows read since the last call: a reader whose rows are taken as they come holds none. */
+  takeRows(): string[][] {
+    const rows = this.#rows;
+    this.#rows = [];
+    return rows;
+  }
+
+  /** The outcome; only complete once `step()` has answered true (its rows: those not taken). */
   result(): ParseResult {
     const header = this.#header ?? [];
     const upload = { headerLine: this.#headerLine, header, rows: this.#rows };

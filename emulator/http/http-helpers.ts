@@ -154,7 +154,7 @@ export async function sendTextStream(
   req: IncomingMessage,
   res: ServerResponse,
   headers: Record<string, string>,
-  blocks: Iterable<string>,
+  blocks: Iterable<string | Buffer>,
 ): Promise<void> {
   let gone = false;
   res.once('close', () => {
@@ -165,7 +165,7 @@ export async function sendTextStream(
     let next = iterator.next();
     const body = startBody(req, res, headers);
     for (; !next.done && !gone; next = iterator.next()) {
-      if (next.value === '') continue;
+      if (next.value.length === 0) continue;
       if (!body.write(next.value)) await drained(body, res);
       // Even when the socket takes every block at once (a fast client), other requests get their turn.
       await nextTurn();
@@ -180,7 +180,7 @@ export async function sendTextStream(
 export function sendCsvStream(
   req: IncomingMessage,
   res: ServerResponse,
-  blocks: Iterable<string>,
+  blocks: Iterable<string | Buffer>,
   headers: Record<string, string> = {},
 ): Promise<void> {
   return sendTextStream(req, res, { 'Content-Type': 'text/csv', ...headers }, blocks);
