@@ -91,7 +91,11 @@ describe('records on disk', () => {
   it('give clients exactly what records in memory give', async (t) => {
     const memory = await exercise(await startEmulator(t), false);
     const disk = await exercise(await startEmulator(t, { recordsInMemory: 5 }), true);
-    assert.equal(memory.records.length, 39, '40 inserted (the new row of the upsert lacks LastName), 1 removed for good');
+    assert.equal(
+      memory.records.length,
+      39,
+      '40 inserted (the new row of the upsert lacks LastName), 1 removed for good',
+    );
     assert.deepEqual(disk.records, memory.records);
     assert.deepEqual(disk.results, memory.results);
     assert.deepEqual(disk.queries, memory.queries);
