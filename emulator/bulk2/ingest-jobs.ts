@@ -12,6 +12,7 @@ import { KeyPrefix } from '../org/ids.js';
 import type { DmlOperation } from '../org/org.js';
 import type { ColumnDelimiter, LineEnding } from './csv.js';
 import type { IngestResults } from './ingest-results.js';
+import type { UploadData } from './upload-data.js';
 
 /** Ingest job states, as on the wire. */
 export const IngestJobState = {
@@ -58,7 +59,7 @@ export interface IngestJob {
   state: IngestJobState;
   errorMessage?: string;
   /** The raw upload, kept until the job stops (rows are read from it as they are processed). */
-  data?: Buffer;
+  data?: UploadData;
   uploaded: boolean;
   /** The upload's header line as sent, once it has been read; result files repeat it. */
   headerLine?: string;
@@ -112,7 +113,10 @@ export class IngestJobStore extends JobMap<IngestJob> {
     // Ended jobs are deleted 7 days after they ended.
     super(
       (job) => TERMINAL_STATES.includes(job.state) && retentionOver(job.systemModstamp.getTime(), clock.now()),
-      (job) => job.results?.close(),
+      (job) => {
+        job.results?.close();
+        job.data?.release();
+      },
     );
   }
 

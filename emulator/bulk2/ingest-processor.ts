@@ -137,7 +137,7 @@ export class IngestProcessor {
       if (count % CHUNK_ROWS === 0) await new Promise((resolve) => setImmediate(resolve));
     }
     job.headerLine ??= rows.headerLine;
-    job.data = undefined;
+    dropUpload(job);
   }
 
   /** Stops working a job (aborted or deleted); rows not yet written stay unprocessed. */
@@ -216,7 +216,7 @@ export class IngestProcessor {
     this.#touch(job);
     if (running.cursor >= (job.rowCount ?? 0)) {
       this.#running.delete(job.id);
-      job.data = undefined;
+      dropUpload(job);
       transition(job, IngestJobState.JobComplete, auditTimestamp(this.#clock));
       return;
     }
@@ -276,7 +276,7 @@ export class IngestProcessor {
     this.#running.delete(job.id);
     const results = this.#resultsOf(job);
     for (let row = rows.next(); row !== undefined; row = rows.next()) results.notProcessed(row);
-    job.data = undefined;
+    dropUpload(job);
     job.errorMessage = errorMessage;
     transition(job, IngestJobState.Failed, auditTimestamp(this.#clock));
     this.#touch(job);
@@ -285,6 +285,12 @@ export class IngestProcessor {
 
 function readerOf(job: IngestJob): UploadReader {
   return new UploadReader(job.data ?? Buffer.alloc(0), job.columnDelimiter, job.lineEnding);
+}
+
+/** The job has stopped: its upload is no longer needed. */
+function dropUpload(job: IngestJob): void {
+  job.data?.release();
+  job.data = undefined;
 }
 
 /** A row whose cell count differs from the header's. The exact Salesforce wording is not confirmed. */

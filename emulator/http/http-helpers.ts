@@ -55,7 +55,7 @@ export async function readBody(req: IncomingMessage, limit = Number.POSITIVE_INF
  *
  * @see https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/intro_rest_compression.htm
  */
-function decodedBody(req: IncomingMessage): AsyncIterable<unknown> {
+export function decodedBody(req: IncomingMessage): AsyncIterable<unknown> {
   const encoding = String(req.headers['content-encoding'] ?? '').toLowerCase();
   if (encoding !== 'gzip' && encoding !== 'deflate') return req;
   const inflate = encoding === 'gzip' ? createGunzip() : createInflate();

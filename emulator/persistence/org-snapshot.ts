@@ -7,6 +7,7 @@ import { DELIMITER_CHARACTERS, csvLine, newlineOf } from '../bulk2/csv.js';
 import type { IngestJob } from '../bulk2/ingest-jobs.js';
 import type { IngestJobStore } from '../bulk2/ingest-jobs.js';
 import { IngestResults } from '../bulk2/ingest-results.js';
+import { bufferData } from '../bulk2/upload-data.js';
 import type { FieldValue } from '../org/field-values.js';
 import type { Org } from '../org/org.js';
 import type { WorkDir } from '../work-dir.js';
@@ -59,7 +60,7 @@ function saveJob(job: IngestJob): SavedJob {
     ...rest,
     createdDate: createdDate.toISOString(),
     systemModstamp: systemModstamp.toISOString(),
-    ...(data === undefined ? {} : { data: data.toString('base64') }),
+    ...(data === undefined ? {} : { data: data.read(0, data.length).toString('base64') }),
     ...(results === undefined
       ? {}
       : {
@@ -75,7 +76,7 @@ function saveJob(job: IngestJob): SavedJob {
 function loadJob(saved: SavedJob, workDir: WorkDir): IngestJob {
   const { createdDate, systemModstamp, data, results, upload, outcomes, ...rest } = saved;
   const job: IngestJob = { ...rest, createdDate: new Date(createdDate), systemModstamp: new Date(systemModstamp) };
-  if (data !== undefined) job.data = Buffer.from(data, 'base64');
+  if (data !== undefined) job.data = bufferData(Buffer.from(data, 'base64'));
   if (results === undefined && upload === undefined) return job;
   const restored = new IngestResults(workDir, DELIMITER_CHARACTERS[job.columnDelimiter], newlineOf(job.lineEnding));
   job.results = restored;
@@ -108,9 +109,8 @@ function convertV1Job(
   if (stopped) return;
   const delimiter = DELIMITER_CHARACTERS[job.columnDelimiter];
   const newline = newlineOf(job.lineEnding);
-  job.data = Buffer.from(
-    upload.headerLine + newline + upload.rows.map((row) => csvLine(row, delimiter) + newline).join(''),
-  );
+  const text = upload.headerLine + newline + upload.rows.map((row) => csvLine(row, delimiter) + newline).join('');
+  job.data = bufferData(Buffer.from(text));
 }
 
 /** Takes a snapshot of the org. */
