@@ -100,9 +100,7 @@ class Comparison {
       await this.#measure(candidate, op, rows, input, record);
     } catch (error) {
       if (candidate === 'bulkflow' || !record) throw error;
-      const notApplicable = `failed: ${String(error instanceof Error ? error.message : error)
-        .split('\n')[0]
-        ?.slice(0, 160)}`;
+      const notApplicable = `failed: ${failureReason(error)}`;
       process.stderr.write(`# ${rows} ${op} ${candidate}: ${notApplicable}\n`);
       this.measurements.push({ ...NOT_MEASURED, candidate, op, rows, notApplicable });
     }
@@ -162,6 +160,16 @@ class Comparison {
     if (record) this.measurements.push({ candidate, op, rows, wallMs, workMs, wire, peakRssKb: peakRssKbOf, ...steps });
     process.stderr.write(`# ${rows} ${op} ${candidate}: ${(wallMs / 1000).toFixed(2)} s\n`);
   }
+}
+
+/** The telling line of a child's failure (its error or fatal message), not the command line. */
+function failureReason(error: unknown): string {
+  const lines = String(error instanceof Error ? error.message : error)
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
+  const telling = lines.find((line) => /FATAL|heap out of memory|Error:|ERR_/i.test(line)) ?? lines.at(-1) ?? '';
+  return telling.slice(0, 200);
 }
 
 const NOT_MEASURED = {
