@@ -10,6 +10,9 @@ import { pathToFileURL } from 'node:url';
 /** `/proc/self/status` figures, kilobytes: peak and current RSS, and the current RSS split by kind. */
 export interface HostMemory {
   peakRssKb: number;
+  /** The largest anonymous (heap, buffers) and file-backed (mapped store) parts seen, sampled every 250 ms. */
+  peakAnonKb: number;
+  peakFileKb: number;
   rssKb: number;
   rssAnonKb: number;
   rssFileKb: number;
@@ -21,9 +24,20 @@ function status(field: string): number {
   return Number(match?.[1] ?? 0);
 }
 
+let peakAnonKb = 0;
+let peakFileKb = 0;
+
+function sample(): void {
+  peakAnonKb = Math.max(peakAnonKb, status('RssAnon'));
+  peakFileKb = Math.max(peakFileKb, status('RssFile') + status('RssShmem'));
+}
+
 export function hostMemory(): HostMemory {
+  sample();
   return {
     peakRssKb: status('VmHWM'),
+    peakAnonKb,
+    peakFileKb,
     rssKb: status('VmRSS'),
     rssAnonKb: status('RssAnon'),
     rssFileKb: status('RssFile') + status('RssShmem'),
@@ -42,6 +56,7 @@ const emulator = await emulatorModule.createSalesforceEmulator({
   limits: { DailyApiRequests: UNLIMITED, DailyBulkApiBatches: UNLIMITED, DailyBulkV2QueryJobs: UNLIMITED },
   ...(JSON.parse(optionsJson) as Record<string, unknown>),
 });
+setInterval(sample, 250).unref();
 process.on('message', (message) => {
   if (message === 'memory') process.send?.({ memory: hostMemory() });
   if (message === 'close') void emulator.close().then(() => process.exit(0));

@@ -42,7 +42,9 @@ export class TableMigration {
       // A record written since the copy began is copied with the others written meanwhile.
       if (record && !this.#dirty.has(id)) this.#disk.put(record, true);
     }
-    for (const id of this.#dirty) {
+    // Records written meanwhile only once the others are in: the first pass appends ids in ascending order,
+    // which fills the store's pages whole; a newer id in between would make the rest split pages.
+    for (const id of this.#position < this.#ids.length ? [] : this.#dirty) {
       if (budget-- <= 0) break;
       this.#dirty.delete(id);
       const record = this.#memory.get(id);
