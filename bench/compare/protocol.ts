@@ -24,8 +24,10 @@ export interface ChildReport {
   maxRssKb: number;
   /** Raw only: milliseconds per step of the job (`upload`, `waiting`, `download`), in order. */
   stepsMs?: Record<string, number>;
-  /** Raw only: the job's `totalProcessingTime` as Salesforce reported it, milliseconds. */
+  /** Raw only: the job's `totalProcessingTime` as Salesforce reported it (the longest, with several jobs), ms. */
   processingMs?: number;
+  /** Raw ingest: the Bulk 2.0 jobs the input was split into. */
+  jobs?: number;
 }
 
 /** Prints a child's report as its last line, or the error and a non-zero exit code. */
