@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { executeSoql } from '../../emulator/index.js';
+import { executeSoql } from '../../emulator/soql/index.js';
 import type { SalesforceEmulator } from '../../emulator/index.js';
 import { startEmulator } from '../helpers/emulator.js';
 import { eventually } from '../helpers/eventually.js';
