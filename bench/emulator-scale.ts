@@ -17,7 +17,7 @@ import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Agent, request, setGlobalDispatcher } from 'undici';
-import { DEV_CREDENTIALS } from '../emulator/index.js';
+import { passwordLogin } from './compare/protocol.js';
 import type { HostMemory } from './scale/emulator-host.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -63,23 +63,7 @@ async function memory(): Promise<HostMemory> {
   return (await reply)[0].memory;
 }
 
-async function token(): Promise<string> {
-  const form = new URLSearchParams({
-    grant_type: 'password',
-    client_id: DEV_CREDENTIALS.clientId,
-    client_secret: DEV_CREDENTIALS.clientSecret,
-    username: DEV_CREDENTIALS.username,
-    password: DEV_CREDENTIALS.password + DEV_CREDENTIALS.securityToken,
-  });
-  const res = await request(`${url}/services/oauth2/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: form.toString(),
-  });
-  return ((await res.body.json()) as { access_token: string }).access_token;
-}
-
-const auth = { authorization: `Bearer ${await token()}` };
+const auth = { authorization: `Bearer ${(await passwordLogin(url)).token}` };
 const api = `${url}/services/data/v62.0/jobs`;
 
 async function call<T>(

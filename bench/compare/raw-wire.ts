@@ -14,8 +14,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
-import { DEV_CREDENTIALS } from '../../emulator/auth/credentials.js';
-import { API_VERSION, POLL_MS, reportFromChild, SOQL, type ChildReport } from './protocol.js';
+import { API_VERSION, passwordLogin, POLL_MS, reportFromChild, SOQL, type ChildReport } from './protocol.js';
 
 interface JobInfo {
   id: string;
@@ -24,23 +23,6 @@ interface JobInfo {
   numberRecordsFailed?: number;
   errorMessage?: string;
   totalProcessingTime?: number;
-}
-
-async function login(url: string): Promise<{ instanceUrl: string; token: string }> {
-  const form = new URLSearchParams({
-    grant_type: 'password',
-    client_id: DEV_CREDENTIALS.clientId,
-    client_secret: DEV_CREDENTIALS.clientSecret,
-    username: DEV_CREDENTIALS.username,
-    password: DEV_CREDENTIALS.password + DEV_CREDENTIALS.securityToken,
-  });
-  const res = await request(`${url}/services/oauth2/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: form.toString(),
-  });
-  const body = (await res.body.json()) as { access_token: string; instance_url: string };
-  return { instanceUrl: body.instance_url, token: body.access_token };
 }
 
 async function run(mode: string, url: string, file: string, outDir: string): Promise<ChildReport> {
@@ -52,7 +34,7 @@ async function run(mode: string, url: string, file: string, outDir: string): Pro
     stepsMs[name] = now - stepStart;
     stepStart = now;
   };
-  const { instanceUrl, token } = await login(url);
+  const { instanceUrl, token } = await passwordLogin(url);
   const base = `${instanceUrl}/services/data/v${API_VERSION}/jobs/${mode === 'query' ? 'query' : 'ingest'}`;
   const auth = { authorization: `Bearer ${token}` };
   const json = async <T>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<T> => {
