@@ -5,7 +5,13 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { DEV_CREDENTIALS } from '../emulator/auth/credentials.js';
-import { createSalesforceClient, IngestResultKind, isRetryable, OAuthPasswordAuthenticator, type SalesforceClient } from '../salesforce/index.js';
+import {
+  createSalesforceClient,
+  IngestResultKind,
+  isRetryable,
+  OAuthPasswordAuthenticator,
+  type SalesforceClient,
+} from '../salesforce/index.js';
 import { BULK2_UPLOAD_LIMITS, splitCsv } from '../csv/split.js';
 import { openResultFile } from '../salesforce/bulk2/query-pages.js';
 import { pollUntil } from '../salesforce/core/polling.js';

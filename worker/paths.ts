@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 /** `relative` next to this file: the TypeScript source in a checkout (tsx), the compiled file in `dist/`. */
@@ -26,4 +27,19 @@ export function workflowsEntryPath(): string {
  */
 export function teamWorkflowsPlaceholders(): string[] {
   return ['.ts', '.js'].map((ext) => fileURLToPath(new URL(`./team-workflows${ext}`, import.meta.url)));
+}
+
+/**
+ * The workflow bundle built with the package (`dist/workflow-bundle.js`), when there is one and it was built with
+ * the `@temporalio/workflow` version installed here: a worker that runs bulkflow's workflows alone starts from it
+ * without bundling. Undefined in a checkout (the sources are bundled at start) or on another SDK version.
+ */
+export function prebuiltWorkflowBundle(): { codePath: string } | undefined {
+  const codePath = fileURLToPath(new URL('../workflow-bundle.js', import.meta.url));
+  const recordPath = fileURLToPath(new URL('../workflow-bundle.json', import.meta.url));
+  if (!existsSync(codePath) || !existsSync(recordPath)) return undefined;
+  const { workflowSdkVersion } = JSON.parse(readFileSync(recordPath, 'utf8')) as { workflowSdkVersion?: string };
+  const installed = (createRequire(import.meta.url)('@temporalio/workflow/package.json') as { version: string })
+    .version;
+  return workflowSdkVersion === installed ? { codePath } : undefined;
 }

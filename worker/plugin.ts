@@ -22,6 +22,7 @@ import { SimplePlugin } from '@temporalio/plugin';
 import {
   NativeConnection,
   Runtime,
+  type ActivityInterceptorsFactory,
   type BundleOptions,
   type BundlerPlugin,
   type ReplayWorkerOptions,
@@ -35,7 +36,7 @@ import type { SalesforceClient } from '../salesforce/index.js';
 import type { UploadLimits } from '../csv/split.js';
 import { stagingStoreFromEnv, type StagingStore } from '../storage/index.js';
 import { WorkflowType } from '../workflows/contract.js';
-import { teamWorkflowsPlaceholders, workflowsEntryPath } from './paths.js';
+import { prebuiltWorkflowBundle, teamWorkflowsPlaceholders, workflowsEntryPath } from './paths.js';
 import { ensureSearchAttributes } from './search-attributes.js';
 
 /** Options of {@link bulkflowPlugin}: what bulkflow's activities need, and what the plugin adds to a worker. */
@@ -97,6 +98,7 @@ export class BulkflowPlugin implements WorkerPlugin, BundlerPlugin {
     this.#simple = new SimplePlugin({
       name: this.name,
       activities: (existing) => mergeActivities(existing, activities),
+      workerInterceptors: { activity: [withoutTaskTokens] },
       ...(dataConverter ? { dataConverter } : {}),
     });
   }
@@ -146,6 +148,19 @@ export function bulkflowPlugin(options: BulkflowPluginOptions): BulkflowPlugin {
   return new BulkflowPlugin(options);
 }
 
+/**
+ * Activity log lines without the task token the SDK adds to them: whoever holds a token can complete or fail
+ * that activity, so it does not belong in logs that go to a log store.
+ */
+const withoutTaskTokens: ActivityInterceptorsFactory = () => ({
+  outbound: {
+    getLogAttributes: (input, next) => {
+      const { taskToken: _taskToken, ...rest } = next(input);
+      return rest;
+    },
+  },
+});
+
 function mergeActivities(existing: object | undefined, ours: object): object {
   const clashes = Object.keys(ours).filter((name) => existing !== undefined && name in existing);
   if (clashes.length > 0) {
@@ -157,12 +172,19 @@ function mergeActivities(existing: object | undefined, ours: object): object {
   return { ...existing, ...ours };
 }
 
-/** Without workflows of its own the worker bundles bulkflow's; a prebuilt bundle must already hold them. */
+/**
+ * Without workflows of its own the worker runs bulkflow's: from the bundle built with the package when it fits
+ * the installed SDK, else bundled at start. A prebuilt bundle of the team's must already hold them.
+ */
 function withBulkflowWorkflows<T extends { workflowsPath?: string; workflowBundle?: WorkflowBundleOption }>(
   options: T,
 ): T {
   const bundle = options.workflowBundle;
-  if (bundle === undefined) return { ...options, workflowsPath: options.workflowsPath ?? workflowsEntryPath() };
+  if (bundle === undefined && options.workflowsPath === undefined) {
+    const prebuilt = prebuiltWorkflowBundle();
+    return prebuilt ? { ...options, workflowBundle: prebuilt } : { ...options, workflowsPath: workflowsEntryPath() };
+  }
+  if (bundle === undefined) return options;
   if ('code' in bundle && !bundle.code.includes(WorkflowType.BulkIngest)) {
     throw new Error(
       `bulkflow plugin: the worker's workflowBundle has no ${WorkflowType.BulkIngest}. Build it with the plugin: ` +

@@ -18,8 +18,8 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import v8 from 'node:v8';
-import { runSoak } from './driver.js';
-import { formatReport } from './report.js';
+import { runSoak } from '../../test/helpers/soak/driver.js';
+import { formatReport } from '../../test/helpers/soak/report.js';
 
 const HEAP_MB = 12_288;
 

@@ -1,4 +1,4 @@
-"""Drives unmodified simple-salesforce against the emulator for test/third-party/simple-salesforce.test.ts.
+"""Drives unmodified simple-salesforce against the emulator for test/third-party/simple-salesforce.server.test.ts.
 
 Usage: python simple_salesforce_client.py <command> <args...>
 
