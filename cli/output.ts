@@ -1,7 +1,7 @@
 import type { BulkflowErrorInfo } from '../client/errors.js';
 import { BulkflowError, ErrorCode, ErrorSource, FailureType } from '../common/errors.js';
 import { redact } from '../salesforce/core/redact.js';
-import type { BulkIngestResult, BulkQueryResult, PhaseTimings } from '../workflows/contract.js';
+import type { BulkIngestResult, BulkProgress, BulkQueryResult, PhaseTimings } from '../workflows/contract.js';
 
 /** Exit codes: 0 completed, 1 error or failed job, 2 usage, 3 aborted. */
 export const ExitCode = { Ok: 0, Failed: 1, Usage: 2, Aborted: 3 } as const;
@@ -201,4 +201,11 @@ export function printError(error: ReportedError, json: boolean): void {
   for (const key of ERROR_KEYS) if (error[key] !== undefined) shown[key] = error[key];
   shown['message'] = redact(error.message);
   printJson({ error: shown });
+}
+
+/** The state and row counts of a progress report; before the input is read its row count is not known yet. */
+export function rowsLine(p: Pick<BulkProgress, 'state' | 'records'>): string {
+  if (p.records.total === 0 && p.records.processed === 0 && p.state === 'Preparing')
+    return `${p.state}: reading and checking the input`;
+  return `${p.state}: ${p.records.processed}/${p.records.total} rows processed, ${p.records.failed} failed`;
 }

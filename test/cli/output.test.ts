@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatIngestSummary, formatTimings } from '../../cli/output.js';
+import { formatIngestSummary, formatTimings, rowsLine } from '../../cli/output.js';
 import type { BulkIngestResult } from '../../workflows/contract.js';
 
 const result: BulkIngestResult = {
@@ -34,5 +34,14 @@ test('phases that took no time are left out', () => {
   assert.equal(
     formatTimings({ stagingMs: 0, uploadMs: 0, processingMs: 4000, downloadMs: 500, totalMs: 4600 }),
     '4.6 s in all: Salesforce 4.0 s, download 0.5 s',
+  );
+});
+
+test('a progress line before the input is read says so instead of 0/0 rows', () => {
+  const records = { total: 0, processed: 0, failed: 0 };
+  assert.equal(rowsLine({ state: 'Preparing', records }), 'Preparing: reading and checking the input');
+  assert.equal(
+    rowsLine({ state: 'Uploading', records: { ...records, total: 10 } }),
+    'Uploading: 0/10 rows processed, 0 failed',
   );
 });
