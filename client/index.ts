@@ -58,4 +58,6 @@ export {
   type BulkQueryInput,
   type BulkQueryResult,
   type CompletedBefore,
+  type DryRunProblem,
+  type DryRunReport,
 } from '../workflows/contract.js';
