@@ -160,9 +160,10 @@ const CASES: Case[] = [
   },
   {
     name: 'a batch size on Bulk 2.0',
+    human: true,
     args: () => [...contacts('batch.csv', 'LastName\nLovelace\n')(), '--batch-size', '500'],
     exit: 2,
-    message: /error: --batch-size needs --api 1\.0: Bulk API 2\.0 cuts a job into batches itself\./,
+    message: /^error: --batch-size needs --api 1\.0: Bulk API 2\.0 cuts a job into batches itself\.\n/,
     json: { type: 'bulkflow.USAGE', code: 'USAGE' },
   },
   {
