@@ -5,7 +5,7 @@
  * options refused before anything starts; and dry runs, which create no job and report what a real run meets.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -123,6 +123,28 @@ test('a tab file on Bulk v1 with --serial and --batch-size: batches of that size
   ]);
   const batches = await job.list();
   assert.deepEqual(batches.map((b) => Number(b.numberRecordsProcessed)).sort(), [1, 3, 3]);
+});
+
+test('a v1 query with --pk-chunking and --pk-chunking-start-row: chunks from that record on, read back by jsforce', async () => {
+  const ids = (await orgRecords(emulator.url, 'Contact')).map((r) => r.Id).sort();
+  assert.ok(ids.length >= 7, `the org has the Contacts loaded above: ${ids.length}`);
+  const startRow = ids[2] ?? '';
+  const out = path.join(dir, 'chunked.csv');
+  const args = ['query', '--soql', 'SELECT Id, LastName FROM Contact', '--out', out, '--api', '1.0'];
+  const more = ['--pk-chunking', '3', '--pk-chunking-start-row', startRow, '--json'];
+  const cli = await runCli([...args, ...more, '--task-queue', env.BULKFLOW_TASK_QUEUE ?? ''], env);
+  assert.equal(cli.code, 0, `${cli.stderr}\n${cli.stdout}\nworker:\n${worker.output()}`);
+  const result = JSON.parse(cli.stdout) as { records: { total: number }; jobs: Array<{ id: string }> };
+  const expected = ids.slice(2);
+  assert.equal(result.records.total, expected.length);
+  const lines = readFileSync(out, 'utf8').trim().split('\n').slice(1);
+  assert.deepEqual(lines.map((line) => line.split(',')[0]?.replace(/"/g, '')).sort(), expected);
+  // Salesforce's PK chunking: the original batch is NotProcessed, one batch per chunk of 3 Ids does the work.
+  const batches = await jsforce.bulk.job(result.jobs[0]?.id ?? '').list();
+  assert.deepEqual(
+    batches.map((b) => b.state).sort(),
+    ['NotProcessed', ...Array.from({ length: Math.ceil(expected.length / 3) }, () => 'Completed')].sort(),
+  );
 });
 
 test('a file in another delimiter than the one given is refused, naming the one it has; no job', async () => {
