@@ -1,7 +1,13 @@
 import type { BulkflowErrorInfo } from '../client/errors.js';
 import { BulkflowError, ErrorCode, ErrorSource, FailureType } from '../common/errors.js';
 import { redact } from '../salesforce/core/redact.js';
-import type { BulkIngestResult, BulkProgress, BulkQueryResult, PhaseTimings } from '../workflows/contract.js';
+import type {
+  BulkIngestResult,
+  BulkProgress,
+  BulkQueryResult,
+  DryRunReport,
+  PhaseTimings,
+} from '../workflows/contract.js';
 
 /** Exit codes: 0 completed, 1 error or failed job, 2 usage, 3 aborted. */
 export const ExitCode = { Ok: 0, Failed: 1, Usage: 2, Aborted: 3 } as const;
@@ -22,6 +28,7 @@ function completedBeforeLine(result: Pick<BulkIngestResult, 'completedBefore'>, 
 }
 
 export function formatIngestSummary(workflowId: string, result: BulkIngestResult): string {
+  if (result.dryRun) return formatDryRun(workflowId, result, result.dryRun);
   const { records: r } = result;
   const before = r.loadedBefore ? `, ${r.loadedBefore} loaded by earlier runs` : '';
   const lines = [
@@ -44,6 +51,30 @@ export function formatIngestSummary(workflowId: string, result: BulkIngestResult
       const attempt = ref.attempt ? `, attempt ${ref.attempt}` : '';
       lines.push(`  ${kind} results: ${ref.url} (${ref.rows} rows${attempt})`);
     }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** What a dry run found: the work a real run would do, then each problem it would refuse, as its error would read. */
+function formatDryRun(workflowId: string, result: BulkIngestResult, report: DryRunReport): string {
+  const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
+  const units = report.units.map((u) => u.rows).join(', ');
+  const verdict = report.problems.length
+    ? `a real run would fail: ${plural(report.problems.length, 'problem')}`
+    : 'a real run would start';
+  const lines = [
+    `dry run of ${result.operation} ${result.object}: ${verdict}; no Salesforce job was created (workflow ${workflowId})`,
+    ...(report.readWhole
+      ? [
+          `  rows: ${report.rows}`,
+          `  Salesforce jobs it would create: ${report.jobs}; upload units: ${report.units.length}${units ? ` (${units} rows)` : ''}`,
+          `  daily allowances it would use: ${report.batchesNeeded} Bulk batches, about ${report.apiCallsNeeded} API calls`,
+        ]
+      : ['  rows, units and jobs: not counted, a problem in the file stopped the reading']),
+  ];
+  for (const problem of report.problems) {
+    const where = problem.file ? `${problem.file}: ` : '';
+    lines.push(`  problem ${problem.code}: ${where}${redact(oneLine(problem.message))}`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -186,6 +217,7 @@ const ERROR_KEYS: ReadonlyArray<keyof ReportedError> = [
   'field',
   'fields',
   'byteOffset',
+  'option',
   'retryable',
   'workflowId',
   'hint',

@@ -65,4 +65,6 @@ export {
   type BulkQueryInput,
   type BulkQueryResult,
   type CompletedBefore,
+  type DryRunProblem,
+  type DryRunReport,
 } from '../workflows/contract.js';

@@ -139,6 +139,12 @@ export const InputProblem = {
   InlineTooLarge: 'SF_INLINE_TOO_LARGE',
   /** The input's bytes are not the ones its SHA-256 (recorded when it was uploaded) names. */
   InputChanged: 'SF_INPUT_CHANGED',
+  /** A job option with a value Salesforce does not take, or one the chosen Bulk API does not have. */
+  InvalidOption: 'SF_INVALID_OPTION',
+  /** The header row reads as one column with the delimiter given, and as several with another one. */
+  WrongDelimiter: 'SF_WRONG_DELIMITER',
+  /** The header row ends with another line ending than the one given. */
+  WrongLineEnding: 'SF_WRONG_LINE_ENDING',
 } as const;
 /** One of {@link InputProblem}'s values. */
 export type InputProblem = (typeof InputProblem)[keyof typeof InputProblem];
@@ -157,6 +163,8 @@ export interface InputLocation {
   fields?: string[];
   /** Bytes from the start of the input, for encoding problems. */
   byteOffset?: number;
+  /** The job option at fault, as the caller spelled it (`columnDelimiter`, `--delimiter`). */
+  option?: string;
 }
 
 /** The first detail of every bulkflow failure, which the client reads back (`bulkflowErrorOf`). */

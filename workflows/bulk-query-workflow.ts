@@ -19,6 +19,8 @@ import { JobRun, runBulkWorkflow, runStagingPrefix } from './job-run.js';
 import type { PhaseSpans } from './phase-timings.js';
 import { abortStep, pollUntilDone, type PollResume } from './poll-loop.js';
 import { StepAborted } from './run-control.js';
+import { failOnBadInput } from './input-checks.js';
+import { checkQueryOptions } from '../common/job-options.js';
 
 /**
  * What a query run carries across continue-as-new, beside its input: not part of the public input. Recorded
@@ -41,6 +43,7 @@ type QueryRunInput = BulkQueryInput & { resume?: QueryResume };
  * Signal `abort` to abort the Salesforce job; query `progress` for live counts.
  */
 export async function bulkQueryWorkflow(input: BulkQueryInput): Promise<BulkQueryResult> {
+  failOnBadInput(() => checkQueryOptions(input));
   return runBulkWorkflow(new QueryRun(input as QueryRunInput));
 }
 
