@@ -126,7 +126,9 @@ export async function incrementalSyncWorkflow(input: IncrementalSyncInput): Prom
   await waitUntilDue(state);
   state.runNow = false;
   const retry = state.retry;
-  running = { cycle: retry?.cycle ?? state.nextCycle, startedAtMs: retry?.startedAtMs ?? Date.now() };
+  const attemptStartedMs = Date.now();
+  // A retried cycle keeps its first start: its folder's date, so it writes the same names.
+  running = { cycle: retry?.cycle ?? state.nextCycle, startedAtMs: retry?.startedAtMs ?? attemptStartedMs };
   const from = state.bookmark;
   const report = await runCycle(input, running, from, retry?.attempt ?? 1);
   state.lastCycle = report;
@@ -142,7 +144,8 @@ export async function incrementalSyncWorkflow(input: IncrementalSyncInput): Prom
     if (!resetDuringCycle) state.retry = { ...running, attempt: (retry?.attempt ?? 1) + 1 };
     else state.nextCycle = running.cycle + 1;
   }
-  state.nextDueAtMs = nextDueMs(input.timing, running.startedAtMs, Date.now());
+  // From this attempt's start, not the cycle's first: a failing cycle waits its interval before the next try.
+  state.nextDueAtMs = nextDueMs(input.timing, attemptStartedMs, Date.now());
   running = undefined;
   await condition(allHandlersFinished);
   return continueAsNew<typeof incrementalSyncWorkflow>({ ...input, state } as SyncRunInput);
