@@ -232,7 +232,6 @@ async function runCycle(
     };
   } catch (err) {
     if (isCancellation(err)) throw err;
-    const cause = (err as { cause?: Error }).cause;
     return {
       ...base,
       state: 'Failed',
@@ -240,7 +239,14 @@ async function runCycle(
       counts: { changed: 0, deleted: 0, deferred: 0 },
       files: [],
       ...(jobId ? { jobId } : {}),
-      failureMessage: cause?.message ?? (err as Error).message,
+      failureMessage: rootMessage(err),
     };
   }
+}
+
+/** The message of a failure's root cause: a child's activity failure wraps Salesforce's own error twice. */
+function rootMessage(err: unknown): string {
+  let current = err as { message?: string; cause?: unknown };
+  while (current.cause && typeof current.cause === 'object') current = current.cause;
+  return current.message ?? String(err);
 }

@@ -94,6 +94,17 @@ const insert = (names: string[]) => write('insert', `LastName,Title\n${names.map
 const update = (ids: string[], title: string) =>
   write('update', `Id,Title\n${ids.map((id) => `${id},${title}`).join('\n')}\n`);
 const remove = (ids: string[]) => write('delete', `Id\n${ids.join('\n')}\n`);
+/** Updates records in the org at once, as one transaction of Salesforce's would: one stamp. */
+function updateInOrg(ids: string[], title: string): void {
+  const contact = emulator.org.schemas.get('Contact');
+  assert.ok(contact);
+  const resolution = emulator.org.resolveColumns(contact, ['Id', 'Title']);
+  assert.ok(resolution.ok);
+  for (const id of ids) {
+    const row = { object: contact, operation: 'update' as const, columns: resolution.columns, cells: [id, title] };
+    assert.ok(emulator.org.applyRow({ ...row, userId: '005000000000000AAA' }).success);
+  }
+}
 async function liveIds(): Promise<string[]> {
   return ((await adminRecords(emulator.url, 'Contact')) as Row[]).map((r) => r.Id);
 }
@@ -147,7 +158,9 @@ test('the union of the cycles equals the history of changes, across kills and sh
     { workflowId: `sync-${randomUUID()}`, taskQueue: env['BULKFLOW_TASK_QUEUE'] as string },
   );
   const reports: SyncCycleReport[] = [];
-  const cycle = async (n: number) => {
+  let n = 0;
+  const cycle = async () => {
+    n++;
     const before = (await emulatorStats(emulator.url)).requests;
     if (n > 1) await sync.runNow();
     const report = await cycleEnded(sync, n);
@@ -163,12 +176,12 @@ test('the union of the cycles equals the history of changes, across kills and sh
     return report;
   };
 
-  // 1: the full export.
-  const first = await cycle(1);
+  // The full export.
+  const first = await cycle();
   assert.equal(first.counts.changed, 450);
   assert.equal(first.from, undefined);
 
-  // 2: updates (one 250-row job: two steps, shared stamps), inserts, deletes, and records inserted then deleted.
+  // Updates (one 250-row job: two steps, shared stamps), inserts, deletes, and records inserted then deleted.
   emulator.clock.advance(MINUTE);
   let ids = await liveIds();
   await update(ids.slice(0, 250), 'updated');
@@ -177,20 +190,26 @@ test('the union of the cycles equals the history of changes, across kills and sh
   await remove([...ids.slice(300, 330), ...ids.slice(-10)]);
   emulator.clock.advance(MINUTE);
   assert.ok((await history.look()) > 0);
-  const second = await cycle(2);
+  const second = await cycle();
   assert.equal(second.counts.deleted, 40);
   assert.deepEqual(second.from, first.to);
 
-  // 3: writes in the second the query starts (the clock set to the start of a second, then not moved): rows
-  // of that second are left to cycle 4, whichever way the race between writes and query goes.
-  emulator.clock.advance(1_000 - (emulator.clock.now() % 1_000));
-  await update((await liveIds()).slice(100, 500), 'same-second');
-  await history.look();
-  await cycle(3);
+  // Writes in the second a cycle's query starts: 400 records of one stamp, in the query's window, are left to the
+  // next cycle. The clock is set to the start of a second and the records updated in the org directly, at once,
+  // then the cycle runs; tried again (a minute later) until a query lands in that second.
+  let deferred: SyncCycleReport | undefined;
+  for (let attempt = 1; attempt <= 5 && !deferred; attempt++) {
+    emulator.clock.advance(MINUTE + 1_000 - (emulator.clock.now() % 1_000));
+    updateInOrg((await liveIds()).slice(100, 500), `same-second-${attempt}`);
+    const report = await cycle();
+    await history.look(); // nothing was written since the update
+    if (report.counts.deferred > 0) deferred = report;
+  }
+  assert.equal(deferred?.counts.deferred, 400, 'a cycle left the rows of its query second to the next');
   emulator.clock.advance(MINUTE);
-  await cycle(4);
+  assert.equal((await cycle()).counts.changed, 400, 'the next cycle exported them');
 
-  // 5: a worker killed while the cycle's query downloads its results.
+  // A worker killed while the cycle's query downloads its results.
   emulator.clock.advance(MINUTE);
   ids = await liveIds();
   await update(ids.slice(0, 50), 'before-kill');
@@ -199,6 +218,7 @@ test('the union of the cycles equals the history of changes, across kills and sh
   await history.look();
   emulator.faults.set([{ type: 'latency', ms: 10_000, method: 'GET', path: '*/jobs/query/*/results*', count: 1 }]);
   await sync.runNow();
+  n++;
   await eventually(() => (emulator.faults.report()[0]?.fired ?? 0) >= 1, {
     timeoutMs: 60_000,
     intervalMs: 50,
@@ -206,11 +226,11 @@ test('the union of the cycles equals the history of changes, across kills and sh
   });
   await replaceWorker();
   emulator.faults.set([]);
-  const fifth = await cycleEnded(sync, 5);
+  const fifth = await cycleEnded(sync, n);
   assert.equal(fifth.state, 'Completed', fifth.failureMessage);
   reports.push(fifth);
 
-  // 6: a worker killed the moment the cycle's files are written, before the bookmark moves.
+  // A worker killed the moment the cycle's files are written, before the bookmark moves.
   emulator.clock.advance(MINUTE);
   ids = await liveIds();
   await update(ids.slice(200, 260), 'files-written');
@@ -218,9 +238,9 @@ test('the union of the cycles equals the history of changes, across kills and sh
   emulator.clock.advance(MINUTE);
   await history.look();
   const bookmarkBefore = (await sync.status()).bookmark;
-  await killWhenManifestAppears(sync, 6);
+  await killWhenManifestAppears(sync, ++n);
   worker = await startWorkerProcess(env);
-  const sixth = await cycleEnded(sync, 6);
+  const sixth = await cycleEnded(sync, n);
   assert.equal(sixth.state, 'Completed', sixth.failureMessage);
   assert.deepEqual(sixth.from, bookmarkBefore);
   reports.push(sixth);
@@ -228,9 +248,9 @@ test('the union of the cycles equals the history of changes, across kills and sh
     `# activity attempts after the first, across the kills: ${JSON.stringify(await writeAttempts(sync.workflowId))}`,
   );
 
-  // 7: nothing changed: an empty window, the bookmark stays.
+  // Nothing changed: an empty window, the bookmark stays.
   emulator.clock.advance(MINUTE);
-  const seventh = await cycle(7);
+  const seventh = await cycle();
   assert.deepEqual(seventh.counts, { changed: 0, deleted: 0, deferred: 0 });
   assert.deepEqual(seventh.to, sixth.to);
 
@@ -346,5 +366,28 @@ test('a sync started from a bookmark inside 200 records of one SystemModstamp ex
   const full = await cycleEnded(sync, 2);
   assert.equal(full.counts.changed, all.filter((r) => !r.IsDeleted).length);
   assert.equal(existsSync(fileURLToPath(`${full.folder}/_manifest.json`)), true);
+  await sync.workflow.cancel();
+});
+
+test('a cycle that fails keeps its number and the bookmark, says why, and is tried again when next due', async () => {
+  const sync = await startIncrementalExport(
+    client,
+    {
+      object: 'Contact',
+      fields: ['NoSuchField__c'],
+      to: pathToFileURL(path.join(dir, 'failing')).href,
+      timing: { everyMs: 3_600_000 },
+      ...fastSteps,
+    },
+    { workflowId: `sync-failing-${randomUUID()}`, taskQueue: env['BULKFLOW_TASK_QUEUE'] as string },
+  );
+  const report = await cycleEnded(sync, 1);
+  assert.equal(report.state, 'Failed');
+  assert.match(report.failureMessage ?? '', /NoSuchField__c/);
+  const status = await sync.status();
+  assert.equal(status.nextCycle, 1);
+  assert.equal(status.bookmark, undefined);
+  assert.deepEqual(status.totals, { completed: 0, failed: 1, changed: 0, deleted: 0 });
+  assert.ok(Date.parse(status.nextDueAt ?? '') > Date.now() + 3_000_000, 'the next try waits for its interval');
   await sync.workflow.cancel();
 });
