@@ -9,7 +9,7 @@
  * console.log((await sync.status()).bookmark);
  */
 import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
-import { checkBookmark, checkSyncTarget, checkTiming } from '../common/sync-window.js';
+import { checkSyncInput } from '../common/sync-window.js';
 import { DEFAULT_TASK_QUEUE, WorkflowType } from '../workflows/contract.js';
 import type { incrementalSyncWorkflow } from '../workflows/incremental-sync-workflow.js';
 import {
@@ -49,13 +49,6 @@ export interface IncrementalSyncHandle {
   status(): Promise<SyncStatus>;
 }
 
-function checkInput(input: IncrementalSyncInput): void {
-  checkSyncTarget(input.object, input.fields);
-  checkTiming(input.timing);
-  if (input.bookmark) checkBookmark(input.bookmark);
-  if (!/^(s3|file):\/\//.test(input.to)) throw new RangeError(`to must be an s3:// or file:// URL, got "${input.to}"`);
-}
-
 /** A handle to the sync running under `workflowId`. */
 export function getIncrementalSync(client: Client, workflowId: string, started = false): IncrementalSyncHandle {
   const workflow = client.workflow.getHandle<typeof incrementalSyncWorkflow>(workflowId);
@@ -77,7 +70,7 @@ async function start(
   input: IncrementalSyncInput,
   options: SyncStartOptions,
 ): Promise<IncrementalSyncHandle> {
-  checkInput(input);
+  checkSyncInput(input);
   const workflowId = options.workflowId ?? defaultSyncId(input.object);
   await client.workflow.start<typeof incrementalSyncWorkflow>(WorkflowType.IncrementalSync, {
     args: [input],

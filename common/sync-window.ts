@@ -116,6 +116,32 @@ export function cycleFileName(kind: 'changes' | 'deletes', index: number): strin
 /** The file written last in a cycle's folder: when it exists, the cycle's files are complete. */
 export const CYCLE_MANIFEST = '_manifest.json';
 
+/**
+ * Refuses what no cycle could run with, naming it: the object and fields, the destination (`s3://` or `file://`),
+ * the timing, a starting bookmark, the lookback and the rows per file.
+ */
+export function checkSyncInput(input: {
+  object: string;
+  fields: readonly string[];
+  to: string;
+  timing: SyncTiming;
+  bookmark?: SyncBookmark;
+  lookbackMs?: number;
+  maxRowsPerFile?: number;
+}): void {
+  checkSyncTarget(input.object, input.fields);
+  if (!/^(s3|file):\/\//.test(input.to)) throw new RangeError(`to must be an s3:// or file:// URL, got "${input.to}"`);
+  checkTiming(input.timing);
+  if (input.bookmark) checkBookmark(input.bookmark);
+  if (input.lookbackMs !== undefined && !(input.lookbackMs >= 0)) {
+    throw new RangeError(`lookbackMs must be 0 or more, got ${input.lookbackMs}`);
+  }
+  const rows = input.maxRowsPerFile;
+  if (rows !== undefined && (!Number.isInteger(rows) || rows < 1)) {
+    throw new RangeError(`maxRowsPerFile must be a whole number, 1 or more, got ${rows}`);
+  }
+}
+
 /** When cycles run: every `everyMs`, or at the minutes a cron expression names (UTC). */
 export type SyncTiming = { everyMs: number } | { cron: string };
 

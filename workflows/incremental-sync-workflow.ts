@@ -24,8 +24,7 @@ import {
 import { failureTypeOf, ErrorCode } from '../common/errors.js';
 import {
   checkBookmark,
-  checkSyncTarget,
-  checkTiming,
+  checkSyncInput,
   compareBookmarks,
   cycleFolder,
   nextDueMs,
@@ -154,11 +153,7 @@ export async function incrementalSyncWorkflow(input: IncrementalSyncInput): Prom
 /** Refuses an input no cycle could run, before anything runs. */
 function checkInput(input: IncrementalSyncInput): void {
   try {
-    checkSyncTarget(input.object, input.fields);
-    checkTiming(input.timing);
-    if (input.bookmark) checkBookmark(input.bookmark);
-    if (!/^(s3|file):\/\//.test(input.to))
-      throw new RangeError(`to must be an s3:// or file:// URL, got "${input.to}"`);
+    checkSyncInput(input);
   } catch (err) {
     throw ApplicationFailure.nonRetryable((err as Error).message, failureTypeOf(ErrorCode.InvalidInput));
   }

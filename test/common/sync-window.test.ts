@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
+  checkSyncInput,
   compareBookmarks,
   cycleFolder,
   nextCronMs,
@@ -50,6 +51,16 @@ describe('the window of a cycle', () => {
         }),
       RangeError,
     );
+  });
+
+  it('refuses an input no cycle could run with, naming what is wrong', () => {
+    const input = { object: 'Contact', fields: ['LastName'], to: 's3://b/p', timing: { everyMs: 60_000 } };
+    checkSyncInput(input);
+    assert.throws(() => checkSyncInput({ ...input, to: 'https://b/p' }), /to must be an s3:\/\/ or file:\/\/ URL/);
+    assert.throws(() => checkSyncInput({ ...input, timing: { everyMs: 10 } }), /at least one second/);
+    assert.throws(() => checkSyncInput({ ...input, timing: { cron: '* * * *' } }), /five fields/);
+    assert.throws(() => checkSyncInput({ ...input, maxRowsPerFile: 0 }), /maxRowsPerFile/);
+    assert.throws(() => checkSyncInput({ ...input, lookbackMs: -1 }), /lookbackMs/);
   });
 
   it('orders bookmarks by stamp, then by the 15-character Id, reading both stamp forms', () => {
