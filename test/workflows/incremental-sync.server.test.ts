@@ -194,18 +194,23 @@ test('the union of the cycles equals the history of changes, across kills and sh
   assert.equal(second.counts.deleted, 40);
   assert.deepEqual(second.from, first.to);
 
-  // Writes in the second a cycle's query starts: 400 records of one stamp, in the query's window, are left to the
-  // next cycle. The clock is set to the start of a second and the records updated in the org directly, at once,
-  // then the cycle runs; tried again (a minute later) until a query lands in that second.
-  let deferred: SyncCycleReport | undefined;
-  for (let attempt = 1; attempt <= 5 && !deferred; attempt++) {
-    emulator.clock.advance(MINUTE + 1_000 - (emulator.clock.now() % 1_000));
-    updateInOrg((await liveIds()).slice(100, 500), `same-second-${attempt}`);
-    const report = await cycle();
-    await history.look(); // nothing was written since the update
-    if (report.counts.deferred > 0) deferred = report;
-  }
-  assert.equal(deferred?.counts.deferred, 400, 'a cycle left the rows of its query second to the next');
+  // Writes in the second a cycle's query job is created: 400 records of one stamp, in the query's window, are left
+  // to the next cycle. The job's create is held 400 ms; meanwhile the clock is set to the start of a second and the
+  // records are updated in the org at once, so the job is created in their second.
+  emulator.clock.advance(MINUTE);
+  emulator.faults.set([{ type: 'latency', ms: 400, method: 'POST', path: '*/jobs/query', count: 1 }]);
+  const held = cycle();
+  await eventually(() => (emulator.faults.report()[0]?.fired ?? 0) >= 1, {
+    timeoutMs: 30_000,
+    intervalMs: 5,
+    what: "the held create of the cycle's query job",
+  });
+  emulator.clock.advance(1_000 - (emulator.clock.now() % 1_000));
+  updateInOrg((await liveIds()).slice(100, 500), 'same-second');
+  const deferred = await held;
+  emulator.faults.set([]);
+  await history.look(); // nothing was written since the update
+  assert.deepEqual(deferred.counts, { changed: 0, deleted: 0, deferred: 400 }, 'left to the next cycle');
   emulator.clock.advance(MINUTE);
   assert.equal((await cycle()).counts.changed, 400, 'the next cycle exported them');
 
