@@ -1,5 +1,5 @@
 import type { BulkflowErrorInfo } from '../client/errors.js';
-import { ErrorCode, ErrorSource, FailureType } from '../common/errors.js';
+import { BulkflowError, ErrorCode, ErrorSource, FailureType } from '../common/errors.js';
 import { redact } from '../salesforce/core/redact.js';
 import type { BulkIngestResult, BulkQueryResult, PhaseTimings } from '../workflows/contract.js';
 
@@ -94,14 +94,28 @@ export type ReportedError = BulkflowErrorInfo & { workflowId?: string; hint?: st
  */
 export async function reportedErrorOf(err: unknown): Promise<ReportedError> {
   const { bulkflowErrorOf } = await import('../client/errors.js');
-  if (err instanceof CommandFailure) {
-    return {
-      ...bulkflowErrorOf(err.cause),
-      ...(err.workflowId ? { workflowId: err.workflowId } : {}),
-      ...(err.hint ? { hint: err.hint } : {}),
-    };
+  const inner = err instanceof CommandFailure ? err.cause : err;
+  const extra =
+    err instanceof CommandFailure
+      ? { ...(err.workflowId ? { workflowId: err.workflowId } : {}), ...(err.hint ? { hint: err.hint } : {}) }
+      : {};
+  return { ...bulkflowErrorOf(await refusedAsSuch(inner)), ...extra };
+}
+
+/**
+ * A call the Temporal server refused after the connection check let it through (a server that asks for no key
+ * to answer that check, then refuses every call without one) as the same {@link TemporalRefusedError} a refused
+ * connection is: the gRPC error alone names neither the server nor what to check.
+ */
+async function refusedAsSuch(err: unknown): Promise<unknown> {
+  if (err instanceof BulkflowError) return err;
+  const { credentialsRefusal, TemporalRefusedError, temporalTargetFromEnv } = await import('../client/connection.js');
+  if (!credentialsRefusal(err)) return err;
+  try {
+    return new TemporalRefusedError(temporalTargetFromEnv(), err, credentialsRefusal(err));
+  } catch {
+    return err;
   }
-  return bulkflowErrorOf(err);
 }
 
 /** A usage error (bad flags), in the same shape as other errors. */

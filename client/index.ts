@@ -5,7 +5,14 @@
  * import { startBulkIngest } from 'bulkflow/client';
  * const handle = await startBulkIngest(client, { object: 'Contact', operation: 'insert', source: { url } });
  */
-export { connectClient, temporalTargetFromEnv, TemporalUnreachableError, type TemporalTarget } from './connection.js';
+export {
+  connectClient,
+  connectionOptionsOf,
+  temporalTargetFromEnv,
+  TemporalRefusedError,
+  TemporalUnreachableError,
+  type TemporalTarget,
+} from './connection.js';
 export {
   describeBulkWorkflow,
   workerPresence,

@@ -43,6 +43,8 @@ export const ErrorCode = {
   StorageAuth: 'STORAGE_AUTH',
   StorageNetwork: 'STORAGE_NETWORK',
   TemporalUnreachable: 'TEMPORAL_UNREACHABLE',
+  /** The Temporal server answered and refused the credentials: no API key, a key it does not accept, no client certificate it trusts. */
+  TemporalRefused: 'TEMPORAL_REFUSED',
   NoWorker: 'NO_WORKER',
   NotFinished: 'NOT_FINISHED',
   BusinessIdInUse: 'BUSINESS_ID_IN_USE',
@@ -81,6 +83,7 @@ const SOURCE_OF: Record<ErrorCode, ErrorSource> = {
   STORAGE_AUTH: ErrorSource.Storage,
   STORAGE_NETWORK: ErrorSource.Storage,
   TEMPORAL_UNREACHABLE: ErrorSource.Temporal,
+  TEMPORAL_REFUSED: ErrorSource.Temporal,
   NO_WORKER: ErrorSource.Temporal,
   NOT_FINISHED: ErrorSource.Temporal,
   BUSINESS_ID_IN_USE: ErrorSource.Temporal,
