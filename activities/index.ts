@@ -15,6 +15,7 @@ import { createQueryActivities } from './query-activities.js';
 import { createRetryActivities } from './retry-activities.js';
 import { createLedgerActivities } from './ledger-activities.js';
 import { createRerunActivities } from './rerun-activities.js';
+import { createSyncActivities } from './sync-activities.js';
 import { withKeepAlive } from './keep-alive.js';
 
 export type BulkActivityDeps = StagingActivityDeps & {
@@ -38,6 +39,7 @@ export function createBulkActivities(deps: BulkActivityDeps) {
     ...createLimitsActivities(deps),
     ...createLedgerActivities(deps),
     ...createRerunActivities(deps),
+    ...createSyncActivities(deps),
   };
   // Every activity heartbeats while it runs (keep-alive.ts), so a dead worker's step is retried in seconds.
   const measured =
@@ -55,3 +57,4 @@ export type * from './types.js';
 export type { V1JobStatus } from './bulk1-ingest-activities.js';
 export type { DownloadQueryRequest, QueryJobRequest, QueryJobStatus } from './query-activities.js';
 export type { CheckOrgLimitsRequest, CheckOrgLimitsResult } from './limits-activities.js';
+export type { SyncCycleWritten, WriteSyncCycleRequest } from './sync-activities.js';

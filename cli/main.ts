@@ -13,6 +13,7 @@ import { registerQueryCommand } from './query-command.js';
 import { registerResultsCommand } from './results-command.js';
 import { ExitCode, exitCodeForError, printError, reportedErrorOf, usageError } from './output.js';
 import { registerServiceCommands } from './service-commands.js';
+import { registerSyncCommand } from './sync-command.js';
 
 export function buildProgram(): Command {
   const program = new Command('bulkflow')
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerResultsCommand(program);
   registerJobsCommand(program);
   registerListCommand(program);
+  registerSyncCommand(program);
   registerServiceCommands(program);
   return program;
 }

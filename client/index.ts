@@ -49,6 +49,26 @@ export {
   StorageError,
   type InputLocation,
 } from '../common/errors.js';
+export {
+  createIncrementalSync,
+  getIncrementalSync,
+  startIncrementalExport,
+  type IncrementalSyncHandle,
+  type SyncStartOptions,
+} from './incremental-sync.js';
+export {
+  pauseSyncSignal,
+  resetSyncBookmarkUpdate,
+  resumeSyncSignal,
+  runSyncNowSignal,
+  syncStatusQuery,
+  type IncrementalSyncInput,
+  type SyncBookmark,
+  type SyncCycleCounts,
+  type SyncCycleReport,
+  type SyncStatus,
+  type SyncTiming,
+} from '../workflows/sync-contract.js';
 export { createNightlySync, deleteSync, triggerSync, type NightlySync, type NightlySyncOptions } from './schedules.js';
 export {
   abortSignal,

@@ -19,6 +19,7 @@ export const DEFAULT_TASK_QUEUE = 'bulkflow';
 export const WorkflowType = {
   BulkIngest: 'bulkIngestWorkflow',
   BulkQuery: 'bulkQueryWorkflow',
+  IncrementalSync: 'incrementalSyncWorkflow',
 } as const;
 /** One of {@link WorkflowType}'s names. */
 export type WorkflowType = (typeof WorkflowType)[keyof typeof WorkflowType];

@@ -6,6 +6,20 @@ export { bulkIngestWorkflow } from './bulk-ingest-workflow.js';
 export { bulkQueryWorkflow } from './bulk-query-workflow.js';
 export { bulkIngestJobWorkflow } from './bulk2-ingest-job-workflow.js';
 export { bulkIngestV1Workflow } from './bulk1-ingest-job-workflow.js';
+export { incrementalSyncWorkflow } from './incremental-sync-workflow.js';
+export {
+  pauseSyncSignal,
+  resetSyncBookmarkUpdate,
+  resumeSyncSignal,
+  runSyncNowSignal,
+  syncStatusQuery,
+  type IncrementalSyncInput,
+  type SyncBookmark,
+  type SyncCycleCounts,
+  type SyncCycleReport,
+  type SyncStatus,
+  type SyncTiming,
+} from './sync-contract.js';
 export {
   abortSignal,
   BulkflowState,

@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { FileStagingStore } from '../../storage/index.js';
+import { startIncrementalExport } from '../../client/incremental-sync.js';
 import { startBulkIngest, startBulkQuery } from '../../client/starters.js';
 import { createSalesforceEmulator, DEV_CREDENTIALS } from '../../emulator/index.js';
 import { createSalesforceClient, OAuthPasswordAuthenticator } from '../../salesforce/index.js';
@@ -25,6 +26,7 @@ import { createBulkflowWorker } from '../../worker/create-worker.js';
 import { abortSignal, progressQuery } from '../../workflows/contract.js';
 import { contactRows, writeCsv } from '../helpers/data.js';
 import { eventually } from '../helpers/eventually.js';
+import { deleteRows, insertRows } from '../helpers/org-seed.js';
 import { createLocalEnv, workflowBundle } from '../helpers/temporal.js';
 
 const out = fileURLToPath(new URL('../histories/', import.meta.url));
@@ -70,6 +72,41 @@ async function save(name: string, workflowId: string): Promise<void> {
   mkdirSync(out, { recursive: true });
   writeFileSync(path.join(out, `${name}.json`), `${JSON.stringify(histories)}\n`);
   process.stdout.write(`recorded ${name}: ${ids.length} workflow(s)\n`);
+}
+
+/** Updates records in the emulated org directly. */
+function updateRows(ids: string[]): void {
+  const contact = emulator.org.schemas.get('Contact');
+  const resolution = contact && emulator.org.resolveColumns(contact, ['Id', 'Title']);
+  if (!contact || !resolution?.ok) throw new Error('Contact has no Title');
+  for (const id of ids) {
+    emulator.org.applyRow({
+      object: contact,
+      operation: 'update',
+      columns: resolution.columns,
+      cells: [id, 'changed'],
+      userId: '005000000000000AAA',
+    });
+  }
+}
+
+/** Saves every run of `workflowId` (a workflow that continues as new) and its children's histories. */
+async function saveRuns(name: string, workflowId: string): Promise<void> {
+  const runs: Array<{ workflowId: string; runId: string }> = [];
+  for await (const wf of env.client.workflow.list({ query: `WorkflowId STARTS_WITH '${workflowId}'` })) {
+    runs.push({ workflowId: wf.workflowId, runId: wf.runId });
+  }
+  const histories = runs.map(({ workflowId: id, runId }) => {
+    const json = execFileSync(
+      requireTemporalCli().path,
+      ['workflow', 'show', '--address', env.address, '--workflow-id', id, '--run-id', runId, '--output', 'json'],
+      { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+    );
+    return { workflowId: id, history: JSON.parse(json) as unknown };
+  });
+  mkdirSync(out, { recursive: true });
+  writeFileSync(path.join(out, `${name}.json`), `${JSON.stringify(histories)}\n`);
+  process.stdout.write(`recorded ${name}: ${histories.length} run(s)\n`);
 }
 
 /** One recording per path: it runs the path to its end and saves its histories under the name. */
@@ -136,6 +173,41 @@ const recorders: Record<string, () => Promise<void>> = {
     );
     await query1.result();
     await save('query-1.0-pk-chunking', query1.workflowId);
+  },
+  // A full export, then a cycle run now with deletions in its window, then a cancellation while waiting.
+  'sync-two-cycles': async () => {
+    const ids = insertRows(emulator.org, 'Contact', ['LastName'], [['Sync 1'], ['Sync 2'], ['Sync 3'], ['Sync 4']]);
+    emulator.clock.advance(60_000);
+    const sync = await startIncrementalExport(
+      env.client,
+      {
+        object: 'Contact',
+        fields: ['Email'],
+        to: pathToFileURL(path.join(dir, 'sync')).href,
+        timing: { everyMs: 3_600_000 },
+        pollPolicy: poll,
+      },
+      { taskQueue, workflowId: 'replay-sync' },
+    );
+    const cycleEnded = (n: number) =>
+      eventually(async () => ((await sync.status()).lastCycle?.cycle ?? 0) >= n, {
+        timeoutMs: 60_000,
+        intervalMs: 100,
+        what: `cycle ${n} of the recorded sync`,
+      });
+    await cycleEnded(1);
+    emulator.clock.advance(60_000);
+    deleteRows(emulator.org, 'Contact', ids.slice(0, 2));
+    updateRows(ids.slice(2, 4));
+    emulator.clock.advance(60_000);
+    await sync.runNow();
+    await cycleEnded(2);
+    await sync.workflow.cancel();
+    await eventually(async () => (await sync.workflow.describe()).status.name === 'CANCELLED', {
+      timeoutMs: 30_000,
+      what: 'the recorded sync to end',
+    });
+    await saveRuns('sync-two-cycles', sync.workflowId);
   },
 };
 
