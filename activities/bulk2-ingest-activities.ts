@@ -23,8 +23,10 @@ import type {
   DownloadIngestResultsRequest,
   IngestJobResults,
   IngestJobStatus,
+  JobCall,
   ResultFileRef,
 } from './types.js';
+import { atJobVersion } from './job-version.js';
 
 export interface IngestActivityDeps {
   salesforce: SalesforceClient;
@@ -32,31 +34,35 @@ export interface IngestActivityDeps {
 }
 
 export function createIngestActivities({ salesforce, staging }: IngestActivityDeps) {
-  const ingest = salesforce.bulk2Ingest;
+  /** The Bulk 2.0 ingest resource at the job's API version. */
+  const ingestAt = (apiVersion: string | undefined) => atJobVersion(salesforce, apiVersion).bulk2Ingest;
 
   return {
     /**
-     * Creates the job, or adopts the one an earlier attempt of this activity created: the job id is
-     * heartbeated the moment Salesforce answers, so a retry after a crash finds it in the heartbeat
-     * details instead of creating a second job.
+     * Creates the job at the worker's API version, or adopts the one an earlier attempt of this activity created:
+     * the job id and version are heartbeated the moment Salesforce answers, so a retry after a crash finds them
+     * in the heartbeat details instead of creating a second job. Returns the version, which every later call on
+     * the job uses.
      */
     async createIngestJob(params: CreateIngestJobParams): Promise<IngestJobStatus> {
-      const earlier = (activityInfo().heartbeatDetails as { jobId?: string } | undefined)?.jobId;
-      if (earlier) {
-        log.info('adopting the Salesforce job an earlier attempt created', { jobId: earlier });
-        const job = await ingest.getJob(earlier);
-        await recordJob(staging, params, job.id, '2.0');
-        return toStatus(job);
+      const earlier = activityInfo().heartbeatDetails as { jobId?: string; apiVersion?: string } | undefined;
+      if (earlier?.jobId) {
+        log.info('adopting the Salesforce job an earlier attempt created', { jobId: earlier.jobId });
+        const apiVersion = earlier.apiVersion ?? salesforce.apiVersion;
+        const job = await ingestAt(apiVersion).getJob(earlier.jobId);
+        await recordJob(staging, params, job.id, '2.0', apiVersion);
+        return { ...toStatus(job), apiVersion };
       }
-      const job = await ingest.createJob({
+      const { apiVersion } = salesforce;
+      const job = await salesforce.bulk2Ingest.createJob({
         object: params.object,
         operation: params.operation,
         ...(params.externalIdFieldName ? { externalIdFieldName: params.externalIdFieldName } : {}),
       });
-      heartbeat({ jobId: job.id });
-      log.info('created Salesforce ingest job', { jobId: job.id });
-      await recordJob(staging, params, job.id, '2.0');
-      return toStatus(job);
+      heartbeat({ jobId: job.id, apiVersion });
+      log.info('created Salesforce ingest job', { jobId: job.id, apiVersion });
+      await recordJob(staging, params, job.id, '2.0', apiVersion);
+      return { ...toStatus(job), apiVersion };
     },
 
     /**
@@ -64,9 +70,9 @@ export function createIngestActivities({ salesforce, staging }: IngestActivityDe
      * BULK_API_ERROR "Found multipe contents": after a crash mid-activity, that answer means the
      * earlier attempt's upload arrived, so it counts as done.
      */
-    async uploadIngestData({ jobId, unitUrl }: { jobId: string; unitUrl: string }): Promise<void> {
+    async uploadIngestData({ jobId, apiVersion, unitUrl }: JobCall & { unitUrl: string }): Promise<void> {
       try {
-        await ingest.upload(jobId, () =>
+        await ingestAt(apiVersion).upload(jobId, () =>
           withHeartbeats(staging.openRead(unitUrl), (bytes) => ({ jobId, uploadedBytes: bytes })),
         );
       } catch (err) {
@@ -83,7 +89,8 @@ export function createIngestActivities({ salesforce, staging }: IngestActivityDe
      * Closes the job (state `UploadComplete`). A retry after a crash finds it closed already: Salesforce answers
      * INVALIDJOBSTATE, and the job's state is read instead. One call in the usual case, not two.
      */
-    async closeIngestJob({ jobId }: { jobId: string }): Promise<IngestJobStatus> {
+    async closeIngestJob({ jobId, apiVersion }: JobCall): Promise<IngestJobStatus> {
+      const ingest = ingestAt(apiVersion);
       try {
         return toStatus(await ingest.closeJob(jobId));
       } catch (err) {
@@ -94,12 +101,13 @@ export function createIngestActivities({ salesforce, staging }: IngestActivityDe
       }
     },
 
-    async getIngestJobStatus({ jobId }: { jobId: string }): Promise<IngestJobStatus> {
-      return { ...toStatus(await ingest.getJob(jobId)), ...apiUsageOf(salesforce) };
+    async getIngestJobStatus({ jobId, apiVersion }: JobCall): Promise<IngestJobStatus> {
+      return { ...toStatus(await ingestAt(apiVersion).getJob(jobId)), ...apiUsageOf(salesforce) };
     },
 
     /** Aborts the job unless it already ended; returns its state either way. */
-    async abortIngestJob({ jobId }: { jobId: string }): Promise<IngestJobStatus> {
+    async abortIngestJob({ jobId, apiVersion }: JobCall): Promise<IngestJobStatus> {
+      const ingest = ingestAt(apiVersion);
       const current = await ingest.getJob(jobId);
       if (current.state === 'JobComplete' || current.state === 'Failed' || current.state === 'Aborted') {
         return toStatus(current);
@@ -115,6 +123,7 @@ export function createIngestActivities({ salesforce, staging }: IngestActivityDe
      * fetches only what is missing.
      */
     async downloadIngestResults(req: DownloadIngestResultsRequest): Promise<IngestJobResults> {
+      const ingest = ingestAt(req.apiVersion);
       const done: Partial<Record<IngestResultKind, ResultFileRef>> = {
         ...(activityInfo().heartbeatDetails as Partial<Record<IngestResultKind, ResultFileRef>> | undefined),
       };

@@ -55,8 +55,16 @@ export interface ApiUsageSnapshot {
   limit: number;
 }
 
+/** A call on a job: its id, and the API version it was created with (absent in runs recorded before). */
+export interface JobCall {
+  jobId: string;
+  apiVersion?: string;
+}
+
 export interface IngestJobStatus {
   jobId: string;
+  /** The API version the job was created with; set by the create step, which the workflow keeps it from. */
+  apiVersion?: string;
   state: Bulk2JobState;
   recordsProcessed: number;
   recordsFailed: number;
@@ -89,8 +97,7 @@ export interface IngestJobResults {
   unprocessed: ResultFileRef;
 }
 
-export interface DownloadIngestResultsRequest {
-  jobId: string;
+export interface DownloadIngestResultsRequest extends JobCall {
   stagingPrefix: string;
   /**
    * The staged unit the job was given, to check the results against. Optional because workflows

@@ -114,6 +114,8 @@ export class RunLedger {
 export interface JobRecord {
   jobId: string;
   api: BulkApi;
+  /** The API version the job was created with (absent in records written before it was kept). */
+  apiVersion?: string;
   object: string;
   operation: string;
   createdAt: string;
@@ -129,11 +131,13 @@ export async function recordJob(
   run: { stagingPrefix?: string; object: string; operation: string },
   jobId: string,
   api: JobRecord['api'],
+  apiVersion?: string,
 ): Promise<void> {
   if (!run.stagingPrefix) return;
   const record: JobRecord = {
     jobId,
     api,
+    ...(apiVersion ? { apiVersion } : {}),
     object: run.object,
     operation: run.operation,
     createdAt: new Date().toISOString(),

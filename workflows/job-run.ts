@@ -12,7 +12,13 @@ import { setHandler, workflowInfo } from '@temporalio/workflow';
 import type { PollPolicy } from '../common/poll-policy.js';
 import { stagingPrefixOf } from '../common/staging-keys.js';
 import { activityProxies, type ActivityProxies } from './activity-proxies.js';
-import { abortSignal, progressQuery, type ActivityTimeouts, type BulkProgress } from './contract.js';
+import {
+  abortSignal,
+  progressQuery,
+  type ActivityTimeouts,
+  type BulkJobProgress,
+  type BulkProgress,
+} from './contract.js';
 import { PhaseClock, type PhaseSpans } from './phase-timings.js';
 import { resolvePollPolicy } from './poll-loop.js';
 import { RunControl } from './run-control.js';
@@ -79,4 +85,12 @@ export function runBulkWorkflow<Result>(run: JobRun<Result>): Promise<Result> {
 export function runStagingPrefix(): string {
   const info = workflowInfo();
   return stagingPrefixOf(info.workflowId, info.firstExecutionRunId);
+}
+
+/**
+ * What an activity needs to call Salesforce about a job: its id and the API version it was created with, part of
+ * the job's state (runs recorded before have none, and their calls use the worker's version).
+ */
+export function callOn(job: BulkJobProgress): { jobId: string; apiVersion?: string } {
+  return { jobId: job.id, ...(job.apiVersion ? { apiVersion: job.apiVersion } : {}) };
 }
