@@ -18,6 +18,7 @@ import { recordJob } from '../storage/run-ledger.js';
 import type { StagingStore } from '../storage/staging-store.js';
 import { apiUsageOf } from './api-usage.js';
 import { openCsvSink } from './csv-sink.js';
+import { onExpiredJob } from './job-expiry.js';
 import { atJobVersion } from './job-version.js';
 import type {
   ApiUsageSnapshot,
@@ -38,16 +39,20 @@ export interface V1JobStatus {
   recordsFailed: number;
   /** Every batch has ended (Completed, Failed or NotProcessed) and the job is no longer Open. */
   done: boolean;
+  /** When it ended, by Salesforce (its systemModstamp once done). */
+  endedAt?: string;
   apiUsage?: ApiUsageSnapshot;
 }
 
 function toStatus(job: Bulk1JobInfo, batches: Bulk1BatchInfo[]): V1JobStatus {
+  const done = isBulk1JobDone(job, batches);
   return {
     jobId: job.id,
     state: job.state,
     recordsProcessed: job.numberRecordsProcessed,
     recordsFailed: job.numberRecordsFailed,
-    done: isBulk1JobDone(job, batches),
+    done,
+    ...(done && job.systemModstamp ? { endedAt: job.systemModstamp } : {}),
   };
 }
 
@@ -131,8 +136,8 @@ export function createIngestV1Activities({
       return status(jobId, apiVersion);
     },
 
-    async getV1JobStatus({ jobId, apiVersion }: JobCall): Promise<V1JobStatus> {
-      return { ...(await status(jobId, apiVersion)), ...apiUsageOf(salesforce) };
+    async getV1JobStatus({ jobId, apiVersion, seen }: JobCall): Promise<V1JobStatus> {
+      return { ...(await onExpiredJob(jobId, seen, () => status(jobId, apiVersion))), ...apiUsageOf(salesforce) };
     },
 
     async abortV1Job({ jobId, apiVersion }: JobCall): Promise<V1JobStatus> {
@@ -154,30 +159,36 @@ export function createIngestV1Activities({
         stagingPrefix: string;
       },
     ): Promise<IngestJobResults> {
-      const v1 = v1At(req.apiVersion);
-      const batch = await v1.getBatch(req.jobId, req.batchId);
-      const rows = readCsvRows(staging.openRead(req.unit.url));
-      const header = (await rows.next()).value as string[];
-      const key = (kind: string) => StagingKeys.batchResults(req.stagingPrefix, req.jobId, req.batchId, kind);
-      const out = {
-        successful: openCsv(staging, key('successfulResults'), ['sf__Id', 'sf__Created', ...header]),
-        failed: openCsv(staging, key('failedResults'), ['sf__Id', 'sf__Error', ...header]),
-        unprocessed: openCsv(staging, key('unprocessedrecords'), header),
-      };
-      for await (const o of v1.batchOutcomes(req.jobId, batch, rows)) {
-        if (o.status === 'success')
-          await out.successful.write([o.result.id ?? '', String(o.result.created), ...o.input]);
-        else if (o.status === 'failed') await out.failed.write([o.result.id ?? '', o.result.error, ...o.input]);
-        else await out.unprocessed.write(o.input);
-        if (o.index % 1000 === 0) heartbeat({ row: o.index });
-      }
-      return {
-        successful: await out.successful.close(),
-        failed: await out.failed.close(),
-        unprocessed: await out.unprocessed.close(),
-      };
+      return onExpiredJob(req.jobId, { ...req.seen, rows: req.unit.rows }, () => batchResults(req));
     },
   };
+
+  /** {@link downloadV1BatchResults}'s body. */
+  async function batchResults(
+    req: JobCall & { batchId: string; unit: StagedUnit; stagingPrefix: string },
+  ): Promise<IngestJobResults> {
+    const v1 = v1At(req.apiVersion);
+    const batch = await v1.getBatch(req.jobId, req.batchId);
+    const rows = readCsvRows(staging.openRead(req.unit.url));
+    const header = (await rows.next()).value as string[];
+    const key = (kind: string) => StagingKeys.batchResults(req.stagingPrefix, req.jobId, req.batchId, kind);
+    const out = {
+      successful: openCsv(staging, key('successfulResults'), ['sf__Id', 'sf__Created', ...header]),
+      failed: openCsv(staging, key('failedResults'), ['sf__Id', 'sf__Error', ...header]),
+      unprocessed: openCsv(staging, key('unprocessedrecords'), header),
+    };
+    for await (const o of v1.batchOutcomes(req.jobId, batch, rows)) {
+      if (o.status === 'success') await out.successful.write([o.result.id ?? '', String(o.result.created), ...o.input]);
+      else if (o.status === 'failed') await out.failed.write([o.result.id ?? '', o.result.error, ...o.input]);
+      else await out.unprocessed.write(o.input);
+      if (o.index % 1000 === 0) heartbeat({ row: o.index });
+    }
+    return {
+      successful: await out.successful.close(),
+      failed: await out.failed.close(),
+      unprocessed: await out.unprocessed.close(),
+    };
+  }
 }
 
 export type IngestV1Activities = ReturnType<typeof createIngestV1Activities>;

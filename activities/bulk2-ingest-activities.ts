@@ -27,6 +27,8 @@ import type {
   ResultFileRef,
 } from './types.js';
 import { atJobVersion } from './job-version.js';
+import { onExpiredJob } from './job-expiry.js';
+import { isBulk2Terminal } from '../common/wire-values.js';
 
 export interface IngestActivityDeps {
   salesforce: SalesforceClient;
@@ -101,8 +103,9 @@ export function createIngestActivities({ salesforce, staging }: IngestActivityDe
       }
     },
 
-    async getIngestJobStatus({ jobId, apiVersion }: JobCall): Promise<IngestJobStatus> {
-      return { ...toStatus(await ingestAt(apiVersion).getJob(jobId)), ...apiUsageOf(salesforce) };
+    async getIngestJobStatus({ jobId, apiVersion, seen }: JobCall): Promise<IngestJobStatus> {
+      const job = await onExpiredJob(jobId, seen, () => ingestAt(apiVersion).getJob(jobId));
+      return { ...toStatus(job), ...apiUsageOf(salesforce) };
     },
 
     /** Aborts the job unless it already ended; returns its state either way. */
@@ -123,51 +126,56 @@ export function createIngestActivities({ salesforce, staging }: IngestActivityDe
      * fetches only what is missing.
      */
     async downloadIngestResults(req: DownloadIngestResultsRequest): Promise<IngestJobResults> {
-      const ingest = ingestAt(req.apiVersion);
-      const done: Partial<Record<IngestResultKind, ResultFileRef>> = {
-        ...(activityInfo().heartbeatDetails as Partial<Record<IngestResultKind, ResultFileRef>> | undefined),
-      };
-      // One pass: each result row is checked against the uploaded unit as it arrives (files a retry skips are
-      // checked from staging), so no file is read twice. The checkers share one synchronous multiset, so
-      // files may be checked side by side; each waits for the unit to be read before its first row.
-      const reading = req.unitUrl
-        ? ResultMatcher.fromInput(staging.openRead(req.unitUrl), req.expectedRows)
-        : Promise.resolve(undefined);
-      reading.catch(() => undefined); // awaited below; a failure must not go unhandled if no file gets there
-      await forEachBounded(Object.values(IngestResultKind), 3, async (kind) => {
-        const saved = done[kind];
-        if (saved && (await staging.exists(saved.url))) {
-          await (await reading)?.check({ name: kind, body: staging.openRead(saved.url) });
-          return;
-        }
-        const key = StagingKeys.jobResults(req.stagingPrefix, req.jobId, kind);
-        const response = await ingest.openResults(req.jobId, kind);
-        const matcher = await reading.catch((err: unknown) => {
-          response.destroy();
-          throw err;
-        });
-        // Heartbeats while streaming carry only the files already finished, which a retry may skip.
-        const body = withHeartbeats(response, () => ({ ...done }));
-        const rows = await saveAndCount(body, staging.openWrite(key), matcher?.checker(kind));
-        done[kind] = { url: staging.urlFor(key), rows };
-        heartbeat({ ...done });
-      });
-      const matcher = await reading;
-      const successful = done.successfulResults as ResultFileRef;
-      const failed = done.failedResults as ResultFileRef;
-      const unprocessed = done.unprocessedrecords as ResultFileRef;
-      const total = successful.rows + failed.rows + unprocessed.rows;
-      if (total !== req.expectedRows) {
-        throw new ResultMismatchError(
-          `Job ${req.jobId}: results account for ${total} rows (${successful.rows} successful, ${failed.rows} failed, ` +
-            `${unprocessed.rows} unprocessed) but ${req.expectedRows} were uploaded`,
-        );
-      }
-      // Counts can agree while rows differ: every row was matched above; none of the unit's may be left over.
-      matcher?.finish();
-      return { successful, failed, unprocessed };
+      return onExpiredJob(req.jobId, { ...req.seen, rows: req.expectedRows }, () => download(req));
     },
   };
+
+  /** {@link downloadIngestResults}'s body. */
+  async function download(req: DownloadIngestResultsRequest): Promise<IngestJobResults> {
+    const ingest = ingestAt(req.apiVersion);
+    const done: Partial<Record<IngestResultKind, ResultFileRef>> = {
+      ...(activityInfo().heartbeatDetails as Partial<Record<IngestResultKind, ResultFileRef>> | undefined),
+    };
+    // One pass: each result row is checked against the uploaded unit as it arrives (files a retry skips are
+    // checked from staging), so no file is read twice. The checkers share one synchronous multiset, so
+    // files may be checked side by side; each waits for the unit to be read before its first row.
+    const reading = req.unitUrl
+      ? ResultMatcher.fromInput(staging.openRead(req.unitUrl), req.expectedRows)
+      : Promise.resolve(undefined);
+    reading.catch(() => undefined); // awaited below; a failure must not go unhandled if no file gets there
+    await forEachBounded(Object.values(IngestResultKind), 3, async (kind) => {
+      const saved = done[kind];
+      if (saved && (await staging.exists(saved.url))) {
+        await (await reading)?.check({ name: kind, body: staging.openRead(saved.url) });
+        return;
+      }
+      const key = StagingKeys.jobResults(req.stagingPrefix, req.jobId, kind);
+      const response = await ingest.openResults(req.jobId, kind);
+      const matcher = await reading.catch((err: unknown) => {
+        response.destroy();
+        throw err;
+      });
+      // Heartbeats while streaming carry only the files already finished, which a retry may skip.
+      const body = withHeartbeats(response, () => ({ ...done }));
+      const rows = await saveAndCount(body, staging.openWrite(key), matcher?.checker(kind));
+      done[kind] = { url: staging.urlFor(key), rows };
+      heartbeat({ ...done });
+    });
+    const matcher = await reading;
+    const successful = done.successfulResults as ResultFileRef;
+    const failed = done.failedResults as ResultFileRef;
+    const unprocessed = done.unprocessedrecords as ResultFileRef;
+    const total = successful.rows + failed.rows + unprocessed.rows;
+    if (total !== req.expectedRows) {
+      throw new ResultMismatchError(
+        `Job ${req.jobId}: results account for ${total} rows (${successful.rows} successful, ${failed.rows} failed, ` +
+          `${unprocessed.rows} unprocessed) but ${req.expectedRows} were uploaded`,
+      );
+    }
+    // Counts can agree while rows differ: every row was matched above; none of the unit's may be left over.
+    matcher?.finish();
+    return { successful, failed, unprocessed };
+  }
 }
 
 export type IngestActivities = ReturnType<typeof createIngestActivities>;
@@ -177,6 +185,7 @@ function toStatus(job: {
   state: IngestJobStatus['state'];
   numberRecordsProcessed?: number;
   numberRecordsFailed?: number;
+  systemModstamp?: string;
   errorMessage?: string;
 }): IngestJobStatus {
   return {
@@ -184,6 +193,7 @@ function toStatus(job: {
     state: job.state,
     recordsProcessed: job.numberRecordsProcessed ?? 0,
     recordsFailed: job.numberRecordsFailed ?? 0,
+    ...(isBulk2Terminal(job.state) && job.systemModstamp ? { endedAt: job.systemModstamp } : {}),
     ...(job.errorMessage ? { errorMessage: job.errorMessage } : {}),
   };
 }

@@ -14,6 +14,7 @@ import { Bulk1ContentType, type SalesforceClient } from '../salesforce/index.js'
 import { openDestination } from '../storage/destinations.js';
 import { downloadQueryParts, type QueryDownload, type QueryDownloadProgress } from '../storage/query-download.js';
 import type { StagingStore } from '../storage/staging-store.js';
+import { onExpiredJob } from './job-expiry.js';
 import { atJobVersion } from './job-version.js';
 import { heartbeat } from './keep-alive.js';
 import type { JobCall } from './types.js';
@@ -38,12 +39,14 @@ export interface QueryJobStatus {
   recordsProcessed: number;
   /** Salesforce has finished (successfully or not). */
   done: boolean;
+  /** When it ended, by Salesforce (its systemModstamp once done). */
+  endedAt?: string;
   /** Why the job failed, when it did. */
   errorMessage?: string;
 }
 
 /** Which query's results to download, and how. */
-export type DownloadQueryRequest = QueryDownload;
+export type DownloadQueryRequest = QueryDownload & Pick<JobCall, 'seen'>;
 
 function objectOf(soql: string): string {
   const match = /\bfrom\s+([A-Za-z0-9_]+)/i.exec(soql);
@@ -72,6 +75,7 @@ export function createQueryActivities({
       state: failed ? 'Failed' : job.state,
       recordsProcessed: job.numberRecordsProcessed,
       done,
+      ...(done && job.systemModstamp ? { endedAt: job.systemModstamp } : {}),
       ...(failed?.stateMessage ? { errorMessage: failed.stateMessage } : {}),
     };
   }
@@ -84,6 +88,7 @@ export function createQueryActivities({
       state: job.state,
       recordsProcessed: job.numberRecordsProcessed ?? 0,
       done: isBulk2Terminal(job.state),
+      ...(isBulk2Terminal(job.state) && job.systemModstamp ? { endedAt: job.systemModstamp } : {}),
       ...(job.errorMessage ? { errorMessage: job.errorMessage } : {}),
     };
   }
@@ -121,8 +126,10 @@ export function createQueryActivities({
       return withVersion(await v1Status(jobId, apiVersion));
     },
 
-    async getQueryJobStatus({ jobId, api, apiVersion }: JobCall & { api: BulkApi }): Promise<QueryJobStatus> {
-      return api === '2.0' ? v2Status(jobId, apiVersion) : v1Status(jobId, apiVersion);
+    async getQueryJobStatus({ jobId, api, apiVersion, seen }: JobCall & { api: BulkApi }): Promise<QueryJobStatus> {
+      return onExpiredJob(jobId, seen, () =>
+        api === '2.0' ? v2Status(jobId, apiVersion) : v1Status(jobId, apiVersion),
+      );
     },
 
     async abortQueryJob({ jobId, api, apiVersion }: JobCall & { api: BulkApi }): Promise<QueryJobStatus> {
@@ -142,7 +149,9 @@ export function createQueryActivities({
       };
       const resumed = progress.parts.length + (progress.pages?.length ?? 0);
       if (resumed > 0) log.info('resuming a query download', { parts: resumed });
-      return downloadQueryParts(at(req.apiVersion), staging, req, progress, (saved) => heartbeat(saved));
+      return onExpiredJob(req.jobId, req.seen, () =>
+        downloadQueryParts(at(req.apiVersion), staging, req, progress, (saved) => heartbeat(saved)),
+      );
     },
 
     /**

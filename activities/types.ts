@@ -59,6 +59,19 @@ export interface ApiUsageSnapshot {
 export interface JobCall {
   jobId: string;
   apiVersion?: string;
+  /** What the workflow last saw of the job, for the error if Salesforce no longer has it (`SF_JOB_EXPIRED`). */
+  seen?: JobSeen;
+}
+
+/** What a workflow last saw of its job (absent in runs recorded before). */
+export interface JobSeen {
+  state?: string;
+  /** When Salesforce says it ended (its systemModstamp in a final state). */
+  endedAt?: string;
+  recordsProcessed?: number;
+  recordsFailed?: number;
+  /** Rows given to the job (ingest). */
+  rows?: number;
 }
 
 export interface IngestJobStatus {
@@ -68,6 +81,8 @@ export interface IngestJobStatus {
   state: Bulk2JobState;
   recordsProcessed: number;
   recordsFailed: number;
+  /** When it ended, by Salesforce (its systemModstamp once in a final state). */
+  endedAt?: string;
   errorMessage?: string;
   /** So that polling slows down when the org is near its daily limit. */
   apiUsage?: ApiUsageSnapshot;

@@ -88,6 +88,7 @@ export {
   SalesforceAuthError,
   SalesforceError,
   SalesforceHttpError,
+  SalesforceJobExpiredError,
   SalesforceJobFailedError,
   SalesforceNetworkError,
   SalesforceSessionError,

@@ -15,7 +15,7 @@ import {
   type BulkQueryInput,
   type BulkQueryResult,
 } from './contract.js';
-import { callOn, JobRun, runBulkWorkflow, runStagingPrefix } from './job-run.js';
+import { callOn, JobRun, runBulkWorkflow, runStagingPrefix, seenOf } from './job-run.js';
 import type { PhaseSpans } from './phase-timings.js';
 import { abortStep, pollUntilDone, type PollResume } from './poll-loop.js';
 import { StepAborted } from './run-control.js';
@@ -133,6 +133,7 @@ class QueryRun extends JobRun<BulkQueryResult> {
     const records = await this.control.step(async () => {
       const parts = await this.act.streams.downloadQueryParts({
         ...callOn(job),
+        ...seenOf(this.job ?? job),
         api: this.api,
         stagingPrefix: this.stagingPrefix,
         ...(this.input.pageSize ? { maxRecords: this.input.pageSize } : {}),
@@ -151,7 +152,11 @@ class QueryRun extends JobRun<BulkQueryResult> {
   private waitForJob(job: BulkJobProgress): Promise<QueryJobStatus> {
     return pollUntilDone({
       check: async () => {
-        const status = await this.act.calls.getQueryJobStatus({ ...callOn(job), api: this.api });
+        const status = await this.act.calls.getQueryJobStatus({
+          ...callOn(job),
+          ...seenOf(this.job ?? job),
+          api: this.api,
+        });
         this.update(status);
         return status;
       },
@@ -192,6 +197,7 @@ class QueryRun extends JobRun<BulkQueryResult> {
       state: status.state,
       recordsProcessed: status.recordsProcessed,
       recordsFailed: 0,
+      ...(status.endedAt ? { endedAt: status.endedAt } : {}),
       ...(status.errorMessage ? { errorMessage: status.errorMessage } : {}),
     };
   }

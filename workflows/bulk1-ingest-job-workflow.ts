@@ -8,7 +8,7 @@ import { continueAsNew } from '@temporalio/workflow';
 import type { StagedUnit, V1JobStatus } from '../activities/index.js';
 import { BulkflowState, type BulkJobProgress, type BulkProgress } from './contract.js';
 import { reportToParent, type IngestJobOutcome, type IngestJobWorkflowInput } from './ingest-job-contract.js';
-import { callOn, JobRun, runBulkWorkflow } from './job-run.js';
+import { callOn, JobRun, runBulkWorkflow, seenOf } from './job-run.js';
 import type { PhaseSpans } from './phase-timings.js';
 import { abortStep, historyIsLong, pollUntilDone, type PollResume } from './poll-loop.js';
 import { StepAborted } from './run-control.js';
@@ -126,6 +126,7 @@ class V1Run extends JobRun<IngestJobOutcome[]> {
       const results = await this.clock.time('download', () =>
         this.act.streams.downloadV1BatchResults({
           ...callOn(job),
+          ...seenOf(this.job ?? job),
           batchId,
           unit,
           stagingPrefix: this.input.stagingPrefix,
@@ -173,7 +174,7 @@ class V1Run extends JobRun<IngestJobOutcome[]> {
   private async waitForJob(job: BulkJobProgress): Promise<void> {
     await pollUntilDone({
       check: async () => {
-        const status = await this.act.calls.getV1JobStatus(callOn(job));
+        const status = await this.act.calls.getV1JobStatus({ ...callOn(job), ...seenOf(this.job ?? job) });
         this.update(status);
         return status;
       },
@@ -230,6 +231,7 @@ class V1Run extends JobRun<IngestJobOutcome[]> {
       state: status.state,
       recordsProcessed: status.recordsProcessed,
       recordsFailed: status.recordsFailed,
+      ...(status.endedAt ? { endedAt: status.endedAt } : {}),
     };
     if (changed)
       reportToParent(this.input.parentWorkflowId, { unitIndex: this.input.progressKey ?? 0, job: { ...this.job } });

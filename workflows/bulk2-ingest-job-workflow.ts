@@ -9,7 +9,7 @@ import type { IngestJobStatus } from '../activities/types.js';
 import { isBulk2Terminal } from '../common/wire-values.js';
 import { BulkflowState, type BulkJobProgress, type BulkProgress } from './contract.js';
 import { reportToParent, type IngestJobOutcome, type IngestJobWorkflowInput } from './ingest-job-contract.js';
-import { callOn, JobRun, runBulkWorkflow } from './job-run.js';
+import { callOn, JobRun, runBulkWorkflow, seenOf } from './job-run.js';
 import { abortStep, pollUntilDone } from './poll-loop.js';
 import { StepAborted } from './run-control.js';
 
@@ -87,6 +87,7 @@ class IngestJobRun extends JobRun<IngestJobOutcome> {
     const results = await this.clock.time('download', () =>
       this.act.streams.downloadIngestResults({
         ...callOn(job),
+        ...seenOf(job),
         stagingPrefix: this.input.stagingPrefix,
         unitUrl: unit.url,
         expectedRows: unit.rows,
@@ -125,7 +126,7 @@ class IngestJobRun extends JobRun<IngestJobOutcome> {
   private async waitForJob(job: BulkJobProgress): Promise<void> {
     await pollUntilDone({
       check: async () => {
-        const status = await this.act.calls.getIngestJobStatus(callOn(job));
+        const status = await this.act.calls.getIngestJobStatus({ ...callOn(job), ...seenOf(job) });
         this.update(status);
         return { ...job, done: isBulk2Terminal(job.state), ...(status.apiUsage ? { apiUsage: status.apiUsage } : {}) };
       },
@@ -174,6 +175,7 @@ class IngestJobRun extends JobRun<IngestJobOutcome> {
     this.job.state = status.state;
     this.job.recordsProcessed = status.recordsProcessed;
     this.job.recordsFailed = status.recordsFailed;
+    if (status.endedAt) this.job.endedAt = status.endedAt;
     if (status.errorMessage) this.job.errorMessage = status.errorMessage;
     this.report();
   }

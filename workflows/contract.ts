@@ -70,6 +70,8 @@ export interface BulkJobProgress {
   state: string;
   recordsProcessed: number;
   recordsFailed: number;
+  /** When Salesforce says the job ended (its systemModstamp once final); it deletes the job's data 7 days later. */
+  endedAt?: string;
   errorMessage?: string;
 }
 

@@ -94,3 +94,14 @@ export function runStagingPrefix(): string {
 export function callOn(job: BulkJobProgress): { jobId: string; apiVersion?: string } {
   return { jobId: job.id, ...(job.apiVersion ? { apiVersion: job.apiVersion } : {}) };
 }
+
+/**
+ * What the workflow last saw of its job, given to the calls that read its status and results: when Salesforce no
+ * longer has the job (it deletes a job's data 7 days after it ends), the failure says when it ended and its rows.
+ */
+export function seenOf(job: BulkJobProgress): {
+  seen: { state: string; recordsProcessed: number; recordsFailed: number; endedAt?: string };
+} {
+  const { state, recordsProcessed, recordsFailed, endedAt } = job;
+  return { seen: { state, recordsProcessed, recordsFailed, ...(endedAt ? { endedAt } : {}) } };
+}
