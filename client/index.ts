@@ -41,6 +41,7 @@ export {
   InputProblem,
   StorageError,
   type InputLocation,
+  type JobFacts,
 } from '../common/errors.js';
 export { createNightlySync, deleteSync, triggerSync, type NightlySync, type NightlySyncOptions } from './schedules.js';
 export {
