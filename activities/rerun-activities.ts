@@ -7,7 +7,8 @@
  */
 import { Context, log } from '@temporalio/activity';
 import { StagingKeys } from '../common/staging-keys.js';
-import { isSalesforceError, type SalesforceClient } from '../salesforce/index.js';
+import type { SalesforceClient } from '../salesforce/index.js';
+import { isUnknownJob } from './job-expiry.js';
 import { readCsvRows } from '../csv/csv.js';
 import { isBulk1JobDone } from '../salesforce/bulk1/types.js';
 import { isBulk2Terminal, type BulkApi } from '../common/wire-values.js';
@@ -91,7 +92,7 @@ export function createRerunActivities({
     if (saved) return saved;
     const ingest = atJobVersion(salesforce, job.apiVersion).bulk2Ingest;
     const info = await ingest.getJob(job.jobId).catch((err: unknown) => {
-      throw isSalesforceError(err) && err.statusCode === 404 ? gone(job.jobId, run) : err;
+      throw isUnknownJob(err) ? gone(job.jobId, run) : err;
     });
     if (!isBulk2Terminal(info.state)) {
       log.info('aborting a job an earlier run left running, to see what it loaded', { jobId: job.jobId });
@@ -107,7 +108,7 @@ export function createRerunActivities({
   async function bulk1Successes(job: EarlierJob, run: EarlierRun, into: string): Promise<string[]> {
     const v1 = atJobVersion(salesforce, job.apiVersion).bulk1;
     const info = await v1.getJob(job.jobId).catch((err: unknown) => {
-      throw isSalesforceError(err) && err.statusCode === 404 ? gone(job.jobId, run) : err;
+      throw isUnknownJob(err) ? gone(job.jobId, run) : err;
     });
     // An Open job could still take batches: abort it (queued batches are then not processed).
     if (info.state === 'Open') await v1.abortJob(job.jobId);
