@@ -1,9 +1,9 @@
 /**
- * A job keeps the API version it was created with: workers configured with SF_API_VERSION=60.0 create a query job
- * and an ingest job, the worker is replaced by one configured with 62.0 while both run, and the new worker
- * finishes both at 60.0. Salesforce answers a query's results at any other version with 409, so without the
- * version in the job's state the query would fail; for ingest, the emulator's request counters show that no
- * call on either job was made at 62.0.
+ * A job keeps the API version it was created with: workers configured with SF_API_VERSION=60.0 create a query job,
+ * a Bulk 2.0 ingest job and a v1 ingest job, the worker is replaced by one configured with 62.0 while all three
+ * run, and the new worker finishes them at 60.0. Salesforce answers a query's results at any other version with
+ * 409, so without the version in the job's state the query would fail; for ingest, the emulator's request
+ * counters show that no call on any of the jobs was made at 62.0.
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -31,6 +31,7 @@ const taskQueue = `api-version-${randomUUID()}`;
 const dir = mkdtempSync(path.join(tmpdir(), 'bulkflow-api-version-'));
 const SEEDED = 600;
 const LOADED = 400;
+const LOADED_V1 = 800;
 const FAST_POLL = { initialMs: 100, ceilingMs: 300 };
 
 before(async () => {
@@ -70,10 +71,12 @@ async function workerAt(apiVersion: string) {
   });
 }
 
-test('a query and an ingest created at 60.0 finish at 60.0 after the worker restarts configured with 62.0', async () => {
+test('a query, a 2.0 ingest and a v1 ingest created at 60.0 finish at 60.0 after a restart configured with 62.0', async () => {
   const file = path.join(dir, 'load.csv');
   writeCsv(file, contactRows(LOADED, 'ver') as unknown as Record<string, string>[]);
   const out = path.join(dir, 'query.csv');
+  const fileV1 = path.join(dir, 'load-v1.csv');
+  writeCsv(fileV1, contactRows(LOADED_V1, 'ver1') as unknown as Record<string, string>[]);
 
   const query = await startBulkQuery(
     env.client,
@@ -85,15 +88,26 @@ test('a query and an ingest created at 60.0 finish at 60.0 after the worker rest
     { object: 'Contact', operation: 'insert', source: { url: pathToFileURL(file).href }, pollPolicy: FAST_POLL },
     { taskQueue, workflowId: `version-ingest-${randomUUID()}` },
   );
+  const ingestV1 = await startBulkIngest(
+    env.client,
+    {
+      object: 'Contact',
+      operation: 'insert',
+      api: '1.0',
+      source: { url: pathToFileURL(fileV1).href },
+      pollPolicy: FAST_POLL,
+    },
+    { taskQueue, workflowId: `version-ingest-v1-${randomUUID()}` },
+  );
 
   const before = await workerAt('60.0');
   await before.runUntil(
     eventually(
       async () => {
-        const [q, i] = await Promise.all([query.query(progressQuery), ingest.query(progressQuery)]);
-        return q.jobs[0]?.state === 'InProgress' && i.jobs[0]?.state === 'InProgress';
+        const [q, i, v1] = await Promise.all([query, ingest, ingestV1].map((h) => h.query(progressQuery)));
+        return q?.jobs[0]?.state === 'InProgress' && i?.jobs[0]?.state === 'InProgress' && v1?.state === 'Processing';
       },
-      { timeoutMs: 60_000, intervalMs: 100, what: 'both Salesforce jobs to be processing' },
+      { timeoutMs: 60_000, intervalMs: 100, what: 'the three Salesforce jobs to be processing' },
     ),
   );
 
@@ -101,10 +115,14 @@ test('a query and an ingest created at 60.0 finish at 60.0 after the worker rest
   emulator.faults.set([
     { type: 'latency', ms: 0, path: '/services/data/v62.0/jobs/' },
     { type: 'latency', ms: 0, path: '/services/data/v60.0/jobs/' },
+    { type: 'latency', ms: 0, path: '/services/async/62.0/job/' },
+    { type: 'latency', ms: 0, path: '/services/async/60.0/job/' },
   ]);
   const afterRestart = await workerAt('62.0');
-  const [queried, loaded] = await afterRestart.runUntil(Promise.all([query.result(), ingest.result()]));
-  const [at62, at60] = emulator.faults.report();
+  const [queried, loaded, loadedV1] = await afterRestart.runUntil(
+    Promise.all([query.result(), ingest.result(), ingestV1.result()]),
+  );
+  const [at62, at60, v1At62, v1At60] = emulator.faults.report();
 
   assert.equal(queried.state, 'Completed', queried.failureMessage);
   assert.equal(queried.records.total, SEEDED);
@@ -115,7 +133,13 @@ test('a query and an ingest created at 60.0 finish at 60.0 after the worker rest
   assert.deepEqual(loaded.records, { total: LOADED, successful: LOADED, failed: 0, unprocessed: 0 });
   assert.equal(loaded.jobs[0]?.apiVersion, '60.0', 'the ingest job keeps the version it was created with');
 
-  assert.equal(at62?.seen, 0, 'no call on either job was made at the restarted worker’s 62.0');
+  assert.equal(loadedV1.state, 'Completed', loadedV1.failureMessage);
+  assert.deepEqual(loadedV1.records, { total: LOADED_V1, successful: LOADED_V1, failed: 0, unprocessed: 0 });
+  assert.equal(loadedV1.jobs[0]?.apiVersion, '60.0', 'the v1 job keeps the version it was created with');
+
+  assert.equal(at62?.seen, 0, 'no call on a 2.0 job was made at the restarted worker’s 62.0');
   assert.ok((at60?.seen ?? 0) > 0, 'the restarted worker called at 60.0');
+  assert.equal(v1At62?.seen, 0, 'no call on the v1 job was made at 62.0');
+  assert.ok((v1At60?.seen ?? 0) > 0, 'the restarted worker called the v1 job at 60.0');
   emulator.faults.clear();
 });
