@@ -18,26 +18,41 @@ import { recordJob } from '../storage/run-ledger.js';
 import type { StagingStore } from '../storage/staging-store.js';
 import { apiUsageOf } from './api-usage.js';
 import { openCsvSink } from './csv-sink.js';
-import type { ApiUsageSnapshot, CreateIngestJobParams, IngestJobResults, ResultFileRef, StagedUnit } from './types.js';
+import { onExpiredJob } from './job-expiry.js';
+import { atJobVersion } from './job-version.js';
+import type {
+  ApiUsageSnapshot,
+  CreateIngestJobParams,
+  IngestJobResults,
+  JobCall,
+  ResultFileRef,
+  StagedUnit,
+} from './types.js';
 
 export interface V1JobStatus {
   jobId: string;
+  /** The API version the job was created with; set by the create step, which the workflow keeps it from. */
+  apiVersion?: string;
   /** The v1 job state: Open, Closed, Aborted, Failed. */
   state: string;
   recordsProcessed: number;
   recordsFailed: number;
   /** Every batch has ended (Completed, Failed or NotProcessed) and the job is no longer Open. */
   done: boolean;
+  /** When it ended, by Salesforce (its systemModstamp once done). */
+  endedAt?: string;
   apiUsage?: ApiUsageSnapshot;
 }
 
 function toStatus(job: Bulk1JobInfo, batches: Bulk1BatchInfo[]): V1JobStatus {
+  const done = isBulk1JobDone(job, batches);
   return {
     jobId: job.id,
     state: job.state,
     recordsProcessed: job.numberRecordsProcessed,
     recordsFailed: job.numberRecordsFailed,
-    done: isBulk1JobDone(job, batches),
+    done,
+    ...(done && job.systemModstamp ? { endedAt: job.systemModstamp } : {}),
   };
 }
 
@@ -48,14 +63,17 @@ export function createIngestV1Activities({
   salesforce: SalesforceClient;
   staging: StagingStore;
 }) {
-  const v1 = salesforce.bulk1;
+  /** The Bulk v1 resource at the job's API version. */
+  const v1At = (apiVersion: string | undefined) => atJobVersion(salesforce, apiVersion).bulk1;
 
-  async function status(jobId: string): Promise<V1JobStatus> {
+  async function status(jobId: string, apiVersion: string | undefined): Promise<V1JobStatus> {
+    const v1 = v1At(apiVersion);
     return toStatus(await v1.getJob(jobId), await v1.listBatches(jobId));
   }
 
   /** The batch whose original request (`/request`) has the unit's SHA-256: the unit, added before. */
-  async function batchOf(jobId: string, unit: StagedUnit): Promise<string | undefined> {
+  async function batchOf(jobId: string, apiVersion: string | undefined, unit: StagedUnit): Promise<string | undefined> {
+    const v1 = v1At(apiVersion);
     for (const batch of await v1.listBatches(jobId)) {
       const hash = createHash('sha256');
       for await (const chunk of await v1.openBatchRequest(jobId, batch.id)) hash.update(chunk as Buffer);
@@ -65,14 +83,19 @@ export function createIngestV1Activities({
   }
 
   return {
-    /** Creates the v1 job, or adopts the one an earlier attempt created (its id is heartbeated at once). */
+    /**
+     * Creates the v1 job at the worker's API version, or adopts the one an earlier attempt created (its id and
+     * version are heartbeated at once). Returns the version, which every later call on the job uses.
+     */
     async createV1IngestJob(params: CreateIngestJobParams): Promise<V1JobStatus> {
-      const earlier = (activityInfo().heartbeatDetails as { jobId?: string } | undefined)?.jobId;
-      if (earlier) {
-        await recordJob(staging, params, earlier, '1.0');
-        return status(earlier);
+      const earlier = activityInfo().heartbeatDetails as { jobId?: string; apiVersion?: string } | undefined;
+      if (earlier?.jobId) {
+        const apiVersion = earlier.apiVersion ?? salesforce.apiVersion;
+        await recordJob(staging, params, earlier.jobId, '1.0', apiVersion);
+        return { ...(await status(earlier.jobId, apiVersion)), apiVersion };
       }
-      const job = await v1.createJob({
+      const { apiVersion } = salesforce;
+      const job = await salesforce.bulk1.createJob({
         object: params.object,
         operation: params.operation,
         contentType: Bulk1ContentType.CSV,
@@ -80,47 +103,49 @@ export function createIngestV1Activities({
         ...(params.assignmentRuleId ? { assignmentRuleId: params.assignmentRuleId } : {}),
         ...(params.concurrencyMode ? { concurrencyMode: params.concurrencyMode } : {}),
       });
-      heartbeat({ jobId: job.id });
-      await recordJob(staging, params, job.id, '1.0');
-      return toStatus(job, []);
+      heartbeat({ jobId: job.id, apiVersion });
+      await recordJob(staging, params, job.id, '1.0', apiVersion);
+      return { ...toStatus(job, []), apiVersion };
     },
 
     /**
      * Adds one unit as a batch, exactly once: a retry first looks for a batch whose original request
      * (`/request`) has the unit's SHA-256, which is the batch a dead attempt created.
      */
-    async addV1Batch({ jobId, unit }: { jobId: string; unit: StagedUnit }): Promise<{ batchId: string }> {
+    async addV1Batch({ jobId, apiVersion, unit }: JobCall & { unit: StagedUnit }): Promise<{ batchId: string }> {
       if (activityInfo().attempt > 1) {
-        const earlier = await batchOf(jobId, unit);
+        const earlier = await batchOf(jobId, apiVersion, unit);
         if (earlier) {
           log.info('adopting the batch an earlier attempt created', { jobId, batchId: earlier });
           return { batchId: earlier };
         }
       }
-      const batch = await v1.addBatch(jobId, () => staging.openRead(unit.url));
+      const batch = await v1At(apiVersion).addBatch(jobId, () => staging.openRead(unit.url));
       return { batchId: batch.id };
     },
 
     /** The batch holding `unit`, if any: after an abort cancelled its add, it may or may not have arrived. */
-    async findV1Batch({ jobId, unit }: { jobId: string; unit: StagedUnit }): Promise<{ batchId?: string }> {
-      const batchId = await batchOf(jobId, unit);
+    async findV1Batch({ jobId, apiVersion, unit }: JobCall & { unit: StagedUnit }): Promise<{ batchId?: string }> {
+      const batchId = await batchOf(jobId, apiVersion, unit);
       return batchId ? { batchId } : {};
     },
 
-    async closeV1Job({ jobId }: { jobId: string }): Promise<V1JobStatus> {
+    async closeV1Job({ jobId, apiVersion }: JobCall): Promise<V1JobStatus> {
+      const v1 = v1At(apiVersion);
       const job = await v1.getJob(jobId);
       if (job.state === 'Open') await v1.closeJob(jobId);
-      return status(jobId);
+      return status(jobId, apiVersion);
     },
 
-    async getV1JobStatus({ jobId }: { jobId: string }): Promise<V1JobStatus> {
-      return { ...(await status(jobId)), ...apiUsageOf(salesforce) };
+    async getV1JobStatus({ jobId, apiVersion, seen }: JobCall): Promise<V1JobStatus> {
+      return { ...(await onExpiredJob(jobId, seen, () => status(jobId, apiVersion))), ...apiUsageOf(salesforce) };
     },
 
-    async abortV1Job({ jobId }: { jobId: string }): Promise<V1JobStatus> {
+    async abortV1Job({ jobId, apiVersion }: JobCall): Promise<V1JobStatus> {
+      const v1 = v1At(apiVersion);
       const job = await v1.getJob(jobId);
       if (job.state === 'Open' || job.state === 'Closed') await v1.abortJob(jobId);
-      return status(jobId);
+      return status(jobId, apiVersion);
     },
 
     /**
@@ -128,35 +153,43 @@ export function createIngestV1Activities({
      * (`sf__Id`, `sf__Created`), failed (`sf__Id`, `sf__Error`) and unprocessed rows, each with the
      * input columns. Rewriting the three files is idempotent, so a retry simply starts over.
      */
-    async downloadV1BatchResults(req: {
-      jobId: string;
-      batchId: string;
-      unit: StagedUnit;
-      stagingPrefix: string;
-    }): Promise<IngestJobResults> {
-      const batch = await v1.getBatch(req.jobId, req.batchId);
-      const rows = readCsvRows(staging.openRead(req.unit.url));
-      const header = (await rows.next()).value as string[];
-      const key = (kind: string) => StagingKeys.batchResults(req.stagingPrefix, req.jobId, req.batchId, kind);
-      const out = {
-        successful: openCsv(staging, key('successfulResults'), ['sf__Id', 'sf__Created', ...header]),
-        failed: openCsv(staging, key('failedResults'), ['sf__Id', 'sf__Error', ...header]),
-        unprocessed: openCsv(staging, key('unprocessedrecords'), header),
-      };
-      for await (const o of v1.batchOutcomes(req.jobId, batch, rows)) {
-        if (o.status === 'success')
-          await out.successful.write([o.result.id ?? '', String(o.result.created), ...o.input]);
-        else if (o.status === 'failed') await out.failed.write([o.result.id ?? '', o.result.error, ...o.input]);
-        else await out.unprocessed.write(o.input);
-        if (o.index % 1000 === 0) heartbeat({ row: o.index });
-      }
-      return {
-        successful: await out.successful.close(),
-        failed: await out.failed.close(),
-        unprocessed: await out.unprocessed.close(),
-      };
+    async downloadV1BatchResults(
+      req: JobCall & {
+        batchId: string;
+        unit: StagedUnit;
+        stagingPrefix: string;
+      },
+    ): Promise<IngestJobResults> {
+      return onExpiredJob(req.jobId, { ...req.seen, rows: req.unit.rows }, () => batchResults(req));
     },
   };
+
+  /** {@link downloadV1BatchResults}'s body. */
+  async function batchResults(
+    req: JobCall & { batchId: string; unit: StagedUnit; stagingPrefix: string },
+  ): Promise<IngestJobResults> {
+    const v1 = v1At(req.apiVersion);
+    const batch = await v1.getBatch(req.jobId, req.batchId);
+    const rows = readCsvRows(staging.openRead(req.unit.url));
+    const header = (await rows.next()).value as string[];
+    const key = (kind: string) => StagingKeys.batchResults(req.stagingPrefix, req.jobId, req.batchId, kind);
+    const out = {
+      successful: openCsv(staging, key('successfulResults'), ['sf__Id', 'sf__Created', ...header]),
+      failed: openCsv(staging, key('failedResults'), ['sf__Id', 'sf__Error', ...header]),
+      unprocessed: openCsv(staging, key('unprocessedrecords'), header),
+    };
+    for await (const o of v1.batchOutcomes(req.jobId, batch, rows)) {
+      if (o.status === 'success') await out.successful.write([o.result.id ?? '', String(o.result.created), ...o.input]);
+      else if (o.status === 'failed') await out.failed.write([o.result.id ?? '', o.result.error, ...o.input]);
+      else await out.unprocessed.write(o.input);
+      if (o.index % 1000 === 0) heartbeat({ row: o.index });
+    }
+    return {
+      successful: await out.successful.close(),
+      failed: await out.failed.close(),
+      unprocessed: await out.unprocessed.close(),
+    };
+  }
 }
 
 export type IngestV1Activities = ReturnType<typeof createIngestV1Activities>;

@@ -23,8 +23,12 @@ import type {
   DownloadIngestResultsRequest,
   IngestJobResults,
   IngestJobStatus,
+  JobCall,
   ResultFileRef,
 } from './types.js';
+import { atJobVersion } from './job-version.js';
+import { onExpiredJob } from './job-expiry.js';
+import { isBulk2Terminal } from '../common/wire-values.js';
 
 export interface IngestActivityDeps {
   salesforce: SalesforceClient;
@@ -32,32 +36,36 @@ export interface IngestActivityDeps {
 }
 
 export function createIngestActivities({ salesforce, staging }: IngestActivityDeps) {
-  const ingest = salesforce.bulk2Ingest;
+  /** The Bulk 2.0 ingest resource at the job's API version. */
+  const ingestAt = (apiVersion: string | undefined) => atJobVersion(salesforce, apiVersion).bulk2Ingest;
 
   return {
     /**
-     * Creates the job, or adopts the one an earlier attempt of this activity created: the job id is
-     * heartbeated the moment Salesforce answers, so a retry after a crash finds it in the heartbeat
-     * details instead of creating a second job.
+     * Creates the job at the worker's API version, or adopts the one an earlier attempt of this activity created:
+     * the job id and version are heartbeated the moment Salesforce answers, so a retry after a crash finds them
+     * in the heartbeat details instead of creating a second job. Returns the version, which every later call on
+     * the job uses.
      */
     async createIngestJob(params: CreateIngestJobParams): Promise<IngestJobStatus> {
-      const earlier = (activityInfo().heartbeatDetails as { jobId?: string } | undefined)?.jobId;
-      if (earlier) {
-        log.info('adopting the Salesforce job an earlier attempt created', { jobId: earlier });
-        const job = await ingest.getJob(earlier);
-        await recordJob(staging, params, job.id, '2.0');
-        return toStatus(job);
+      const earlier = activityInfo().heartbeatDetails as { jobId?: string; apiVersion?: string } | undefined;
+      if (earlier?.jobId) {
+        log.info('adopting the Salesforce job an earlier attempt created', { jobId: earlier.jobId });
+        const apiVersion = earlier.apiVersion ?? salesforce.apiVersion;
+        const job = await ingestAt(apiVersion).getJob(earlier.jobId);
+        await recordJob(staging, params, job.id, '2.0', apiVersion);
+        return { ...toStatus(job), apiVersion };
       }
-      const job = await ingest.createJob({
+      const { apiVersion } = salesforce;
+      const job = await salesforce.bulk2Ingest.createJob({
         object: params.object,
         operation: params.operation,
         ...(params.externalIdFieldName ? { externalIdFieldName: params.externalIdFieldName } : {}),
         ...(params.assignmentRuleId ? { assignmentRuleId: params.assignmentRuleId } : {}),
       });
-      heartbeat({ jobId: job.id });
-      log.info('created Salesforce ingest job', { jobId: job.id });
-      await recordJob(staging, params, job.id, '2.0');
-      return toStatus(job);
+      heartbeat({ jobId: job.id, apiVersion });
+      log.info('created Salesforce ingest job', { jobId: job.id, apiVersion });
+      await recordJob(staging, params, job.id, '2.0', apiVersion);
+      return { ...toStatus(job), apiVersion };
     },
 
     /**
@@ -65,9 +73,9 @@ export function createIngestActivities({ salesforce, staging }: IngestActivityDe
      * BULK_API_ERROR "Found multipe contents": after a crash mid-activity, that answer means the
      * earlier attempt's upload arrived, so it counts as done.
      */
-    async uploadIngestData({ jobId, unitUrl }: { jobId: string; unitUrl: string }): Promise<void> {
+    async uploadIngestData({ jobId, apiVersion, unitUrl }: JobCall & { unitUrl: string }): Promise<void> {
       try {
-        await ingest.upload(jobId, () =>
+        await ingestAt(apiVersion).upload(jobId, () =>
           withHeartbeats(staging.openRead(unitUrl), (bytes) => ({ jobId, uploadedBytes: bytes })),
         );
       } catch (err) {
@@ -84,7 +92,8 @@ export function createIngestActivities({ salesforce, staging }: IngestActivityDe
      * Closes the job (state `UploadComplete`). A retry after a crash finds it closed already: Salesforce answers
      * INVALIDJOBSTATE, and the job's state is read instead. One call in the usual case, not two.
      */
-    async closeIngestJob({ jobId }: { jobId: string }): Promise<IngestJobStatus> {
+    async closeIngestJob({ jobId, apiVersion }: JobCall): Promise<IngestJobStatus> {
+      const ingest = ingestAt(apiVersion);
       try {
         return toStatus(await ingest.closeJob(jobId));
       } catch (err) {
@@ -95,12 +104,14 @@ export function createIngestActivities({ salesforce, staging }: IngestActivityDe
       }
     },
 
-    async getIngestJobStatus({ jobId }: { jobId: string }): Promise<IngestJobStatus> {
-      return { ...toStatus(await ingest.getJob(jobId)), ...apiUsageOf(salesforce) };
+    async getIngestJobStatus({ jobId, apiVersion, seen }: JobCall): Promise<IngestJobStatus> {
+      const job = await onExpiredJob(jobId, seen, () => ingestAt(apiVersion).getJob(jobId));
+      return { ...toStatus(job), ...apiUsageOf(salesforce) };
     },
 
     /** Aborts the job unless it already ended; returns its state either way. */
-    async abortIngestJob({ jobId }: { jobId: string }): Promise<IngestJobStatus> {
+    async abortIngestJob({ jobId, apiVersion }: JobCall): Promise<IngestJobStatus> {
+      const ingest = ingestAt(apiVersion);
       const current = await ingest.getJob(jobId);
       if (current.state === 'JobComplete' || current.state === 'Failed' || current.state === 'Aborted') {
         return toStatus(current);
@@ -116,50 +127,56 @@ export function createIngestActivities({ salesforce, staging }: IngestActivityDe
      * fetches only what is missing.
      */
     async downloadIngestResults(req: DownloadIngestResultsRequest): Promise<IngestJobResults> {
-      const done: Partial<Record<IngestResultKind, ResultFileRef>> = {
-        ...(activityInfo().heartbeatDetails as Partial<Record<IngestResultKind, ResultFileRef>> | undefined),
-      };
-      // One pass: each result row is checked against the uploaded unit as it arrives (files a retry skips are
-      // checked from staging), so no file is read twice. The checkers share one synchronous multiset, so
-      // files may be checked side by side; each waits for the unit to be read before its first row.
-      const reading = req.unitUrl
-        ? ResultMatcher.fromInput(staging.openRead(req.unitUrl), req.expectedRows)
-        : Promise.resolve(undefined);
-      reading.catch(() => undefined); // awaited below; a failure must not go unhandled if no file gets there
-      await forEachBounded(Object.values(IngestResultKind), 3, async (kind) => {
-        const saved = done[kind];
-        if (saved && (await staging.exists(saved.url))) {
-          await (await reading)?.check({ name: kind, body: staging.openRead(saved.url) });
-          return;
-        }
-        const key = StagingKeys.jobResults(req.stagingPrefix, req.jobId, kind);
-        const response = await ingest.openResults(req.jobId, kind);
-        const matcher = await reading.catch((err: unknown) => {
-          response.destroy();
-          throw err;
-        });
-        // Heartbeats while streaming carry only the files already finished, which a retry may skip.
-        const body = withHeartbeats(response, () => ({ ...done }));
-        const rows = await saveAndCount(body, staging.openWrite(key), matcher?.checker(kind));
-        done[kind] = { url: staging.urlFor(key), rows };
-        heartbeat({ ...done });
-      });
-      const matcher = await reading;
-      const successful = done.successfulResults as ResultFileRef;
-      const failed = done.failedResults as ResultFileRef;
-      const unprocessed = done.unprocessedrecords as ResultFileRef;
-      const total = successful.rows + failed.rows + unprocessed.rows;
-      if (total !== req.expectedRows) {
-        throw new ResultMismatchError(
-          `Job ${req.jobId}: results account for ${total} rows (${successful.rows} successful, ${failed.rows} failed, ` +
-            `${unprocessed.rows} unprocessed) but ${req.expectedRows} were uploaded`,
-        );
-      }
-      // Counts can agree while rows differ: every row was matched above; none of the unit's may be left over.
-      matcher?.finish();
-      return { successful, failed, unprocessed };
+      return onExpiredJob(req.jobId, { ...req.seen, rows: req.expectedRows }, () => download(req));
     },
   };
+
+  /** {@link downloadIngestResults}'s body. */
+  async function download(req: DownloadIngestResultsRequest): Promise<IngestJobResults> {
+    const ingest = ingestAt(req.apiVersion);
+    const done: Partial<Record<IngestResultKind, ResultFileRef>> = {
+      ...(activityInfo().heartbeatDetails as Partial<Record<IngestResultKind, ResultFileRef>> | undefined),
+    };
+    // One pass: each result row is checked against the uploaded unit as it arrives (files a retry skips are
+    // checked from staging), so no file is read twice. The checkers share one synchronous multiset, so
+    // files may be checked side by side; each waits for the unit to be read before its first row.
+    const reading = req.unitUrl
+      ? ResultMatcher.fromInput(staging.openRead(req.unitUrl), req.expectedRows)
+      : Promise.resolve(undefined);
+    reading.catch(() => undefined); // awaited below; a failure must not go unhandled if no file gets there
+    await forEachBounded(Object.values(IngestResultKind), 3, async (kind) => {
+      const saved = done[kind];
+      if (saved && (await staging.exists(saved.url))) {
+        await (await reading)?.check({ name: kind, body: staging.openRead(saved.url) });
+        return;
+      }
+      const key = StagingKeys.jobResults(req.stagingPrefix, req.jobId, kind);
+      const response = await ingest.openResults(req.jobId, kind);
+      const matcher = await reading.catch((err: unknown) => {
+        response.destroy();
+        throw err;
+      });
+      // Heartbeats while streaming carry only the files already finished, which a retry may skip.
+      const body = withHeartbeats(response, () => ({ ...done }));
+      const rows = await saveAndCount(body, staging.openWrite(key), matcher?.checker(kind));
+      done[kind] = { url: staging.urlFor(key), rows };
+      heartbeat({ ...done });
+    });
+    const matcher = await reading;
+    const successful = done.successfulResults as ResultFileRef;
+    const failed = done.failedResults as ResultFileRef;
+    const unprocessed = done.unprocessedrecords as ResultFileRef;
+    const total = successful.rows + failed.rows + unprocessed.rows;
+    if (total !== req.expectedRows) {
+      throw new ResultMismatchError(
+        `Job ${req.jobId}: results account for ${total} rows (${successful.rows} successful, ${failed.rows} failed, ` +
+          `${unprocessed.rows} unprocessed) but ${req.expectedRows} were uploaded`,
+      );
+    }
+    // Counts can agree while rows differ: every row was matched above; none of the unit's may be left over.
+    matcher?.finish();
+    return { successful, failed, unprocessed };
+  }
 }
 
 export type IngestActivities = ReturnType<typeof createIngestActivities>;
@@ -169,6 +186,7 @@ function toStatus(job: {
   state: IngestJobStatus['state'];
   numberRecordsProcessed?: number;
   numberRecordsFailed?: number;
+  systemModstamp?: string;
   errorMessage?: string;
 }): IngestJobStatus {
   return {
@@ -176,6 +194,7 @@ function toStatus(job: {
     state: job.state,
     recordsProcessed: job.numberRecordsProcessed ?? 0,
     recordsFailed: job.numberRecordsFailed ?? 0,
+    ...(isBulk2Terminal(job.state) && job.systemModstamp ? { endedAt: job.systemModstamp } : {}),
     ...(job.errorMessage ? { errorMessage: job.errorMessage } : {}),
   };
 }

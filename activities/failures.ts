@@ -38,6 +38,7 @@ export function failureDetails(err: BulkflowError): FailureDetails {
   if (err.errorCode !== undefined) details.errorCode = err.errorCode;
   const salesforceMessage = isSalesforceError(err) ? messageInBody(err.body) : undefined;
   if (salesforceMessage) details.salesforceMessage = salesforceMessage;
+  if (err.job) details.job = err.job;
   const location = err.location ?? {};
   for (const key of ['file', 'row', 'column', 'field', 'fields', 'byteOffset', 'option'] as const) {
     if (location[key] !== undefined) Object.assign(details, { [key]: location[key] });

@@ -14,7 +14,10 @@ import { Bulk1ContentType, type SalesforceClient } from '../salesforce/index.js'
 import { openDestination } from '../storage/destinations.js';
 import { downloadQueryParts, type QueryDownload, type QueryDownloadProgress } from '../storage/query-download.js';
 import type { StagingStore } from '../storage/staging-store.js';
+import { onExpiredJob } from './job-expiry.js';
+import { atJobVersion } from './job-version.js';
 import { heartbeat } from './keep-alive.js';
+import type { JobCall } from './types.js';
 
 export interface QueryJobRequest {
   soql: string;
@@ -27,16 +30,23 @@ export interface QueryJobRequest {
 export interface QueryJobStatus {
   jobId: string;
   api: BulkApi;
+  /**
+   * The API version the job was created with; set by the create step, which the workflow keeps it from. A 2.0
+   * query's results answer 409 at any other version.
+   */
+  apiVersion?: string;
   state: string;
   recordsProcessed: number;
   /** Salesforce has finished (successfully or not). */
   done: boolean;
+  /** When it ended, by Salesforce (its systemModstamp once done). */
+  endedAt?: string;
   /** Why the job failed, when it did. */
   errorMessage?: string;
 }
 
 /** Which query's results to download, and how. */
-export type DownloadQueryRequest = QueryDownload;
+export type DownloadQueryRequest = QueryDownload & Pick<JobCall, 'seen'>;
 
 function objectOf(soql: string): string {
   const match = /\bfrom\s+([A-Za-z0-9_]+)/i.exec(soql);
@@ -51,10 +61,10 @@ export function createQueryActivities({
   salesforce: SalesforceClient;
   staging: StagingStore;
 }) {
-  const v2 = salesforce.bulk2Query;
-  const v1 = salesforce.bulk1;
+  const at = (apiVersion: string | undefined) => atJobVersion(salesforce, apiVersion);
 
-  async function v1Status(jobId: string): Promise<QueryJobStatus> {
+  async function v1Status(jobId: string, apiVersion: string | undefined): Promise<QueryJobStatus> {
+    const v1 = at(apiVersion).bulk1;
     const job = await v1.getJob(jobId);
     const batches = await v1.listBatches(jobId);
     const failed = batches.find((b) => b.state === 'Failed');
@@ -65,36 +75,42 @@ export function createQueryActivities({
       state: failed ? 'Failed' : job.state,
       recordsProcessed: job.numberRecordsProcessed,
       done,
+      ...(done && job.systemModstamp ? { endedAt: job.systemModstamp } : {}),
       ...(failed?.stateMessage ? { errorMessage: failed.stateMessage } : {}),
     };
   }
 
-  async function v2Status(jobId: string): Promise<QueryJobStatus> {
-    const job = await v2.getJob(jobId);
+  async function v2Status(jobId: string, apiVersion: string | undefined): Promise<QueryJobStatus> {
+    const job = await at(apiVersion).bulk2Query.getJob(jobId);
     return {
       jobId,
       api: '2.0',
       state: job.state,
       recordsProcessed: job.numberRecordsProcessed ?? 0,
       done: isBulk2Terminal(job.state),
+      ...(isBulk2Terminal(job.state) && job.systemModstamp ? { endedAt: job.systemModstamp } : {}),
       ...(job.errorMessage ? { errorMessage: job.errorMessage } : {}),
     };
   }
 
   return {
     /**
-     * Creates the query job (v1: job, the one query batch, close), adopting what an earlier attempt
-     * created: the job id and batch id are heartbeated the moment Salesforce answers.
+     * Creates the query job at the worker's API version (v1: job, the one query batch, close), adopting what an
+     * earlier attempt created: the job id and its version are heartbeated the moment Salesforce answers. Returns
+     * the version, which every later call on the job uses.
      */
     async createQueryJob(req: QueryJobRequest): Promise<QueryJobStatus> {
-      const earlier = (activityInfo().heartbeatDetails as { jobId?: string } | undefined)?.jobId;
+      const earlier = activityInfo().heartbeatDetails as { jobId?: string; apiVersion?: string } | undefined;
+      const apiVersion = (earlier?.jobId ? earlier.apiVersion : undefined) ?? salesforce.apiVersion;
+      const withVersion = (status: QueryJobStatus): QueryJobStatus => ({ ...status, apiVersion });
       if (req.api === '2.0') {
-        if (earlier) return v2Status(earlier);
-        const job = await v2.createJob({ query: req.soql, operation: req.operation });
-        heartbeat({ jobId: job.id });
-        return v2Status(job.id);
+        if (earlier?.jobId) return withVersion(await v2Status(earlier.jobId, apiVersion));
+        const job = await salesforce.bulk2Query.createJob({ query: req.soql, operation: req.operation });
+        heartbeat({ jobId: job.id, apiVersion });
+        return withVersion(await v2Status(job.id, apiVersion));
       }
-      let jobId = earlier;
+      const v1 = at(apiVersion).bulk1;
+      let jobId = earlier?.jobId;
       if (!jobId) {
         const job = await v1.createJob({
           operation: req.operation,
@@ -103,23 +119,26 @@ export function createQueryActivities({
           ...(req.pkChunking ? { pkChunking: req.pkChunking } : {}),
         });
         jobId = job.id;
-        heartbeat({ jobId });
+        heartbeat({ jobId, apiVersion });
       }
       if ((await v1.listBatches(jobId)).length === 0) await v1.addQueryBatch(jobId, req.soql);
       if ((await v1.getJob(jobId)).state === 'Open') await v1.closeJob(jobId);
-      return v1Status(jobId);
+      return withVersion(await v1Status(jobId, apiVersion));
     },
 
-    async getQueryJobStatus({ jobId, api }: { jobId: string; api: BulkApi }): Promise<QueryJobStatus> {
-      return api === '2.0' ? v2Status(jobId) : v1Status(jobId);
+    async getQueryJobStatus({ jobId, api, apiVersion, seen }: JobCall & { api: BulkApi }): Promise<QueryJobStatus> {
+      return onExpiredJob(jobId, seen, () =>
+        api === '2.0' ? v2Status(jobId, apiVersion) : v1Status(jobId, apiVersion),
+      );
     },
 
-    async abortQueryJob({ jobId, api }: { jobId: string; api: BulkApi }): Promise<QueryJobStatus> {
-      const status = api === '2.0' ? await v2Status(jobId) : await v1Status(jobId);
+    async abortQueryJob({ jobId, api, apiVersion }: JobCall & { api: BulkApi }): Promise<QueryJobStatus> {
+      const statusOf = () => (api === '2.0' ? v2Status(jobId, apiVersion) : v1Status(jobId, apiVersion));
+      const status = await statusOf();
       if (status.done) return status;
-      if (api === '2.0') await v2.abortJob(jobId);
-      else await v1.abortJob(jobId);
-      return api === '2.0' ? v2Status(jobId) : v1Status(jobId);
+      if (api === '2.0') await at(apiVersion).bulk2Query.abortJob(jobId);
+      else await at(apiVersion).bulk1.abortJob(jobId);
+      return statusOf();
     },
 
     /** Downloads every page (2.0) or result file (v1) as a part, resuming after the last finished one. */
@@ -130,7 +149,9 @@ export function createQueryActivities({
       };
       const resumed = progress.parts.length + (progress.pages?.length ?? 0);
       if (resumed > 0) log.info('resuming a query download', { parts: resumed });
-      return downloadQueryParts(salesforce, staging, req, progress, (saved) => heartbeat(saved));
+      return onExpiredJob(req.jobId, req.seen, () =>
+        downloadQueryParts(at(req.apiVersion), staging, req, progress, (saved) => heartbeat(saved)),
+      );
     },
 
     /**

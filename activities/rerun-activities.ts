@@ -7,7 +7,8 @@
  */
 import { Context, log } from '@temporalio/activity';
 import { StagingKeys } from '../common/staging-keys.js';
-import { isSalesforceError, type SalesforceClient } from '../salesforce/index.js';
+import type { SalesforceClient } from '../salesforce/index.js';
+import { isUnknownJob } from './job-expiry.js';
 import { readCsvRows } from '../csv/csv.js';
 import { isBulk1JobDone } from '../salesforce/bulk1/types.js';
 import { isBulk2Terminal, type BulkApi } from '../common/wire-values.js';
@@ -16,6 +17,7 @@ import type { StagingStore } from '../storage/staging-store.js';
 import { openCsvSink } from './csv-sink.js';
 import { saveAndCount } from '../csv/tally.js';
 import { withHeartbeats } from './heartbeat-streams.js';
+import { atJobVersion } from './job-version.js';
 import { heartbeat } from './keep-alive.js';
 import type { EarlierRun, EarlierSuccesses } from './types.js';
 import { InputError, InputProblem } from '../common/errors.js';
@@ -27,6 +29,8 @@ const SUCCESSFUL = 'successfulResults.csv';
 interface EarlierJob {
   jobId: string;
   api: BulkApi;
+  /** The version it was created with, when its record says (calls on it use that version). */
+  apiVersion?: string;
   /** Saved successful-results files: the job's own (2.0), or by batch id (v1). */
   saved: Map<string, string>;
 }
@@ -38,18 +42,22 @@ export function createRerunActivities({
   salesforce: SalesforceClient;
   staging: StagingStore;
 }) {
-  const ingest = salesforce.bulk2Ingest;
-  const v1 = salesforce.bulk1;
-
   /** Every job of an earlier run: those it recorded, and those whose results it saved (runs before records). */
   async function jobsOf(run: EarlierRun): Promise<EarlierJob[]> {
     const jobs = new Map<string, EarlierJob>();
-    const job = (jobId: string, api: BulkApi) => {
-      const known = jobs.get(jobId) ?? { jobId, api, saved: new Map<string, string>() };
+    const job = (jobId: string, api: BulkApi, apiVersion?: string) => {
+      const known = jobs.get(jobId) ?? {
+        jobId,
+        api,
+        ...(apiVersion ? { apiVersion } : {}),
+        saved: new Map<string, string>(),
+      };
       jobs.set(jobId, known);
       return known;
     };
-    for (const record of await recordedJobs(staging, run.stagingPrefix)) job(record.jobId, record.api);
+    for (const record of await recordedJobs(staging, run.stagingPrefix)) {
+      job(record.jobId, record.api, record.apiVersion);
+    }
     const folder = StagingKeys.resultsFolder(run.stagingPrefix);
     for (const key of await staging.list(folder)) {
       const parts = key.slice(folder.length).split('/');
@@ -82,8 +90,9 @@ export function createRerunActivities({
   async function bulk2Successes(job: EarlierJob, run: EarlierRun, into: string): Promise<string> {
     const saved = job.saved.get('');
     if (saved) return saved;
+    const ingest = atJobVersion(salesforce, job.apiVersion).bulk2Ingest;
     const info = await ingest.getJob(job.jobId).catch((err: unknown) => {
-      throw isSalesforceError(err) && err.statusCode === 404 ? gone(job.jobId, run) : err;
+      throw isUnknownJob(err) ? gone(job.jobId, run) : err;
     });
     if (!isBulk2Terminal(info.state)) {
       log.info('aborting a job an earlier run left running, to see what it loaded', { jobId: job.jobId });
@@ -97,8 +106,9 @@ export function createRerunActivities({
   }
 
   async function bulk1Successes(job: EarlierJob, run: EarlierRun, into: string): Promise<string[]> {
+    const v1 = atJobVersion(salesforce, job.apiVersion).bulk1;
     const info = await v1.getJob(job.jobId).catch((err: unknown) => {
-      throw isSalesforceError(err) && err.statusCode === 404 ? gone(job.jobId, run) : err;
+      throw isUnknownJob(err) ? gone(job.jobId, run) : err;
     });
     // An Open job could still take batches: abort it (queued batches are then not processed).
     if (info.state === 'Open') await v1.abortJob(job.jobId);

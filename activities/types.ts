@@ -76,11 +76,34 @@ export interface ApiUsageSnapshot {
   limit: number;
 }
 
+/** A call on a job: its id, and the API version it was created with (absent in runs recorded before). */
+export interface JobCall {
+  jobId: string;
+  apiVersion?: string;
+  /** What the workflow last saw of the job, for the error if Salesforce no longer has it (`SF_JOB_EXPIRED`). */
+  seen?: JobSeen;
+}
+
+/** What a workflow last saw of its job (absent in runs recorded before). */
+export interface JobSeen {
+  state?: string;
+  /** When Salesforce says it ended (its systemModstamp in a final state). */
+  endedAt?: string;
+  recordsProcessed?: number;
+  recordsFailed?: number;
+  /** Rows given to the job (ingest). */
+  rows?: number;
+}
+
 export interface IngestJobStatus {
   jobId: string;
+  /** The API version the job was created with; set by the create step, which the workflow keeps it from. */
+  apiVersion?: string;
   state: Bulk2JobState;
   recordsProcessed: number;
   recordsFailed: number;
+  /** When it ended, by Salesforce (its systemModstamp once in a final state). */
+  endedAt?: string;
   errorMessage?: string;
   /** So that polling slows down when the org is near its daily limit. */
   apiUsage?: ApiUsageSnapshot;
@@ -110,8 +133,7 @@ export interface IngestJobResults {
   unprocessed: ResultFileRef;
 }
 
-export interface DownloadIngestResultsRequest {
-  jobId: string;
+export interface DownloadIngestResultsRequest extends JobCall {
   stagingPrefix: string;
   /**
    * The staged unit the job was given, to check the results against. Optional because workflows

@@ -14,6 +14,7 @@ import {
   type ErrorSource,
   type FailureDetails,
   type InputLocation,
+  type JobFacts,
 } from '../common/errors.js';
 import { MAX_INLINE_BYTES } from '../workflows/contract.js';
 
@@ -40,6 +41,8 @@ export interface BulkflowErrorInfo extends InputLocation {
   statusCode?: number;
   /** False when trying again unchanged cannot help (bad input, bad credentials, bad SOQL). */
   retryable: boolean;
+  /** The Salesforce job the failure is about and what is known of it (`SF_JOB_EXPIRED`: when it ended, its rows). */
+  job?: JobFacts;
 }
 
 /** Thrown before anything starts when inline records are too large for workflow history. */
@@ -84,7 +87,7 @@ function fromBulkflowError(err: BulkflowError): BulkflowErrorInfo {
       message: err.message,
       retryable: isRetryable(err),
     },
-    { statusCode: err.statusCode, errorCode: err.errorCode, ...err.location },
+    { statusCode: err.statusCode, errorCode: err.errorCode, job: err.job, ...err.location },
   );
 }
 

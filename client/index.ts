@@ -48,6 +48,7 @@ export {
   InputProblem,
   StorageError,
   type InputLocation,
+  type JobFacts,
 } from '../common/errors.js';
 export {
   createIncrementalSync,

@@ -35,6 +35,11 @@ export const ErrorCode = {
   RequestLimit: 'SF_REQUEST_LIMIT',
   SalesforceNetwork: 'SF_NETWORK',
   JobFailed: 'SF_JOB_FAILED',
+  /**
+   * Salesforce no longer has a job bulkflow created: it deletes a job's data 7 days after the job ends, so the
+   * results of a job that ended longer ago cannot be downloaded. Never retried: the data will not come back.
+   */
+  JobExpired: 'SF_JOB_EXPIRED',
   ResultMismatch: 'SF_RESULT_MISMATCH',
   /** A pre-flight check found too little daily API or Bulk headroom for the work asked. */
   InsufficientLimits: 'SF_INSUFFICIENT_LIMITS',
@@ -76,6 +81,7 @@ const SOURCE_OF: Record<ErrorCode, ErrorSource> = {
   SF_REQUEST_LIMIT: ErrorSource.Salesforce,
   SF_NETWORK: ErrorSource.Salesforce,
   SF_JOB_FAILED: ErrorSource.Salesforce,
+  SF_JOB_EXPIRED: ErrorSource.Salesforce,
   SF_RESULT_MISMATCH: ErrorSource.Salesforce,
   SF_INSUFFICIENT_LIMITS: ErrorSource.Salesforce,
   SF_INVALID_INPUT: ErrorSource.Input,
@@ -167,6 +173,18 @@ export interface InputLocation {
   option?: string;
 }
 
+/** What is known of a Salesforce job that an error is about (one whose data Salesforce deleted, say). */
+export interface JobFacts {
+  /** Salesforce's job id. */
+  id: string;
+  /** When Salesforce says it ended (its systemModstamp in a final state, ISO 8601), when known. */
+  endedAt?: string;
+  /** How long before the failing call it ended, by Salesforce's clock, when known. */
+  endedAgoMs?: number;
+  /** Its rows as far as they are known: those given to it, and Salesforce's counts when last seen. */
+  records?: { total?: number; processed?: number; failed?: number };
+}
+
 /** The first detail of every bulkflow failure, which the client reads back (`bulkflowErrorOf`). */
 export interface FailureDetails extends InputLocation {
   /** The most specific bulkflow code: the input problem (`SF_UNKNOWN_FIELD`) or the error's code (`SF_HTTP`). */
@@ -179,6 +197,8 @@ export interface FailureDetails extends InputLocation {
   errorCode?: string;
   /** Salesforce's own message, without bulkflow's account of the request. */
   salesforceMessage?: string;
+  /** The Salesforce job the failure is about, when it is about one (`SF_JOB_EXPIRED`). */
+  job?: JobFacts;
 }
 
 /** What any bulkflow error may carry besides its message. */
@@ -194,6 +214,8 @@ export interface BulkflowErrorOptions {
   problem?: InputProblem;
   /** For bad input: where the problem is. */
   location?: InputLocation;
+  /** The Salesforce job the error is about, and what is known of it. */
+  job?: JobFacts;
 }
 
 /** The base of every error bulkflow raises: a stable `code` and where it comes from. */
@@ -204,6 +226,8 @@ export class BulkflowError extends Error {
   readonly errorCode: string | undefined;
   readonly retryAfterMs: number | undefined;
   readonly problem: InputProblem | undefined;
+  /** The Salesforce job the error is about, when it is about one. */
+  readonly job: JobFacts | undefined;
   /** Where the problem is; callers that know more (the file) add to it with {@link BulkflowError.at}. */
   location: InputLocation | undefined;
 
@@ -216,6 +240,7 @@ export class BulkflowError extends Error {
     this.errorCode = options.errorCode;
     this.retryAfterMs = options.retryAfterMs;
     this.problem = options.problem;
+    this.job = options.job;
     this.location = options.location;
   }
 
@@ -287,7 +312,7 @@ const retryableStatus = (status: number | undefined) =>
  * The retry table: whether trying again unchanged can help. Retryable: connection failures, expired sessions,
  * rate limits, 5xx / 429 / 408 answers and the service codes above, a Temporal server that did not answer, a
  * workflow not finished yet. Everything else (bad input, bad SOQL, refused credentials, 4xx, a job Salesforce
- * failed, results that do not add up) fails fast.
+ * failed or deleted, results that do not add up) fails fast.
  */
 export function isRetryable(err: unknown): boolean {
   if (!(err instanceof BulkflowError)) return false;

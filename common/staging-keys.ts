@@ -32,6 +32,13 @@ export const StagingKeys = {
   /** A record of a Salesforce job the run created, written when Salesforce answers the create. */
   jobRecord: (prefix: string, jobId: string) => `${prefix}/jobs/${jobId}.json`,
   jobRecordsFolder: (prefix: string) => `${prefix}/jobs/`,
+  /**
+   * The store-wide index of the jobs bulkflow created: the same record, by job id alone, so that a sweep of
+   * orphaned jobs can tell bulkflow's jobs from others' with one listing. (A run's prefix never yields a key of
+   * this shape: its second segment is a run id.)
+   */
+  jobIndexEntry: (jobId: string) => `jobs/${jobId}.json`,
+  jobIndexFolder: 'jobs/',
   /** Successful results of an earlier run's job, fetched from Salesforce because that run did not save them. */
   earlierResults: (prefix: string, jobId: string, batchId?: string) =>
     `${prefix}/earlier/${jobId}${batchId ? `/${batchId}` : ''}/successfulResults.csv`,

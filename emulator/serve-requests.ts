@@ -5,6 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RequestStats } from './admin/request-stats.js';
+import { SYSTEM_CLOCK, type Clock } from './clock.js';
 import type { RequestGate } from './faults/request-gate.js';
 import { HttpError, restError, sendJson } from './http/http-helpers.js';
 import type { Router } from './http/router.js';
@@ -36,8 +37,10 @@ async function dispatch(
 }
 
 /** The server's request listener: routes, counts, gates and answers errors in Salesforce's shape. */
-export function handle(router: Router, stats: RequestStats, gate: RequestGate) {
+export function handle(router: Router, stats: RequestStats, gate: RequestGate, clock: Clock = SYSTEM_CLOCK) {
   return (req: IncomingMessage, res: ServerResponse) => {
+    // Salesforce's Date header is Salesforce's time: the emulator's clock, which tests move forward.
+    res.setHeader('Date', new Date(clock.now()).toUTCString());
     dispatch(router, stats, gate, req, res).catch((error: unknown) => {
       if (res.headersSent) {
         res.destroy();

@@ -77,7 +77,7 @@ export async function createSalesforceEmulator(options: SalesforceEmulatorOption
   }
   const { faults, limits, sessions, changed } = parts;
   const gate = createRequestGate({ faults, limits, sessions, changed });
-  const server = createEmulatorServer(handle(router, stats, gate), tls);
+  const server = createEmulatorServer(handle(router, stats, gate, parts.clock), tls);
   const address = await listen(server, config.port, config.host);
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   url = `${tls ? 'https' : 'http'}://${host}:${address.port}`;

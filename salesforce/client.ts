@@ -19,6 +19,8 @@ import { InputError } from '../common/errors.js';
 /** The API version the client speaks unless told otherwise. */
 export const DEFAULT_API_VERSION = '62.0';
 
+const API_VERSION = /^\d{2,3}\.0$/;
+
 /** How a client logs in and talks to Salesforce. */
 export interface SalesforceClientOptions {
   /** How to log in. */
@@ -50,24 +52,37 @@ export interface SalesforceClient {
   readonly limits: LimitsClient;
   /** describeGlobal and sObject describe, cached for the client's lifetime within bounds. */
   readonly describe: DescribeClient;
+  /**
+   * The same client (one session, one HTTP layer) speaking another API version: for calls on a job created at
+   * that version, which Salesforce ties to it (query results answer 409 at any other). `apiVersion` itself
+   * returns this client; others are made once and kept.
+   */
+  atVersion(apiVersion: string): SalesforceClient;
 }
 
 /** A client for one org; bad options throw an error naming the option. */
 export function createSalesforceClient(options: SalesforceClientOptions): SalesforceClient {
   const apiVersion = options.apiVersion ?? DEFAULT_API_VERSION;
-  if (!/^\d{2,3}\.0$/.test(apiVersion)) {
-    throw new InputError(`apiVersion must look like "62.0", got "${apiVersion}"`);
-  }
   const http = new SalesforceHttp(new SessionManager(options.auth, options.dispatcher), options.dispatcher);
-  return {
-    apiVersion,
-    http,
-    bulk1: new Bulk1Client(http, apiVersion),
-    bulk2Ingest: new Bulk2IngestClient(http, apiVersion, { gzipUploads: options.gzipUploads === true }),
-    bulk2Query: new Bulk2QueryClient(http, apiVersion),
-    limits: new LimitsClient(http, apiVersion),
-    describe: new DescribeClient(http, apiVersion, options.describeCache),
+  const byVersion = new Map<string, SalesforceClient>();
+  const at = (version: string): SalesforceClient => {
+    const known = byVersion.get(version);
+    if (known) return known;
+    if (!API_VERSION.test(version)) throw new InputError(`apiVersion must look like "62.0", got "${version}"`);
+    const client: SalesforceClient = {
+      apiVersion: version,
+      http,
+      bulk1: new Bulk1Client(http, version),
+      bulk2Ingest: new Bulk2IngestClient(http, version, { gzipUploads: options.gzipUploads === true }),
+      bulk2Query: new Bulk2QueryClient(http, version),
+      limits: new LimitsClient(http, version),
+      describe: new DescribeClient(http, version, options.describeCache),
+      atVersion: at,
+    };
+    byVersion.set(version, client);
+    return client;
   };
+  return at(apiVersion);
 }
 
 /**

@@ -68,7 +68,7 @@ export {
 } from './bulk1/types.js';
 
 // Housekeeping: Open Bulk 2.0 jobs that a crashed run left behind.
-export { sweepOrphanedIngestJobs, type SweepOptions, type SweptJob } from './bulk2/sweep.js';
+export { sweepOrphanedIngestJobs, type OwnJob, type SweepOptions, type SweptJob } from './bulk2/sweep.js';
 
 // Errors: bulkflow's taxonomy, and Salesforce's part of it.
 export {
@@ -82,12 +82,14 @@ export {
   ResultMismatchError,
   StorageError,
   type InputLocation,
+  type JobFacts,
 } from '../common/errors.js';
 export {
   isSalesforceError,
   SalesforceAuthError,
   SalesforceError,
   SalesforceHttpError,
+  SalesforceJobExpiredError,
   SalesforceJobFailedError,
   SalesforceNetworkError,
   SalesforceSessionError,

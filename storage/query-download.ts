@@ -20,6 +20,8 @@ import type { StagingStore } from './staging-store.js';
 export interface QueryDownload {
   jobId: string;
   api: BulkApi;
+  /** The API version the job was created with, which its results must be fetched at (the caller's client speaks it). */
+  apiVersion?: string;
   stagingPrefix: string;
   /**
    * Bulk 2.0 rows per page, pages then fetched one after another by locator. @default Salesforce's page size,

@@ -114,31 +114,57 @@ export class RunLedger {
 export interface JobRecord {
   jobId: string;
   api: BulkApi;
+  /** The API version the job was created with (absent in records written before it was kept). */
+  apiVersion?: string;
   object: string;
   operation: string;
   createdAt: string;
 }
 
 /**
- * Records a job under the run's staging prefix. A later run of the business id reads these to learn what every
- * job of this run loaded, also the jobs whose results this run never saved (it was terminated, say). Runs
- * started before job records existed pass no prefix, and record nothing.
+ * Records a job under the run's staging prefix, and in the store-wide job index. A later run of the business id
+ * reads the first to learn what every job of this run loaded, also the jobs whose results this run never saved
+ * (it was terminated, say); a sweep of orphaned jobs reads the index to touch bulkflow's jobs only. Runs started
+ * before job records existed pass no prefix, and record nothing.
  */
 export async function recordJob(
   store: StagingStore,
   run: { stagingPrefix?: string; object: string; operation: string },
   jobId: string,
   api: JobRecord['api'],
+  apiVersion?: string,
 ): Promise<void> {
   if (!run.stagingPrefix) return;
   const record: JobRecord = {
     jobId,
     api,
+    ...(apiVersion ? { apiVersion } : {}),
     object: run.object,
     operation: run.operation,
     createdAt: new Date().toISOString(),
   };
   await writeText(store, StagingKeys.jobRecord(run.stagingPrefix, jobId), JSON.stringify(record));
+  const indexed: IndexedJobRecord = { ...record, stagingPrefix: run.stagingPrefix };
+  await writeText(store, StagingKeys.jobIndexEntry(jobId), JSON.stringify(indexed));
+}
+
+/** A job record in the store-wide index: the record and the run's staging prefix. */
+export interface IndexedJobRecord extends JobRecord {
+  stagingPrefix: string;
+}
+
+const INDEX_ENTRY = /^jobs\/[^/]+\.json$/;
+
+/**
+ * Every job bulkflow recorded in this store's index, by job id: the jobs it created. Jobs created before the index
+ * existed are in their runs' own records only, and not here.
+ */
+export async function recordedJobIndex(store: StagingStore): Promise<Map<string, IndexedJobRecord>> {
+  const keys = (await store.list(StagingKeys.jobIndexFolder)).filter((key) => INDEX_ENTRY.test(key));
+  const records = await Promise.all(
+    keys.map(async (key) => JSON.parse(await readText(store.openRead(store.urlFor(key)))) as IndexedJobRecord),
+  );
+  return new Map(records.map((record) => [record.jobId, record]));
 }
 
 /** The jobs a run recorded. */

@@ -15,7 +15,7 @@ import {
   type BulkQueryInput,
   type BulkQueryResult,
 } from './contract.js';
-import { JobRun, runBulkWorkflow, runStagingPrefix } from './job-run.js';
+import { callOn, JobRun, runBulkWorkflow, runStagingPrefix, seenOf } from './job-run.js';
 import type { PhaseSpans } from './phase-timings.js';
 import { abortStep, pollUntilDone, type PollResume } from './poll-loop.js';
 import { StepAborted } from './run-control.js';
@@ -135,7 +135,8 @@ class QueryRun extends JobRun<BulkQueryResult> {
     // An abort cancels the download: the records are what was asked for, and nobody wants them now.
     const records = await this.control.step(async () => {
       const parts = await this.act.streams.downloadQueryParts({
-        jobId: job.id,
+        ...callOn(job),
+        ...seenOf(this.job ?? job),
         api: this.api,
         stagingPrefix: this.stagingPrefix,
         ...(this.input.pageSize ? { maxRecords: this.input.pageSize } : {}),
@@ -154,7 +155,11 @@ class QueryRun extends JobRun<BulkQueryResult> {
   private waitForJob(job: BulkJobProgress): Promise<QueryJobStatus> {
     return pollUntilDone({
       check: async () => {
-        const status = await this.act.calls.getQueryJobStatus({ jobId: job.id, api: this.api });
+        const status = await this.act.calls.getQueryJobStatus({
+          ...callOn(job),
+          ...seenOf(this.job ?? job),
+          api: this.api,
+        });
         this.update(status);
         return status;
       },
@@ -181,17 +186,21 @@ class QueryRun extends JobRun<BulkQueryResult> {
     const job = this.job;
     if (!job || isBulk2Terminal(job.state)) return;
     await abortStep(job.id, async () =>
-      this.update(await this.act.calls.abortQueryJob({ jobId: job.id, api: this.api })),
+      this.update(await this.act.calls.abortQueryJob({ ...callOn(job), api: this.api })),
     );
   }
 
   private update(status: QueryJobStatus): void {
+    // The version comes with the create step's status and stays with the job.
+    const apiVersion = status.apiVersion ?? this.job?.apiVersion;
     this.job = {
       id: status.jobId,
       api: status.api,
+      ...(apiVersion ? { apiVersion } : {}),
       state: status.state,
       recordsProcessed: status.recordsProcessed,
       recordsFailed: 0,
+      ...(status.endedAt ? { endedAt: status.endedAt } : {}),
       ...(status.errorMessage ? { errorMessage: status.errorMessage } : {}),
     };
   }

@@ -8,7 +8,7 @@ import { continueAsNew } from '@temporalio/workflow';
 import type { StagedUnit, V1JobStatus } from '../activities/index.js';
 import { BulkflowState, type BulkJobProgress, type BulkProgress } from './contract.js';
 import { reportToParent, type IngestJobOutcome, type IngestJobWorkflowInput } from './ingest-job-contract.js';
-import { JobRun, runBulkWorkflow } from './job-run.js';
+import { callOn, JobRun, runBulkWorkflow, seenOf } from './job-run.js';
 import type { PhaseSpans } from './phase-timings.js';
 import { abortStep, historyIsLong, pollUntilDone, type PollResume } from './poll-loop.js';
 import { StepAborted } from './run-control.js';
@@ -106,7 +106,7 @@ class V1Run extends JobRun<IngestJobOutcome[]> {
     if (this.abortReason) await this.abortJob();
     else if (!this.closed) {
       try {
-        this.update(await this.control.step(() => this.act.calls.closeV1Job({ jobId: job.id })));
+        this.update(await this.control.step(() => this.act.calls.closeV1Job(callOn(job))));
         this.closed = true;
       } catch (err) {
         if (!(err instanceof StepAborted)) throw err;
@@ -126,7 +126,8 @@ class V1Run extends JobRun<IngestJobOutcome[]> {
       }
       const results = await this.clock.time('download', () =>
         this.act.streams.downloadV1BatchResults({
-          jobId: job.id,
+          ...callOn(job),
+          ...seenOf(this.job ?? job),
           batchId,
           unit,
           stagingPrefix: this.input.stagingPrefix,
@@ -158,11 +159,11 @@ class V1Run extends JobRun<IngestJobOutcome[]> {
     while (this.batchIds.length < units.length && !this.abortReason) {
       const unit = units[this.batchIds.length] as StagedUnit;
       try {
-        this.batchIds.push((await this.control.step(() => add.addV1Batch({ jobId: job.id, unit }))).batchId);
+        this.batchIds.push((await this.control.step(() => add.addV1Batch({ ...callOn(job), unit }))).batchId);
       } catch (err) {
         if (!(err instanceof StepAborted)) throw err;
         await this.abortJob();
-        const found = await this.act.calls.findV1Batch({ jobId: job.id, unit });
+        const found = await this.act.calls.findV1Batch({ ...callOn(job), unit });
         if (found.batchId) this.batchIds.push(found.batchId);
         return;
       }
@@ -174,7 +175,7 @@ class V1Run extends JobRun<IngestJobOutcome[]> {
   private async waitForJob(job: BulkJobProgress): Promise<void> {
     await pollUntilDone({
       check: async () => {
-        const status = await this.act.calls.getV1JobStatus({ jobId: job.id });
+        const status = await this.act.calls.getV1JobStatus({ ...callOn(job), ...seenOf(this.job ?? job) });
         this.update(status);
         return status;
       },
@@ -192,7 +193,7 @@ class V1Run extends JobRun<IngestJobOutcome[]> {
   async abortJob(): Promise<void> {
     const job = this.job;
     if (!job || job.state === 'Aborted' || job.state === 'Failed') return;
-    await abortStep(job.id, async () => this.update(await this.act.calls.abortV1Job({ jobId: job.id })));
+    await abortStep(job.id, async () => this.update(await this.act.calls.abortV1Job(callOn(job))));
   }
 
   /** Between steps (batches, downloads): continue as new once history is long. */
@@ -222,12 +223,16 @@ class V1Run extends JobRun<IngestJobOutcome[]> {
 
   private update(status: V1JobStatus): void {
     const changed = this.job?.state !== status.state;
+    // The version comes with the create step's status and stays with the job.
+    const apiVersion = status.apiVersion ?? this.job?.apiVersion;
     this.job = {
       id: status.jobId,
       api: '1.0',
+      ...(apiVersion ? { apiVersion } : {}),
       state: status.state,
       recordsProcessed: status.recordsProcessed,
       recordsFailed: status.recordsFailed,
+      ...(status.endedAt ? { endedAt: status.endedAt } : {}),
     };
     if (changed)
       reportToParent(this.input.parentWorkflowId, { unitIndex: this.input.progressKey ?? 0, job: { ...this.job } });

@@ -9,7 +9,7 @@ import type { IngestJobStatus } from '../activities/types.js';
 import { isBulk2Terminal } from '../common/wire-values.js';
 import { BulkflowState, type BulkJobProgress, type BulkProgress } from './contract.js';
 import { reportToParent, type IngestJobOutcome, type IngestJobWorkflowInput } from './ingest-job-contract.js';
-import { JobRun, runBulkWorkflow } from './job-run.js';
+import { callOn, JobRun, runBulkWorkflow, seenOf } from './job-run.js';
 import { abortStep, pollUntilDone } from './poll-loop.js';
 import { StepAborted } from './run-control.js';
 
@@ -86,7 +86,8 @@ class IngestJobRun extends JobRun<IngestJobOutcome> {
     this.state.enter(BulkflowState.Downloading);
     const results = await this.clock.time('download', () =>
       this.act.streams.downloadIngestResults({
-        jobId: job.id,
+        ...callOn(job),
+        ...seenOf(job),
         stagingPrefix: this.input.stagingPrefix,
         unitUrl: unit.url,
         expectedRows: unit.rows,
@@ -115,9 +116,9 @@ class IngestJobRun extends JobRun<IngestJobOutcome> {
       ),
     );
     if (this.abortReason) return false;
-    await this.control.step(() => this.act.streams.uploadIngestData({ jobId: job.id, unitUrl: unit.url }));
+    await this.control.step(() => this.act.streams.uploadIngestData({ ...callOn(job), unitUrl: unit.url }));
     if (this.abortReason) return false;
-    this.update(await this.control.step(() => this.act.calls.closeIngestJob({ jobId: job.id })));
+    this.update(await this.control.step(() => this.act.calls.closeIngestJob(callOn(job))));
     return true;
   }
 
@@ -125,7 +126,7 @@ class IngestJobRun extends JobRun<IngestJobOutcome> {
   private async waitForJob(job: BulkJobProgress): Promise<void> {
     await pollUntilDone({
       check: async () => {
-        const status = await this.act.calls.getIngestJobStatus({ jobId: job.id });
+        const status = await this.act.calls.getIngestJobStatus({ ...callOn(job), ...seenOf(job) });
         this.update(status);
         return { ...job, done: isBulk2Terminal(job.state), ...(status.apiUsage ? { apiUsage: status.apiUsage } : {}) };
       },
@@ -148,7 +149,7 @@ class IngestJobRun extends JobRun<IngestJobOutcome> {
     const job = this.job;
     if (!job || isBulk2Terminal(job.state)) return;
     if (this.control.current) this.abortSent = true;
-    await abortStep(job.id, async () => this.update(await this.act.calls.abortIngestJob({ jobId: job.id })));
+    await abortStep(job.id, async () => this.update(await this.act.calls.abortIngestJob(callOn(job))));
   }
 
   private jobParams() {
@@ -162,7 +163,14 @@ class IngestJobRun extends JobRun<IngestJobOutcome> {
   }
 
   private track(status: IngestJobStatus): BulkJobProgress {
-    this.job = { id: status.jobId, api: '2.0', state: status.state, recordsProcessed: 0, recordsFailed: 0 };
+    this.job = {
+      id: status.jobId,
+      api: '2.0',
+      ...(status.apiVersion ? { apiVersion: status.apiVersion } : {}),
+      state: status.state,
+      recordsProcessed: 0,
+      recordsFailed: 0,
+    };
     this.report();
     return this.job;
   }
@@ -172,6 +180,7 @@ class IngestJobRun extends JobRun<IngestJobOutcome> {
     this.job.state = status.state;
     this.job.recordsProcessed = status.recordsProcessed;
     this.job.recordsFailed = status.recordsFailed;
+    if (status.endedAt) this.job.endedAt = status.endedAt;
     if (status.errorMessage) this.job.errorMessage = status.errorMessage;
     this.report();
   }

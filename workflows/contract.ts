@@ -63,10 +63,17 @@ export interface BulkJobProgress {
   /** Salesforce job id. */
   id: string;
   api: BulkApi;
+  /**
+   * The API version the job was created with (`62.0`); every later call on the job uses it, whatever the workers
+   * are configured with by then. Absent for jobs of runs recorded before it was kept: their calls use the worker's.
+   */
+  apiVersion?: string;
   /** Salesforce's own job state, e.g. `InProgress`. */
   state: string;
   recordsProcessed: number;
   recordsFailed: number;
+  /** When Salesforce says the job ended (its systemModstamp once final); it deletes the job's data 7 days later. */
+  endedAt?: string;
   errorMessage?: string;
 }
 

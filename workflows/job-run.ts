@@ -12,7 +12,13 @@ import { setHandler, workflowInfo } from '@temporalio/workflow';
 import type { PollPolicy } from '../common/poll-policy.js';
 import { stagingPrefixOf } from '../common/staging-keys.js';
 import { activityProxies, type ActivityProxies } from './activity-proxies.js';
-import { abortSignal, progressQuery, type ActivityTimeouts, type BulkProgress } from './contract.js';
+import {
+  abortSignal,
+  progressQuery,
+  type ActivityTimeouts,
+  type BulkJobProgress,
+  type BulkProgress,
+} from './contract.js';
 import { PhaseClock, type PhaseSpans } from './phase-timings.js';
 import { resolvePollPolicy } from './poll-loop.js';
 import { RunControl } from './run-control.js';
@@ -79,4 +85,23 @@ export function runBulkWorkflow<Result>(run: JobRun<Result>): Promise<Result> {
 export function runStagingPrefix(): string {
   const info = workflowInfo();
   return stagingPrefixOf(info.workflowId, info.firstExecutionRunId);
+}
+
+/**
+ * What an activity needs to call Salesforce about a job: its id and the API version it was created with, part of
+ * the job's state (runs recorded before have none, and their calls use the worker's version).
+ */
+export function callOn(job: BulkJobProgress): { jobId: string; apiVersion?: string } {
+  return { jobId: job.id, ...(job.apiVersion ? { apiVersion: job.apiVersion } : {}) };
+}
+
+/**
+ * What the workflow last saw of its job, given to the calls that read its status and results: when Salesforce no
+ * longer has the job (it deletes a job's data 7 days after it ends), the failure says when it ended and its rows.
+ */
+export function seenOf(job: BulkJobProgress): {
+  seen: { state: string; recordsProcessed: number; recordsFailed: number; endedAt?: string };
+} {
+  const { state, recordsProcessed, recordsFailed, endedAt } = job;
+  return { seen: { state, recordsProcessed, recordsFailed, ...(endedAt ? { endedAt } : {}) } };
 }

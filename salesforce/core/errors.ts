@@ -16,6 +16,7 @@ export const SalesforceErrorCode = {
   RequestLimit: ErrorCode.RequestLimit,
   Network: ErrorCode.SalesforceNetwork,
   JobFailed: ErrorCode.JobFailed,
+  JobExpired: ErrorCode.JobExpired,
   InsufficientLimits: ErrorCode.InsufficientLimits,
 } as const;
 export type SalesforceErrorCode = (typeof SalesforceErrorCode)[keyof typeof SalesforceErrorCode];
@@ -23,16 +24,21 @@ export type SalesforceErrorCode = (typeof SalesforceErrorCode)[keyof typeof Sale
 export interface SalesforceErrorOptions extends BulkflowErrorOptions {
   /** A truncated, redacted excerpt of the response body. */
   body?: string;
+  /** The answer's `Date` header: the time by Salesforce's clock. */
+  serverDate?: string;
 }
 
 /** An error of Salesforce, or of talking to it: its message and body are redacted, the body cut short. */
 export class SalesforceError extends BulkflowError {
   readonly body: string | undefined;
+  /** The answer's `Date` header (Salesforce's clock), when there was an answer. */
+  readonly serverDate: string | undefined;
 
   constructor(code: SalesforceErrorCode, message: string, options: SalesforceErrorOptions = {}) {
     super(code, redact(message), options);
     this.name = 'SalesforceError';
     this.body = options.body === undefined ? undefined : excerpt(options.body);
+    this.serverDate = options.serverDate;
   }
 }
 
@@ -79,6 +85,17 @@ export class SalesforceJobFailedError extends SalesforceError {
   constructor(message: string, options: SalesforceErrorOptions = {}) {
     super(SalesforceErrorCode.JobFailed, message, options);
     this.name = 'SalesforceJobFailedError';
+  }
+}
+
+/**
+ * Salesforce no longer has a job bulkflow created: it deletes a job's data 7 days after the job ends (Bulk 2.0) or
+ * after its youngest batch was created (v1). Says which job, how long ago it ended, and its rows as far as known.
+ */
+export class SalesforceJobExpiredError extends SalesforceError {
+  constructor(message: string, options: SalesforceErrorOptions = {}) {
+    super(SalesforceErrorCode.JobExpired, message, options);
+    this.name = 'SalesforceJobExpiredError';
   }
 }
 

@@ -173,6 +173,8 @@ function toHttpError(req: SalesforceRequest, res: SalesforceResponse, text: stri
     message = msg?.[1];
   }
   const options: SalesforceErrorOptions & { statusCode: number } = { statusCode: res.statusCode, body: text };
+  const date = res.headers['date'];
+  if (typeof date === 'string') options.serverDate = date;
   if (errorCode !== undefined) options.errorCode = errorCode;
   const retryAfter = retryAfterMs(res.headers['retry-after']);
   if (retryAfter !== undefined) options.retryAfterMs = retryAfter;
