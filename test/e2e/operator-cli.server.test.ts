@@ -177,7 +177,12 @@ test('status of a failed workflow prints the root cause as ingest does, with exi
   assert.equal(failed.code, 1);
   const status = await runCli(['status', workflowId], env);
   assert.equal(status.code, 1);
-  const cause = failed.stderr.trim().split('\n');
+  // What ingest printed about the failure (not the upload of the local file to staging before it).
+  const cause = failed.stderr
+    .trim()
+    .split('\n')
+    .filter((line) => !line.startsWith('uploading '));
+  assert.ok(cause.length > 0, 'ingest printed the failure');
   for (const line of cause) assert.ok(status.stdout.includes(line.trim()), `status shows "${line.trim()}"`);
   assert.match(status.stdout, new RegExp(`${workflowId}: Failed`));
   const json = JSON.parse((await runCli(['status', workflowId, '--json'], env)).stdout) as {
