@@ -53,5 +53,11 @@ export { toApplicationFailure, withFailureMapping } from './failures.js';
 export { BulkflowMetric, withMetrics, type MetricsOptions } from './metrics.js';
 export type * from './types.js';
 export type { V1JobStatus } from './bulk1-ingest-activities.js';
-export type { DownloadQueryRequest, QueryJobRequest, QueryJobStatus } from './query-activities.js';
+export type {
+  DownloadQueryRequest,
+  JoinQueryRequest,
+  QueryJobRequest,
+  QueryJobStatus,
+  QueryOutput,
+} from './query-activities.js';
 export type { CheckOrgLimitsRequest, CheckOrgLimitsResult } from './limits-activities.js';

@@ -49,10 +49,16 @@ export function formatIngestSummary(workflowId: string, result: BulkIngestResult
 }
 
 export function formatQuerySummary(workflowId: string, result: BulkQueryResult): string {
-  const where = result.results.records ? ` to ${result.results.records.url}` : '';
+  const { records, files } = result.results;
+  const where = records
+    ? ` to ${records.url}`
+    : files
+      ? ` to ${files.length} ${files.length === 1 ? 'file' : 'files'}`
+      : '';
   const lines = [
     `${result.state}: ${result.records.total} records${where} (workflow ${workflowId})`,
     ...completedBeforeLine(result, 'run'),
+    ...(files ?? []).map((file) => `  ${file.url} (${file.rows} records)`),
   ];
   if (result.timings) lines.push(`  time: ${formatTimings(result.timings)}`);
   if (result.abortReason) lines.push(`  aborted: ${result.abortReason}`);

@@ -57,5 +57,6 @@ export {
   type BulkProgress,
   type BulkQueryInput,
   type BulkQueryResult,
+  type QueryFormat,
   type CompletedBefore,
 } from '../workflows/contract.js';

@@ -29,6 +29,8 @@ import {
   type BulkQueryInput,
   type BulkProgress,
 } from '../workflows/contract.js';
+import { InputError } from '../common/errors.js';
+import { queryOutputProblem } from '../common/query-output.js';
 import { InlineRecordsTooLargeError } from './errors.js';
 
 /** How a starter starts a workflow: its id and task queue. */
@@ -91,12 +93,25 @@ export async function startBulkIngest(
 /** A started query: `result()` resolves to its `BulkQueryResult`. */
 export type BulkQueryHandle = StartedHandle<typeof bulkQueryWorkflow>;
 
-/** Starts a bulk query or queryAll, once per business id, as {@link startBulkIngest} does. */
+/**
+ * Starts a bulk query or queryAll, once per business id, as {@link startBulkIngest} does. A bad `format` or
+ * `splitRows` throws `InputError` here, before anything starts.
+ *
+ * @example
+ * await startBulkQuery(client, {
+ *   soql: 'SELECT Id, Email FROM Contact',
+ *   destination: { url: 's3://exports/contacts/contacts.jsonl' }, // contacts-00001.jsonl, contacts-00002.jsonl, …
+ *   format: 'jsonl',
+ *   splitRows: 100_000,
+ * });
+ */
 export async function startBulkQuery(
   client: Client,
   input: BulkQueryInput,
   options: StartOptions = {},
 ): Promise<BulkQueryHandle> {
+  const problem = queryOutputProblem(input.format, input.splitRows);
+  if (problem) throw new InputError(problem);
   return startOnce<typeof bulkQueryWorkflow>(client, WorkflowType.BulkQuery, input, {
     workflowId: options.workflowId ?? `bulk-query-${randomUUID()}`,
     taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,

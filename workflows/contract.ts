@@ -5,11 +5,12 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { PollPolicy } from '../common/poll-policy.js';
+import type { QueryFormat } from '../common/query-output.js';
 import type { ResultFileRef } from '../common/result-files.js';
 import type { IngestOperation, BulkApi } from '../common/wire-values.js';
 import type { PhaseTimings } from './phase-timings.js';
 
-export type { ResultFileRef };
+export type { QueryFormat, ResultFileRef };
 
 /** The task queue bulkflow's workers poll unless told otherwise. */
 export const DEFAULT_TASK_QUEUE = 'bulkflow';
@@ -227,8 +228,27 @@ export interface BulkQueryInput {
   api?: BulkApi;
   /** Bulk v1 only: PK chunking, the query split by Id ranges (default chunk 100,000, at most 250,000). */
   pkChunking?: { chunkSize?: number };
-  /** Where the result CSV goes (`file://…`); otherwise the staging store. */
+  /**
+   * Where the records go: a `file://` path or an `s3://` object; otherwise the staging store. With `splitRows`,
+   * the name of the files: `-00001`, `-00002`, … before its extension.
+   */
   destination?: { url: string };
+  /**
+   * `csv`: Salesforce's CSV byte for byte (its header, quoting and line endings). `jsonl`: JSON lines, one object
+   * per record, keys the header's fields in Salesforce's order, values the strings Salesforce's CSV holds (numbers,
+   * booleans and dates as text, nothing converted), an empty field `null`. @default 'csv'
+   */
+  format?: QueryFormat;
+  /**
+   * Split the records into files of at most this many records each (every CSV file with the header), named by
+   * index so that a retried download rewrites its own files. One file when absent.
+   */
+  splitRows?: number;
+  /**
+   * The daily allowances checked before the query job is created: `DailyBulkV2QueryJobs` and
+   * `DailyBulkV2QueryFileStorageMB` (Bulk 2.0; `DailyBulkApiBatches` on v1) and `DailyApiRequests`.
+   */
+  limits?: OrgLimitsPolicy;
   /** Bulk 2.0 rows per result page (and per resumable part). @default 50000 */
   pageSize?: number;
   pollPolicy?: PollPolicy;
@@ -239,13 +259,16 @@ export interface BulkQueryInput {
   ignoreEarlierRuns?: boolean;
 }
 
-/** Result of `bulkQueryWorkflow`: the job and where the joined CSV is. */
+/** Result of `bulkQueryWorkflow`: the job and where its records are. */
 export interface BulkQueryResult {
   state: typeof BulkflowState.Completed | typeof BulkflowState.Failed | typeof BulkflowState.Aborted;
   jobs: BulkJobProgress[];
   records: { total: number };
-  /** The joined CSV (one header row); absent when the job failed or was aborted. */
-  results: { records?: ResultFileRef };
+  /**
+   * The records in one file (one header row, for CSV); absent when the job failed or was aborted, or when
+   * `splitRows` split them: then `files` lists every file in order (one, header only, for no records).
+   */
+  results: { records?: ResultFileRef; files?: ResultFileRef[] };
   /** Where the time went (staging and upload are 0 for queries). */
   timings?: PhaseTimings;
   abortReason?: string;

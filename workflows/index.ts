@@ -24,6 +24,7 @@ export {
   type BulkProgress,
   type BulkQueryInput,
   type BulkQueryResult,
+  type QueryFormat,
   type OrgLimitsPolicy,
   type PhaseTimings,
   type TransientRetryPolicy,
