@@ -132,8 +132,9 @@ export interface TransientRetryPolicy {
 }
 
 /**
- * The org's daily allowances (`DailyBulkApiBatches`, `DailyApiRequests`) are checked after staging, before any
- * job exists, against what the load needs, leaving `reserveFraction` of each to other integrations.
+ * The org's daily allowances (`DailyBulkApiBatches`, `DailyApiRequests`; for queries `DailyBulkV2QueryJobs` and
+ * `DailyBulkV2QueryFileStorageMB`) are checked before any job exists (for a load, after staging) against what the
+ * work needs, leaving `reserveFraction` of each to other integrations.
  */
 export interface OrgLimitsPolicy {
   /** Check at all (one `GET /limits` call). @default true */
