@@ -57,6 +57,6 @@ export {
   type BulkProgress,
   type BulkQueryInput,
   type BulkQueryResult,
-  type QueryFormat,
+  QueryFormat,
   type CompletedBefore,
 } from '../workflows/contract.js';

@@ -5,12 +5,13 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { PollPolicy } from '../common/poll-policy.js';
-import type { QueryFormat } from '../common/query-output.js';
+import { QueryFormat } from '../common/query-output.js';
 import type { ResultFileRef } from '../common/result-files.js';
 import type { IngestOperation, BulkApi } from '../common/wire-values.js';
 import type { PhaseTimings } from './phase-timings.js';
 
-export type { QueryFormat, ResultFileRef };
+export { QueryFormat };
+export type { ResultFileRef };
 
 /** The task queue bulkflow's workers poll unless told otherwise. */
 export const DEFAULT_TASK_QUEUE = 'bulkflow';

@@ -24,7 +24,7 @@ export {
   type BulkProgress,
   type BulkQueryInput,
   type BulkQueryResult,
-  type QueryFormat,
+  QueryFormat,
   type OrgLimitsPolicy,
   type PhaseTimings,
   type TransientRetryPolicy,
