@@ -26,6 +26,8 @@ export {
   requestAbort,
   startBulkIngest,
   startBulkQuery,
+  startBulkAdopt,
+  type BulkAdoptHandle,
   type AttachedRun,
   type BulkIngestHandle,
   type BulkQueryHandle,
@@ -57,6 +59,8 @@ export {
   type BulkProgress,
   type BulkQueryInput,
   type BulkQueryResult,
+  type BulkAdoptInput,
+  type BulkAdoptResult,
   QueryFormat,
   type CompletedBefore,
 } from '../workflows/contract.js';

@@ -20,6 +20,7 @@ export const DEFAULT_TASK_QUEUE = 'bulkflow';
 export const WorkflowType = {
   BulkIngest: 'bulkIngestWorkflow',
   BulkQuery: 'bulkQueryWorkflow',
+  BulkAdopt: 'bulkAdoptWorkflow',
 } as const;
 /** One of {@link WorkflowType}'s names. */
 export type WorkflowType = (typeof WorkflowType)[keyof typeof WorkflowType];
@@ -277,4 +278,38 @@ export interface BulkQueryResult {
   failureMessage?: string;
   /** This run ran nothing: an earlier run of the workflow id completed the query, and this is its result. */
   completedBefore?: CompletedBefore;
+}
+
+/** Input of `bulkAdoptWorkflow`: a Bulk 2.0 job created elsewhere, to follow to its end and collect. */
+export interface BulkAdoptInput {
+  /** The Salesforce job id (`750…`) of a Bulk 2.0 ingest or query job. */
+  jobId: string;
+  /** Where a query job's records go (`file://…`, `s3://…`); otherwise the staging store. */
+  destination?: { url: string };
+  pollPolicy?: PollPolicy;
+  activityTimeouts?: ActivityTimeouts;
+  /** Continue as new while polling once history reaches this many events. @default 2000 */
+  historyEventLimit?: number;
+}
+
+/** Result of `bulkAdoptWorkflow`: the job as it ended and its results, saved where bulkflow saves its own. */
+export interface BulkAdoptResult {
+  state: typeof BulkflowState.Completed | typeof BulkflowState.Failed | typeof BulkflowState.Aborted;
+  /** What the job was: `ingest` (with its object and operation) or `query`. */
+  kind: 'ingest' | 'query';
+  object: string;
+  operation: string;
+  jobs: BulkJobProgress[];
+  /** Ingest: the rows in each result file; query: the records. */
+  records: { successful?: number; failed?: number; unprocessed?: number; total: number };
+  /** Ingest: the three result files; query: the records file. Absent for a query that failed or was aborted. */
+  results: {
+    successful?: ResultFileRef;
+    failed?: ResultFileRef;
+    unprocessed?: ResultFileRef;
+    records?: ResultFileRef;
+  };
+  timings?: PhaseTimings;
+  abortReason?: string;
+  failureMessage?: string;
 }
