@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { BulkAdoptResult } from '../workflows/contract.js';
-import { CommandFailure, exitCodeFor, formatTimings, printJson } from './output.js';
+import { CommandFailure, exitCodeFor, formatAdoptSummary, printJson } from './output.js';
 import { isUrl } from './files.js';
 import { attachedBefore, ensureWorker, taskQueueOf } from './start-and-wait.js';
 import { connectFromEnv, noWorkerMessage } from './temporal.js';
@@ -12,23 +12,6 @@ interface AdoptFlags {
   wait: boolean;
   json?: boolean;
   waitForWorker?: boolean;
-}
-
-/** `Completed: ingest of Contact (insert), 1000 rows: 990 successful, 10 failed, 0 unprocessed (workflow …)`. */
-function formatAdoptSummary(workflowId: string, result: BulkAdoptResult): string {
-  const { records, results } = result;
-  const counts =
-    result.kind === 'ingest'
-      ? `${records.total} rows: ${records.successful ?? 0} successful, ${records.failed ?? 0} failed, ${records.unprocessed ?? 0} unprocessed`
-      : `${records.total} records`;
-  const lines = [
-    `${result.state}: ${result.kind} of ${result.object} (${result.operation}), ${counts} (workflow ${workflowId})`,
-  ];
-  for (const [kind, file] of Object.entries(results)) if (file) lines.push(`  ${kind}: ${file.url}`);
-  if (result.timings) lines.push(`  time: ${formatTimings(result.timings)}`);
-  if (result.abortReason) lines.push(`  aborted: ${result.abortReason}`);
-  if (result.failureMessage) lines.push(`  failure: ${result.failureMessage}`);
-  return `${lines.join('\n')}\n`;
 }
 
 export function registerAdoptCommand(program: Command): void {

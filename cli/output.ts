@@ -1,7 +1,7 @@
 import type { BulkflowErrorInfo } from '../client/errors.js';
 import { ErrorCode, ErrorSource, FailureType } from '../common/errors.js';
 import { redact } from '../salesforce/core/redact.js';
-import type { BulkIngestResult, BulkQueryResult, PhaseTimings } from '../workflows/contract.js';
+import type { BulkAdoptResult, BulkIngestResult, BulkQueryResult, PhaseTimings } from '../workflows/contract.js';
 
 /** Exit codes: 0 completed, 1 error or failed job, 2 usage, 3 aborted. */
 export const ExitCode = { Ok: 0, Failed: 1, Usage: 2, Aborted: 3 } as const;
@@ -60,6 +60,23 @@ export function formatQuerySummary(workflowId: string, result: BulkQueryResult):
     ...completedBeforeLine(result, 'run'),
     ...(files ?? []).map((file) => `  ${file.url} (${file.rows} records)`),
   ];
+  if (result.timings) lines.push(`  time: ${formatTimings(result.timings)}`);
+  if (result.abortReason) lines.push(`  aborted: ${result.abortReason}`);
+  if (result.failureMessage) lines.push(`  failure: ${result.failureMessage}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** `Completed: ingest of Contact (insert), 1000 rows: 990 successful, 10 failed, 0 unprocessed (workflow …)`. */
+export function formatAdoptSummary(workflowId: string, result: BulkAdoptResult): string {
+  const { records, results } = result;
+  const counts =
+    result.kind === 'ingest'
+      ? `${records.total} rows: ${records.successful ?? 0} successful, ${records.failed ?? 0} failed, ${records.unprocessed ?? 0} unprocessed`
+      : `${records.total} records`;
+  const lines = [
+    `${result.state}: ${result.kind} of ${result.object} (${result.operation}), ${counts} (workflow ${workflowId})`,
+  ];
+  for (const [kind, file] of Object.entries(results)) if (file) lines.push(`  ${kind}: ${file.url}`);
   if (result.timings) lines.push(`  time: ${formatTimings(result.timings)}`);
   if (result.abortReason) lines.push(`  aborted: ${result.abortReason}`);
   if (result.failureMessage) lines.push(`  failure: ${result.failureMessage}`);
