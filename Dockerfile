@@ -3,8 +3,9 @@
 # (`docker run IMAGE list --json`). Two stages: the build stage compiles the TypeScript with the
 # development dependencies; the runtime stage has only the production dependencies, the compiled
 # dist/ and bin/, and runs as the unprivileged `node` user (uid 1000) of the official image.
-# Debian, not Alpine: the Temporal worker's native bridge ships glibc builds.
-ARG NODE_IMAGE=node:20-bookworm-slim
+# Debian, not Alpine: the Temporal worker's native bridge ships glibc builds. Node 22: the AWS SDK warns at
+# start-up on anything older (its releases from January 2027 on require 22).
+ARG NODE_IMAGE=node:22-bookworm-slim
 
 FROM ${NODE_IMAGE} AS build
 WORKDIR /src

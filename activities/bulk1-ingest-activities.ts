@@ -77,6 +77,7 @@ export function createIngestV1Activities({
         operation: params.operation,
         contentType: Bulk1ContentType.CSV,
         ...(params.externalIdFieldName ? { externalIdFieldName: params.externalIdFieldName } : {}),
+        ...(params.assignmentRuleId ? { assignmentRuleId: params.assignmentRuleId } : {}),
         ...(params.concurrencyMode ? { concurrencyMode: params.concurrencyMode } : {}),
       });
       heartbeat({ jobId: job.id });

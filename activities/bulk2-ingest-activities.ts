@@ -52,6 +52,7 @@ export function createIngestActivities({ salesforce, staging }: IngestActivityDe
         object: params.object,
         operation: params.operation,
         ...(params.externalIdFieldName ? { externalIdFieldName: params.externalIdFieldName } : {}),
+        ...(params.assignmentRuleId ? { assignmentRuleId: params.assignmentRuleId } : {}),
       });
       heartbeat({ jobId: job.id });
       log.info('created Salesforce ingest job', { jobId: job.id });

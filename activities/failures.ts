@@ -39,7 +39,7 @@ export function failureDetails(err: BulkflowError): FailureDetails {
   const salesforceMessage = isSalesforceError(err) ? messageInBody(err.body) : undefined;
   if (salesforceMessage) details.salesforceMessage = salesforceMessage;
   const location = err.location ?? {};
-  for (const key of ['file', 'row', 'column', 'field', 'fields', 'byteOffset'] as const) {
+  for (const key of ['file', 'row', 'column', 'field', 'fields', 'byteOffset', 'option'] as const) {
     if (location[key] !== undefined) Object.assign(details, { [key]: location[key] });
   }
   return details;

@@ -23,7 +23,7 @@ export interface QueryJobRequest {
   operation: 'query' | 'queryAll';
   api: BulkApi;
   /** Bulk v1 only: split the query by Id ranges of this many records. */
-  pkChunking?: { chunkSize?: number };
+  pkChunking?: { chunkSize?: number; startRow?: string };
 }
 
 export interface QueryJobStatus {

@@ -5,7 +5,10 @@
  */
 import { fileURLToPath } from 'node:url';
 import { log } from '@temporalio/activity';
-import { InputError, InputProblem, isBulkflowError, ErrorCode } from '../common/errors.js';
+import { InputError, InputProblem, isBulkflowError, ErrorCode, type BulkflowError } from '../common/errors.js';
+import { DELIMITER_CHAR } from '../common/wire-values.js';
+import { redact } from '../salesforce/core/redact.js';
+import { failureDetails } from './failures.js';
 import { peekHeader } from '../csv/csv.js';
 import { LoadedRows } from '../csv/result-matching.js';
 import { BULK1_BATCH_LIMITS, BULK2_UPLOAD_LIMITS, type UploadLimits } from '../csv/split.js';
@@ -17,7 +20,7 @@ import type { StagingStore } from '../storage/staging-store.js';
 import { stopOnCancel } from './heartbeat-streams.js';
 import { heartbeat } from './keep-alive.js';
 import { checkIngestColumns, type IngestTarget } from './preflight.js';
-import type { StagedInput, StageIngestInputRequest } from './types.js';
+import type { InputProblemReport, StagedInput, StageIngestInputRequest } from './types.js';
 
 export interface StagingActivityDeps {
   salesforce: SalesforceClient;
@@ -37,6 +40,20 @@ export interface StagingActivityDeps {
 export interface StageIngestRequest extends StageIngestInputRequest {
   /** When given, the header is checked against the object's schema before anything is staged. */
   target?: IngestTarget;
+}
+
+/** How a file input reads, from the request's delimiter and line ending. */
+function readingOptions({ columnDelimiter, lineEnding }: StageIngestInputRequest) {
+  return {
+    ...(columnDelimiter ? { delimiter: DELIMITER_CHAR[columnDelimiter] } : {}),
+    ...(lineEnding ? { newline: lineEnding === 'CRLF' ? ('\r\n' as const) : ('\n' as const) } : {}),
+  };
+}
+
+/** A problem as the failure of a real run would carry it: its type, message and details. */
+function problemReport(err: BulkflowError): InputProblemReport {
+  const { source: _source, ...details } = failureDetails(err);
+  return { type: err.failureType, ...details, message: redact(err.message) };
 }
 
 /** The input as a person names it in a message: a path for `file://`, the URL without its query otherwise. */
@@ -86,32 +103,45 @@ export function createStagingActivities({
      * runs of the business id loaded (`loadedBefore`).
      */
     async stageIngestInput(request: StageIngestRequest): Promise<StagedInput> {
-      const { source: input, stagingPrefix, api, target, loadedBefore = [] } = request;
+      const { source: input, stagingPrefix, api, target, loadedBefore = [], dryRun = false } = request;
       const file = 'url' in input ? inputName(input.url) : undefined;
+      // A dry run notes each problem and goes on checking where it can; a real run fails at the first.
+      const problems: InputProblemReport[] = [];
+      const note = (err: unknown) => {
+        if (!dryRun || !isBulkflowError(err) || err.code !== ErrorCode.InvalidInput) throw err;
+        problems.push(problemReport(file ? err.at({ file }) : err));
+      };
       try {
         const opened = 'url' in input ? stopOnCancel(await openSource(input.url)) : inlineRecordsAsCsv(input.records);
         // An uploaded input carries its checksum: other bytes (replaced, cut short) are refused once read.
         const checked =
           'url' in input && input.sha256 ? checkedAgainst(opened, input.sha256, file ?? input.url) : undefined;
         const source = checked?.input ?? opened;
-        const columns = await peekHeader(source);
-        if (target && preflight)
-          await checkIngestColumns(target, columns, (name) => salesforce.describe.describeSObject(name));
+        // Delimiter and line ending say how a file reads; inline records are made into CSV here, with commas.
+        const reading = 'url' in input ? readingOptions(request) : {};
+        const columns = await peekHeader(source, reading);
+        if (target && preflight) {
+          await checkIngestColumns(target, columns, (name) => salesforce.describe.describeSObject(name)).catch(note);
+        }
         const loaded = loadedBefore.length ? await loadedRowsOf(loadedBefore, columns) : undefined;
+        const v1Limits = request.batchSize ? { ...v1BatchLimits, maxRows: request.batchSize } : v1BatchLimits;
         const staged = await stageUnits(source, staging, {
           stagingPrefix,
-          limits: api === '1.0' ? v1BatchLimits : uploadLimits,
+          limits: api === '1.0' ? v1Limits : uploadLimits,
           onProgress: (rows) => heartbeat({ rows }),
+          write: !dryRun,
+          ...reading,
           ...(loaded ? { loaded } : {}),
         });
         checked?.verify();
         if (staged.totalRows === 0) {
-          throw new InputError(
-            `The CSV input has a header (${staged.columns.join(', ')}) but no rows: nothing to load.`,
-            { problem: InputProblem.NothingToLoad },
+          note(
+            new InputError(`The CSV input has a header (${staged.columns.join(', ')}) but no rows: nothing to load.`, {
+              problem: InputProblem.NothingToLoad,
+            }),
           );
         }
-        log.info('staged ingest input', {
+        log.info(dryRun ? 'checked ingest input (dry run)' : 'staged ingest input', {
           rows: staged.totalRows,
           units: staged.units.length,
           loadedBefore: staged.skippedRows,
@@ -128,10 +158,13 @@ export function createStagingActivities({
                 },
               }
             : {}),
+          ...(dryRun ? { problems } : {}),
         };
       } catch (err) {
         if (file && isBulkflowError(err) && err.code === ErrorCode.InvalidInput) err.at({ file });
-        throw err;
+        // A problem that stops the reading (the header, a row): what was found so far, and no units.
+        note(err);
+        return { columns: [], totalRows: 0, units: [], problems, readWhole: false };
       }
     },
   };

@@ -5,7 +5,8 @@
 import type { InlineValue } from '../storage/input-sources.js';
 import type { ResultFileRef } from '../common/result-files.js';
 import type { Bulk2JobState, IngestOperation } from '../salesforce/bulk2/types.js';
-import type { BulkApi } from '../common/wire-values.js';
+import type { BulkApi, ColumnDelimiter, LineEnding } from '../common/wire-values.js';
+import type { FailureDetails } from '../common/errors.js';
 
 export type { ResultFileRef };
 
@@ -26,6 +27,17 @@ export interface StagedInput {
   units: StagedUnit[];
   /** A rerun: input rows found in earlier runs' successful results, which no unit holds. */
   loadedBefore?: { rows: number; files: ResultFileRef[] };
+  /** A dry run: what a real run would have refused, in the order it would have met them. Units are not written. */
+  problems?: InputProblemReport[];
+  /** A dry run: false when a problem stopped the reading, so the counts are not the input's. */
+  readWhole?: boolean;
+}
+
+/** A problem a dry run found: what the real run's failure would say, as `bulkflowErrorOf` reads it. */
+export interface InputProblemReport extends Omit<FailureDetails, 'source'> {
+  /** The failure type, e.g. `bulkflow.SF_INVALID_INPUT`. */
+  type: string;
+  message: string;
 }
 
 export interface StageIngestInputRequest {
@@ -37,6 +49,13 @@ export interface StageIngestInputRequest {
   api?: BulkApi;
   /** Successful-results files of earlier runs of this business id: input rows found there are not staged. */
   loadedBefore?: string[];
+  /** How a file input is read: its column delimiter and line ending (units are written with commas and LF). */
+  columnDelimiter?: ColumnDelimiter;
+  lineEnding?: LineEnding;
+  /** Bulk v1 rows per batch (unit). @default 10000 */
+  batchSize?: number;
+  /** Check everything, write no unit, and report problems instead of failing at the first. */
+  dryRun?: boolean;
 }
 
 export interface CreateIngestJobParams {
@@ -45,6 +64,8 @@ export interface CreateIngestJobParams {
   object: string;
   operation: IngestOperation;
   externalIdFieldName?: string;
+  /** A Case or Lead assignment rule to run for each record. */
+  assignmentRuleId?: string;
   /** Bulk v1 only: `Serial` processes one batch at a time, so batches do not lock each other's records. */
   concurrencyMode?: 'Parallel' | 'Serial';
 }

@@ -16,6 +16,12 @@
  *
  * Run: `npm run bench:compare -- [--rows 1000000[,100000…]] [--runs 3] [--profile DIR]`. With `--profile` the
  * worker runs under `node --cpu-prof` and the self time of each bulkflow phase is printed.
+ *
+ * Inputs over 100 MiB of CSV (about 2,200,000 rows) take several Bulk 2.0 jobs: raw splits the file and sends
+ * the parts at once; jsforce's `bulk2.loadAndWaitForResults` does not split, so its ingest is "n/a" there; a
+ * candidate that fails a run is shown as "n/a" with the reason, and the others go on. Per input size it also
+ * prints the emulator's peak RSS, and how bulkflow's phases lie in time across its child jobs (one after
+ * another, or side by side).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -26,7 +32,7 @@ import { parseArgs } from 'node:util';
 import { BulkflowStack } from './compare/bulkflow-stack.js';
 import { writeContacts } from './compare/contacts.js';
 import { diff, EmulatorProcess } from './compare/emulator-client.js';
-import { phaseTotals, workflowPhases, type PhaseWindow } from './compare/phases.js';
+import { phaseOverlaps, phaseTotals, workflowPhases, type PhaseWindow } from './compare/phases.js';
 import { clockAnchor, formatPhaseProfiles, profilePhases, readNewestProfile } from './compare/profile.js';
 import {
   lastJsonLine,
@@ -62,6 +68,8 @@ const { values: flags } = parseArgs({
 });
 const sizes = (flags.rows ?? '').split(',').map((s) => Number(s.replace(/_/g, '')));
 const runs = Number(flags.runs);
+/** jsforce sends the whole file as one job; Salesforce takes 150 MB base64-encoded, 100 MiB of CSV in practice. */
+const JSFORCE_MAX_BYTES = 100 * 1024 * 1024;
 if (sizes.some((n) => !Number.isInteger(n) || n < 1) || !(runs >= 1)) {
   throw new Error('usage: --rows N[,N…] --runs R [--profile DIR]');
 }
@@ -69,9 +77,11 @@ if (sizes.some((n) => !Number.isInteger(n) || n < 1) || !(runs >= 1)) {
 class Comparison {
   readonly measurements: Measurement[] = [];
   /** The windows of every measured bulkflow run, by input size. */
-  readonly bulkflowPhases: Array<PhaseWindow & { rows: number }> = [];
+  readonly bulkflowPhases: Array<PhaseWindow & { rows: number; runIndex: number }> = [];
   /** The worker's RSS once it polls (bundle built), before any job, kilobytes. */
   workerIdleRssKb = 0;
+  /** The emulator's peak RSS per input size, kilobytes. */
+  readonly emulatorPeakKb = new Map<number, number>();
 
   constructor(
     private readonly emulator: EmulatorProcess,
@@ -81,6 +91,22 @@ class Comparison {
 
   /** One candidate, one operation: `ingest` resets the org first; `query` reads what the last ingest left. */
   async measure(candidate: Candidate, op: Direction, rows: number, input: string, record = true): Promise<void> {
+    if (candidate === 'jsforce' && op === 'ingest' && statSync(input).size > JSFORCE_MAX_BYTES) {
+      const notApplicable = "jsforce's bulk2 does not split inputs over 100 MB";
+      this.measurements.push({ ...NOT_MEASURED, candidate, op, rows, notApplicable });
+      return;
+    }
+    try {
+      await this.#measure(candidate, op, rows, input, record);
+    } catch (error) {
+      if (candidate === 'bulkflow' || !record) throw error;
+      const notApplicable = `failed: ${failureReason(error)}`;
+      process.stderr.write(`# ${rows} ${op} ${candidate}: ${notApplicable}\n`);
+      this.measurements.push({ ...NOT_MEASURED, candidate, op, rows, notApplicable });
+    }
+  }
+
+  async #measure(candidate: Candidate, op: Direction, rows: number, input: string, record: boolean): Promise<void> {
     if (op === 'ingest') await this.emulator.reset();
     const before = await this.emulator.snapshot();
     const out = join(this.dir, `out-${candidate}-${op}`);
@@ -100,7 +126,15 @@ class Comparison {
       done = run;
       if (record) {
         const windows = await workflowPhases(this.bulkflow.client, run.workflowId);
-        const named = windows.map((w) => ({ ...w, rows, name: w.name === 'timer' ? `${op} poll timer` : w.name }));
+        const runIndex = this.measurements.filter(
+          (m) => m.candidate === 'bulkflow' && m.rows === rows && m.op === op,
+        ).length;
+        const named = windows.map((w) => ({
+          ...w,
+          rows,
+          runIndex,
+          name: w.name === 'timer' ? `${op} poll timer` : w.name,
+        }));
         this.bulkflowPhases.push(...named);
       }
     } else {
@@ -127,6 +161,23 @@ class Comparison {
     process.stderr.write(`# ${rows} ${op} ${candidate}: ${(wallMs / 1000).toFixed(2)} s\n`);
   }
 }
+
+/** The telling line of a child's failure (its error or fatal message), not the command line. */
+function failureReason(error: unknown): string {
+  const lines = String(error instanceof Error ? error.message : error)
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
+  const telling = lines.find((line) => /FATAL|heap out of memory|Error:|ERR_/i.test(line)) ?? lines.at(-1) ?? '';
+  return telling.slice(0, 200);
+}
+
+const NOT_MEASURED = {
+  wallMs: NaN,
+  workMs: NaN,
+  peakRssKb: 0,
+  wire: { requests: 0, byRoute: {}, requestBytes: 0, responseBytes: 0 },
+};
 
 const loadAtStart = loadavg();
 
@@ -160,6 +211,7 @@ async function main(): Promise<void> {
       const input = join(dir, `contacts-${rows}.csv`);
       await writeContacts(input, rows);
       process.stderr.write(`# ${rows} rows: ${(statSync(input).size / 1e6).toFixed(1)} MB of CSV\n`);
+      resetPeakRss(emulator.pid);
       if (i === 0) {
         // Warm-up: the worker's first activities, the emulator's JIT; not recorded.
         await comparison.measure('bulkflow', 'ingest', rows, input, false);
@@ -171,6 +223,7 @@ async function main(): Promise<void> {
           await comparison.measure(candidate, 'query', rows, input);
         }
       }
+      comparison.emulatorPeakKb.set(rows, peakRssKb(emulator.pid));
       rmSync(input);
     }
   } finally {
@@ -201,7 +254,13 @@ function print(comparison: Comparison, profileDir: string | undefined, anchor: R
   const peaks = sizes.map((rows) => `${mb(worker(rows))} at ${rows.toLocaleString('en-US')} rows`).join(', ');
   const [small, large] = [Math.min(...sizes), Math.max(...sizes)];
   const ratio = sizes.length > 1 ? `; ${large} vs ${small}: ${(worker(large) / worker(small)).toFixed(2)}×` : '';
-  console.log(`Worker RSS idle (bundle built, no job yet): ${mb(comparison.workerIdleRssKb)}; peak ${peaks}${ratio}\n`);
+  console.log(`Worker RSS idle (bundle built, no job yet): ${mb(comparison.workerIdleRssKb)}; peak ${peaks}${ratio}`);
+  const emulatorPeaks = sizes.map(
+    (rows) => `${mb(comparison.emulatorPeakKb.get(rows) ?? 0)} at ${rows.toLocaleString('en-US')} rows`,
+  );
+  console.log(
+    `Emulator peak RSS (its records, jobs and result files; every candidate's runs): ${emulatorPeaks.join(', ')}\n`,
+  );
   const lastIngest = all.filter((m) => m.candidate === 'bulkflow' && m.op === 'ingest').at(-1);
   if (lastIngest) console.log(`API calls of one bulkflow ingest:\n${formatRoutes(lastIngest)}\n`);
   for (const rows of sizes) {
@@ -212,6 +271,17 @@ function print(comparison: Comparison, profileDir: string | undefined, anchor: R
     );
     for (const p of phaseTotals(windows)) {
       console.log(`  ${p.name}: ${(p.count / runs).toFixed(1)}×, ${(p.ms / runs / 1000).toFixed(2)} s`);
+    }
+    console.log(
+      `bulkflow phases across child jobs at ${rows.toLocaleString('en-US')} rows (first run; s from its first activity):`,
+    );
+    const firstRun = windows.filter((w) => w.runIndex === 0);
+    for (const p of phaseOverlaps(firstRun)) {
+      const s = (ms: number) => (ms / 1000).toFixed(2);
+      console.log(
+        `  ${p.name}: ${p.count}×, ${s(p.summedMs)} s summed, ${s(p.coveredMs)} s of wall time, ` +
+          `at most ${p.maxAtOnce} at once, from ${s(p.fromMs)} to ${s(p.toMs)} s`,
+      );
     }
   }
   console.log(`\nAll runs:\n${formatRuns(all)}`);

@@ -7,7 +7,9 @@ import { IngestOperation } from '../salesforce/bulk2/types.js';
 import { CommandFailure, exitCodeFor, formatIngestSummary, printJson } from './output.js';
 import { attachedBefore, ensureWorker, taskQueueOf } from './start-and-wait.js';
 import { connectFromEnv, noWorkerMessage } from './temporal.js';
-import type { BulkApi } from '../common/wire-values.js';
+import type { BulkApi, ColumnDelimiter, LineEnding } from '../common/wire-values.js';
+import { checkIngestOptions, type IngestJobOptions } from '../common/job-options.js';
+import { checkFlags, countArgument, wireName } from './job-option-flags.js';
 
 interface IngestFlags {
   object: string;
@@ -21,6 +23,24 @@ interface IngestFlags {
   taskQueue?: string;
   waitForWorker?: boolean;
   ignoreEarlierRuns?: boolean;
+  delimiter?: string;
+  lineEnding?: string;
+  assignmentRuleId?: string;
+  serial?: boolean;
+  batchSize?: number | string;
+  dryRun?: boolean;
+}
+
+/** The job options the flags set, as the input names them (unchecked: {@link checkIngestOptions} checks them). */
+function jobOptionsOf(flags: IngestFlags): IngestJobOptions {
+  return {
+    api: flags.api,
+    ...(flags.delimiter ? { columnDelimiter: flags.delimiter as ColumnDelimiter } : {}),
+    ...(flags.lineEnding ? { lineEnding: flags.lineEnding as LineEnding } : {}),
+    ...(flags.assignmentRuleId ? { assignmentRuleId: flags.assignmentRuleId } : {}),
+    ...(flags.serial ? { concurrencyMode: 'Serial' as const } : {}),
+    ...(flags.batchSize !== undefined ? { batchSize: flags.batchSize as number } : {}),
+  };
 }
 
 export function registerIngestCommand(program: Command): void {
@@ -45,6 +65,19 @@ export function registerIngestCommand(program: Command): void {
     .option('--no-wait', 'start the job and return its workflow id at once')
     .option('--wait-for-worker', 'start even when no worker polls the task queue, and wait for one')
     .option('--ignore-earlier-runs', 'load every row again, even if this workflow id loaded them before')
+    .option(
+      '--delimiter <name>',
+      "the file's column delimiter: COMMA (default), TAB, SEMICOLON, PIPE, CARET or BACKQUOTE",
+      wireName,
+    )
+    .option('--line-ending <name>', "the file's line ending: LF or CRLF (default: the header row's)", wireName)
+    .option('--assignment-rule-id <id>', 'a Case or Lead assignment rule for Salesforce to run on each record')
+    .option('--serial', 'Bulk v1 (--api 1.0): process the batches one at a time (concurrencyMode Serial)')
+    .option('--batch-size <rows>', 'Bulk v1 (--api 1.0): rows per batch, 1 to 10,000 (default 10,000)', countArgument)
+    .option(
+      '--dry-run',
+      'check everything and report the rows, units and jobs it would create and the problems found; create no job',
+    )
     .option('--json', 'machine-readable output')
     .action(async (flags: IngestFlags, command: Command) => {
       if (flags.operation === 'upsert' && !flags.externalIdField) {
@@ -54,6 +87,7 @@ export function registerIngestCommand(program: Command): void {
           { exitCode: 2, code: 'bulkflow.usage' },
         );
       }
+      checkFlags(command, (names) => checkIngestOptions(jobOptionsOf(flags), names));
       // A missing local file is refused before anything connects; with shared staging it is uploaded first.
       const source = await inputSource(flags.file, Boolean(flags.json));
       const { startBulkIngest } = await import('../client/starters.js');
@@ -69,8 +103,10 @@ export function registerIngestCommand(program: Command): void {
             operation: flags.operation,
             api: flags.api,
             source,
+            ...jobOptionsOf(flags),
             ...(flags.externalIdField ? { externalIdFieldName: flags.externalIdField } : {}),
             ...(flags.ignoreEarlierRuns ? { ignoreEarlierRuns: true } : {}),
+            ...(flags.dryRun ? { dryRun: true } : {}),
           },
           { ...(flags.workflowId ? { workflowId: flags.workflowId } : {}), taskQueue },
         );

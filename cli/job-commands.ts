@@ -10,6 +10,7 @@ import {
   formatIngestSummary,
   formatQuerySummary,
   printJson,
+  rowsLine,
 } from './output.js';
 import { connectFromEnv } from './temporal.js';
 
@@ -64,7 +65,7 @@ function formatStatus(status: BulkWorkflowStatus): string {
   const lines = [head.trimEnd()];
   const p = status.progress;
   if (p) {
-    lines.push(`  ${p.state}: ${p.records.processed}/${p.records.total} rows processed, ${p.records.failed} failed`);
+    lines.push(`  ${rowsLine(p)}`);
     for (const job of p.jobs)
       lines.push(`  job ${job.id} (Bulk ${job.api}): ${job.state}, ${job.recordsProcessed} processed`);
     if (p.abortReason) lines.push(`  abort requested: ${p.abortReason}`);

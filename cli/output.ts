@@ -1,7 +1,14 @@
 import type { BulkflowErrorInfo } from '../client/errors.js';
-import { ErrorCode, ErrorSource, FailureType } from '../common/errors.js';
+import { BulkflowError, ErrorCode, ErrorSource, FailureType } from '../common/errors.js';
 import { redact } from '../salesforce/core/redact.js';
-import type { BulkAdoptResult, BulkIngestResult, BulkQueryResult, PhaseTimings } from '../workflows/contract.js';
+import type {
+  BulkAdoptResult,
+  BulkIngestResult,
+  BulkProgress,
+  BulkQueryResult,
+  DryRunReport,
+  PhaseTimings,
+} from '../workflows/contract.js';
 
 /** Exit codes: 0 completed, 1 error or failed job, 2 usage, 3 aborted. */
 export const ExitCode = { Ok: 0, Failed: 1, Usage: 2, Aborted: 3 } as const;
@@ -22,6 +29,7 @@ function completedBeforeLine(result: Pick<BulkIngestResult, 'completedBefore'>, 
 }
 
 export function formatIngestSummary(workflowId: string, result: BulkIngestResult): string {
+  if (result.dryRun) return formatDryRun(workflowId, result, result.dryRun);
   const { records: r } = result;
   const before = r.loadedBefore ? `, ${r.loadedBefore} loaded by earlier runs` : '';
   const lines = [
@@ -44,6 +52,30 @@ export function formatIngestSummary(workflowId: string, result: BulkIngestResult
       const attempt = ref.attempt ? `, attempt ${ref.attempt}` : '';
       lines.push(`  ${kind} results: ${ref.url} (${ref.rows} rows${attempt})`);
     }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** What a dry run found: the work a real run would do, then each problem it would refuse, as its error would read. */
+function formatDryRun(workflowId: string, result: BulkIngestResult, report: DryRunReport): string {
+  const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
+  const units = report.units.map((u) => u.rows).join(', ');
+  const verdict = report.problems.length
+    ? `a real run would fail: ${plural(report.problems.length, 'problem')}`
+    : 'a real run would start';
+  const lines = [
+    `dry run of ${result.operation} ${result.object}: ${verdict}; no Salesforce job was created (workflow ${workflowId})`,
+    ...(report.readWhole
+      ? [
+          `  rows: ${report.rows}`,
+          `  Salesforce jobs it would create: ${report.jobs}; upload units: ${report.units.length}${units ? ` (${units} rows)` : ''}`,
+          `  daily allowances it would use: ${report.batchesNeeded} Bulk batches, about ${report.apiCallsNeeded} API calls`,
+        ]
+      : ['  rows, units and jobs: not counted, a problem in the file stopped the reading']),
+  ];
+  for (const problem of report.problems) {
+    const where = problem.file ? `${problem.file}: ` : '';
+    lines.push(`  problem ${problem.code}: ${where}${redact(oneLine(problem.message))}`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -117,14 +149,28 @@ export type ReportedError = BulkflowErrorInfo & { workflowId?: string; hint?: st
  */
 export async function reportedErrorOf(err: unknown): Promise<ReportedError> {
   const { bulkflowErrorOf } = await import('../client/errors.js');
-  if (err instanceof CommandFailure) {
-    return {
-      ...bulkflowErrorOf(err.cause),
-      ...(err.workflowId ? { workflowId: err.workflowId } : {}),
-      ...(err.hint ? { hint: err.hint } : {}),
-    };
+  const inner = err instanceof CommandFailure ? err.cause : err;
+  const extra =
+    err instanceof CommandFailure
+      ? { ...(err.workflowId ? { workflowId: err.workflowId } : {}), ...(err.hint ? { hint: err.hint } : {}) }
+      : {};
+  return { ...bulkflowErrorOf(await refusedAsSuch(inner)), ...extra };
+}
+
+/**
+ * A call the Temporal server refused after the connection check let it through (a server that asks for no key
+ * to answer that check, then refuses every call without one) as the same {@link TemporalRefusedError} a refused
+ * connection is: the gRPC error alone names neither the server nor what to check.
+ */
+async function refusedAsSuch(err: unknown): Promise<unknown> {
+  if (err instanceof BulkflowError) return err;
+  const { credentialsRefusal, TemporalRefusedError, temporalTargetFromEnv } = await import('../client/connection.js');
+  if (!credentialsRefusal(err)) return err;
+  try {
+    return new TemporalRefusedError(temporalTargetFromEnv(), err, credentialsRefusal(err));
+  } catch {
+    return err;
   }
-  return bulkflowErrorOf(err);
 }
 
 /** A usage error (bad flags), in the same shape as other errors. */
@@ -195,6 +241,7 @@ const ERROR_KEYS: ReadonlyArray<keyof ReportedError> = [
   'field',
   'fields',
   'byteOffset',
+  'option',
   'retryable',
   'workflowId',
   'hint',
@@ -210,4 +257,11 @@ export function printError(error: ReportedError, json: boolean): void {
   for (const key of ERROR_KEYS) if (error[key] !== undefined) shown[key] = error[key];
   shown['message'] = redact(error.message);
   printJson({ error: shown });
+}
+
+/** The state and row counts of a progress report; before the input is read its row count is not known yet. */
+export function rowsLine(p: Pick<BulkProgress, 'state' | 'records'>): string {
+  if (p.records.total === 0 && p.records.processed === 0 && p.state === 'Preparing')
+    return `${p.state}: reading and checking the input`;
+  return `${p.state}: ${p.records.processed}/${p.records.total} rows processed, ${p.records.failed} failed`;
 }

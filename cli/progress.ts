@@ -4,6 +4,7 @@
  */
 import { SingleBar, Presets } from 'cli-progress';
 import type { BulkProgress } from '../workflows/contract.js';
+import { rowsLine } from './output.js';
 
 export interface ProgressView {
   update(p: BulkProgress): void;
@@ -35,7 +36,7 @@ export function createProgressView(stream: NodeJS.WriteStream = process.stdout):
   return {
     update(p) {
       const jobs = p.jobs.map((j) => `${j.id} ${j.state}`).join(', ');
-      const line = `${p.state}: ${p.records.processed}/${p.records.total} rows processed, ${p.records.failed} failed${jobs ? ` [${jobs}]` : ''}`;
+      const line = `${rowsLine(p)}${jobs ? ` [${jobs}]` : ''}`;
       if (line !== last) stream.write(`${line}\n`);
       last = line;
     },

@@ -1,6 +1,8 @@
 import { pathToFileURL } from 'node:url';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import type { BulkQueryResult } from '../workflows/contract.js';
+import type { BulkQueryInput, BulkQueryResult } from '../workflows/contract.js';
+import { checkQueryOptions } from '../common/job-options.js';
+import { checkFlags, countArgument } from './job-option-flags.js';
 import { CommandFailure, exitCodeFor, formatQuerySummary, printJson } from './output.js';
 import { fetchToLocal, queryDestination } from './files.js';
 import { attachedBefore, ensureWorker, taskQueueOf } from './start-and-wait.js';
@@ -13,7 +15,8 @@ interface QueryFlags {
   out: string;
   all?: boolean;
   api: BulkApi;
-  pkChunking?: number;
+  pkChunking?: number | string;
+  pkChunkingStartRow?: string;
   workflowId?: string;
   taskQueue?: string;
   wait: boolean;
@@ -24,10 +27,13 @@ interface QueryFlags {
   splitRows?: number;
 }
 
-function chunkSize(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 250_000) throw new InvalidArgumentError('a chunk size from 1 to 250,000');
-  return n;
+/** The PK chunking the flags ask for, as the input names it (unchecked: {@link checkQueryOptions} checks it). */
+function pkChunkingOf(flags: QueryFlags): BulkQueryInput['pkChunking'] {
+  if (flags.pkChunking === undefined && flags.pkChunkingStartRow === undefined) return undefined;
+  return {
+    ...(flags.pkChunking !== undefined ? { chunkSize: flags.pkChunking as number } : {}),
+    ...(flags.pkChunkingStartRow !== undefined ? { startRow: flags.pkChunkingStartRow } : {}),
+  };
 }
 
 function splitRows(value: string): number {
@@ -79,7 +85,8 @@ export function registerQueryCommand(program: Command): void {
     )
     .option('--all', 'queryAll: include deleted and archived records')
     .addOption(new Option('--api <version>', 'Bulk API version').choices(['2.0', '1.0']).default('2.0'))
-    .option('--pk-chunking <size>', 'Bulk v1: split by Id ranges of this many records', chunkSize)
+    .option('--pk-chunking <size>', 'Bulk v1: split by Id ranges of this many records (1 to 250,000)', countArgument)
+    .option('--pk-chunking-start-row <id>', 'Bulk v1 PK chunking: the record id the first chunk starts at')
     .option('--workflow-id <id>', 'your business id: starting it again attaches, or returns the completed result')
     .option('--task-queue <name>', 'task queue of the bulkflow workers (default BULKFLOW_TASK_QUEUE or bulkflow)')
     .option('--no-wait', 'start the job and return its workflow id at once')
@@ -87,12 +94,10 @@ export function registerQueryCommand(program: Command): void {
     .option('--ignore-earlier-runs', 'run the query again, even if this workflow id completed it before')
     .option('--json', 'machine-readable output')
     .action(async (flags: QueryFlags, command: Command) => {
-      if (flags.pkChunking && flags.api !== '1.0') {
-        command.error('error: --pk-chunking needs --api 1.0: Bulk 2.0 chunks queries itself', {
-          exitCode: 2,
-          code: 'bulkflow.usage',
-        });
-      }
+      const pkChunking = pkChunkingOf(flags);
+      checkFlags(command, (names) =>
+        checkQueryOptions({ api: flags.api, ...(pkChunking ? { pkChunking } : {}) }, names),
+      );
       const out = queryDestination(flags.out);
       const { startBulkQuery } = await import('../client/starters.js');
       const { waitWithProgress } = await import('./wait.js');
@@ -109,7 +114,7 @@ export function registerQueryCommand(program: Command): void {
             ...(out.destinationUrl ? { destination: { url: out.destinationUrl } } : {}),
             ...(flags.format !== 'csv' ? { format: flags.format } : {}),
             ...(flags.splitRows ? { splitRows: flags.splitRows } : {}),
-            ...(flags.pkChunking ? { pkChunking: { chunkSize: flags.pkChunking } } : {}),
+            ...(pkChunking ? { pkChunking } : {}),
             ...(flags.ignoreEarlierRuns ? { ignoreEarlierRuns: true } : {}),
           },
           { ...(flags.workflowId ? { workflowId: flags.workflowId } : {}), taskQueue },

@@ -5,7 +5,14 @@
  * import { startBulkIngest } from 'bulkflow/client';
  * const handle = await startBulkIngest(client, { object: 'Contact', operation: 'insert', source: { url } });
  */
-export { connectClient, temporalTargetFromEnv, TemporalUnreachableError, type TemporalTarget } from './connection.js';
+export {
+  connectClient,
+  connectionOptionsOf,
+  temporalTargetFromEnv,
+  TemporalRefusedError,
+  TemporalUnreachableError,
+  type TemporalTarget,
+} from './connection.js';
 export {
   describeBulkWorkflow,
   workerPresence,
@@ -63,4 +70,6 @@ export {
   type BulkAdoptResult,
   QueryFormat,
   type CompletedBefore,
+  type DryRunProblem,
+  type DryRunReport,
 } from '../workflows/contract.js';

@@ -73,6 +73,7 @@ export type BulkIngestHandle = StartedHandle<typeof bulkIngestWorkflow>;
  * Starting an id again: while its run runs, attaches to it; after it completed, returns that run (its result, and
  * `attachedTo`: nothing is loaded again); after it failed or was aborted, starts a new run, which loads only the
  * input rows earlier runs did not load. `input.ignoreEarlierRuns` starts a run that loads everything again.
+ * A dry run (`input.dryRun`) runs under `<workflowId>/dry-run-<uuid>`, so it never stands for the business id.
  *
  * @example
  * const handle = await startBulkIngest(client, { object: 'Contact', operation: 'insert', source: { url } }, { workflowId: 'contacts-2026-11-23' });
@@ -87,8 +88,12 @@ export async function startBulkIngest(
     const bytes = Buffer.byteLength(JSON.stringify(input.source.records));
     if (bytes > MAX_INLINE_BYTES) throw new InlineRecordsTooLargeError(bytes);
   }
+  // A dry run never takes the business id: its completed run would otherwise be the id's result, with nothing loaded.
+  const workflowId = input.dryRun
+    ? `${options.workflowId ?? `bulk-ingest-${input.object}`}/dry-run-${randomUUID()}`
+    : (options.workflowId ?? `bulk-ingest-${input.object}-${randomUUID()}`);
   return startOnce<typeof bulkIngestWorkflow>(client, WorkflowType.BulkIngest, input, {
-    workflowId: options.workflowId ?? `bulk-ingest-${input.object}-${randomUUID()}`,
+    workflowId,
     taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
   });
 }

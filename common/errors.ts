@@ -43,6 +43,8 @@ export const ErrorCode = {
   StorageAuth: 'STORAGE_AUTH',
   StorageNetwork: 'STORAGE_NETWORK',
   TemporalUnreachable: 'TEMPORAL_UNREACHABLE',
+  /** The Temporal server answered and refused the credentials: no API key, a key it does not accept, no client certificate it trusts. */
+  TemporalRefused: 'TEMPORAL_REFUSED',
   NoWorker: 'NO_WORKER',
   NotFinished: 'NOT_FINISHED',
   BusinessIdInUse: 'BUSINESS_ID_IN_USE',
@@ -81,6 +83,7 @@ const SOURCE_OF: Record<ErrorCode, ErrorSource> = {
   STORAGE_AUTH: ErrorSource.Storage,
   STORAGE_NETWORK: ErrorSource.Storage,
   TEMPORAL_UNREACHABLE: ErrorSource.Temporal,
+  TEMPORAL_REFUSED: ErrorSource.Temporal,
   NO_WORKER: ErrorSource.Temporal,
   NOT_FINISHED: ErrorSource.Temporal,
   BUSINESS_ID_IN_USE: ErrorSource.Temporal,
@@ -136,6 +139,12 @@ export const InputProblem = {
   InlineTooLarge: 'SF_INLINE_TOO_LARGE',
   /** The input's bytes are not the ones its SHA-256 (recorded when it was uploaded) names. */
   InputChanged: 'SF_INPUT_CHANGED',
+  /** A job option with a value Salesforce does not take, or one the chosen Bulk API does not have. */
+  InvalidOption: 'SF_INVALID_OPTION',
+  /** The header row reads as one column with the delimiter given, and as several with another one. */
+  WrongDelimiter: 'SF_WRONG_DELIMITER',
+  /** The header row ends with another line ending than the one given. */
+  WrongLineEnding: 'SF_WRONG_LINE_ENDING',
 } as const;
 /** One of {@link InputProblem}'s values. */
 export type InputProblem = (typeof InputProblem)[keyof typeof InputProblem];
@@ -154,6 +163,8 @@ export interface InputLocation {
   fields?: string[];
   /** Bytes from the start of the input, for encoding problems. */
   byteOffset?: number;
+  /** The job option at fault, as the caller spelled it (`columnDelimiter`, `--delimiter`). */
+  option?: string;
 }
 
 /** The first detail of every bulkflow failure, which the client reads back (`bulkflowErrorOf`). */

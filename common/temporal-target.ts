@@ -8,6 +8,7 @@
  */
 import type { TLSConfig } from '@temporalio/common/lib/internal-non-workflow/index.js';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
+import { BulkflowError, ErrorCode } from './errors.js';
 
 /** The Temporal server a client or worker connects to, and how. */
 export interface TemporalTarget {
@@ -59,4 +60,67 @@ export function connectionOptionsOf(target: TemporalTarget) {
 export function describeTarget(target: TemporalTarget): string {
   const how = [target.tls ? 'TLS' : '', target.apiKey ? 'API key' : ''].filter(Boolean).join(', ');
   return `${target.address} (namespace ${target.namespace}${how ? `, ${how}` : ''})`;
+}
+
+const firstLine = (err: unknown) => (err instanceof Error ? err.message : String(err)).split('\n')[0];
+
+const hasClientCert = (target: TemporalTarget) => typeof target.tls === 'object' && !!target.tls.clientCertPair;
+
+/**
+ * What else to check when a TLS connection did not come up: a handshake the server ends (an untrusted or missing
+ * client certificate, a server name that does not match) reaches the client only as a connection that never came up.
+ */
+function tlsAdvice(target: TemporalTarget): string {
+  if (!target.tls) return '';
+  const server = 'the server CA and name (TEMPORAL_TLS_SERVER_CA_CERT_PATH, TEMPORAL_TLS_SERVER_NAME)';
+  return hasClientCert(target)
+    ? ` With TLS, check ${server} and that the server trusts the client certificate.`
+    : ` With TLS, check ${server}, and whether the server requires a client certificate ` +
+        '(TEMPORAL_TLS_CLIENT_CERT_PATH, TEMPORAL_TLS_CLIENT_KEY_PATH).';
+}
+
+/**
+ * The Temporal server did not answer (within `withinMs`, when the connection had a deadline): it names the address
+ * and namespace (never the API key), and what to check.
+ */
+export class TemporalUnreachableError extends BulkflowError {
+  constructor(
+    readonly target: TemporalTarget,
+    cause: unknown,
+    withinMs?: number,
+  ) {
+    const within = withinMs === undefined ? '' : ` within ${withinMs / 1000} s`;
+    super(
+      ErrorCode.TemporalUnreachable,
+      `Cannot reach the Temporal server at ${describeTarget(target)}${within}: ${firstLine(cause)}. Is it running ` +
+        `there? Set TEMPORAL_ADDRESS to where it is (\`bulkflow dev\` runs one locally).${tlsAdvice(target)}`,
+      { cause },
+    );
+    this.name = 'TemporalUnreachableError';
+  }
+}
+
+/**
+ * The Temporal server answered and refused the credentials (no API key, one it does not accept, too few
+ * permissions), at the connection check or at a later call: it names the server, what it answered (`answer`, the
+ * refusing error within `cause`) and what to check, never the key. Trying again unchanged does not help.
+ */
+export class TemporalRefusedError extends BulkflowError {
+  constructor(
+    readonly target: TemporalTarget,
+    cause: unknown,
+    answer: unknown = cause,
+  ) {
+    const key = target.apiKey
+      ? "check TEMPORAL_API_KEY (or the profile's api_key) and its permissions"
+      : "no API key was given: set TEMPORAL_API_KEY (or the profile's api_key), with permissions";
+    const cert = hasClientCert(target) ? ', and that the server trusts the client certificate' : '';
+    super(
+      ErrorCode.TemporalRefused,
+      `The Temporal server at ${describeTarget(target)} refused the credentials (${firstLine(answer)}): ${key} on ` +
+        `namespace ${target.namespace}${cert}.`,
+      { cause },
+    );
+    this.name = 'TemporalRefusedError';
+  }
 }

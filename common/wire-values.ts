@@ -43,3 +43,28 @@ export const ROWS_PER_BULK_BATCH = 10_000;
  */
 export const BulkApi = { Bulk2: '2.0', Bulk1: '1.0' } as const;
 export type BulkApi = (typeof BulkApi)[keyof typeof BulkApi];
+
+/** The column delimiters Bulk API 2.0 accepts, by their wire names. */
+export const ColumnDelimiter = {
+  Comma: 'COMMA',
+  Backquote: 'BACKQUOTE',
+  Caret: 'CARET',
+  Pipe: 'PIPE',
+  Semicolon: 'SEMICOLON',
+  Tab: 'TAB',
+} as const;
+export type ColumnDelimiter = (typeof ColumnDelimiter)[keyof typeof ColumnDelimiter];
+
+/** The character each `columnDelimiter` value stands for. */
+export const DELIMITER_CHAR: Record<ColumnDelimiter, string> = {
+  COMMA: ',',
+  BACKQUOTE: '`',
+  CARET: '^',
+  PIPE: '|',
+  SEMICOLON: ';',
+  TAB: '\t',
+};
+
+/** The line endings Bulk API 2.0 accepts. */
+export const LineEnding = { LF: 'LF', CRLF: 'CRLF' } as const;
+export type LineEnding = (typeof LineEnding)[keyof typeof LineEnding];

@@ -15,10 +15,13 @@ import type { Readable } from 'node:stream';
 import { TextDecoder } from 'node:util';
 import Papa from 'papaparse';
 import { InputError, InputProblem, type InputLocation } from '../common/errors.js';
+import { DELIMITER_CHAR } from '../common/wire-values.js';
 
 export interface CsvReadOptions {
   /** The column delimiter. @default ',' */
   delimiter?: string;
+  /** The line ending, when the input says which; otherwise papaparse takes the first line's. */
+  newline?: '\n' | '\r\n';
   /**
    * Refuse bytes that are not UTF-8, NUL bytes and broken quotes with a `InputError` naming the row
    * (and the byte offset for encoding problems), instead of reading on. For inputs; Salesforce's own result
@@ -104,6 +107,7 @@ class CsvRowReader {
   constructor(private readonly options: CsvReadOptions) {
     this.handle = new ParserHandle({
       delimiter: options.delimiter ?? ',',
+      ...(options.newline ? { newline: options.newline } : {}),
       quoteChar: '"',
       escapeChar: '"',
       skipEmptyLines: false,
@@ -215,7 +219,12 @@ class CsvRowReader {
 
   /** The index of the row that `text` (what comes after the rows parsed so far) ends in. */
   private completeRows(text: string): number {
-    const probe = new ParserHandle({ delimiter: this.options.delimiter ?? ',', quoteChar: '"', escapeChar: '"' });
+    const probe = new ParserHandle({
+      delimiter: this.options.delimiter ?? ',',
+      ...(this.options.newline ? { newline: this.options.newline } : {}),
+      quoteChar: '"',
+      escapeChar: '"',
+    });
     const complete = probe.parse(this.partial + text, 0, true).data.filter((row) => !isBlank(row)).length;
     return this.rows + complete;
   }
@@ -244,6 +253,10 @@ export async function* readCsvRowBatches(input: Readable, options: CsvReadOption
  * Reads a CSV stream's header row (checked as {@link validateHeader} does, and strictly: UTF-8, closed quotes)
  * and puts the bytes it read back at the head of the stream, so the stream can then be read whole from its first
  * byte, e.g. to stage it after the header was checked against the object's fields.
+ *
+ * With a delimiter or line ending given, it also refuses a header that says the file has others: a header of one
+ * column that another delimiter splits into several (field names never hold a delimiter), or a header row that
+ * ends with the other line ending.
  */
 export async function peekHeader(input: Readable, options: CsvReadOptions = {}): Promise<string[]> {
   const reader = new CsvRowReader({ ...options, strict: true });
@@ -256,8 +269,48 @@ export async function peekHeader(input: Readable, options: CsvReadOptions = {}):
     if (header) break;
   }
   header ??= reader.end()[0];
-  if (seen.length > 0) input.unshift(Buffer.concat(seen));
-  return validateHeader(header);
+  const head = Buffer.concat(seen);
+  if (seen.length > 0) input.unshift(head);
+  const columns = validateHeader(header);
+  if (options.newline) checkLineEnding(head.toString('utf8'), options.newline);
+  if (columns.length === 1) checkDelimiter(columns[0] ?? '', options.delimiter ?? ',');
+  return columns;
+}
+
+/** Each delimiter Bulk API 2.0 names, by its character. */
+const DELIMITER_NAMES: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(DELIMITER_CHAR).map(([name, char]) => [char, name]),
+);
+
+const delimiterName = (char: string) => `${DELIMITER_NAMES[char] ?? 'the delimiter'} (${JSON.stringify(char)})`;
+
+/** A one-column header that another delimiter splits: the file has that delimiter, not the one given. */
+function checkDelimiter(only: string, given: string): void {
+  for (const other of Object.keys(DELIMITER_NAMES)) {
+    if (other === given || !only.includes(other)) continue;
+    const columns = only.split(other).map((name) => name.trim());
+    if (columns.length < 2 || columns.some((name) => name === '')) continue;
+    throw new InputError(
+      `The CSV header row reads as one column "${only}" with the delimiter ${delimiterName(given)}, and as ` +
+        `${columns.length} columns with ${delimiterName(other)}: ${columns.join(', ')}. Give the delimiter ` +
+        `${DELIMITER_NAMES[other]} (--delimiter ${DELIMITER_NAMES[other]}, or columnDelimiter in the input).`,
+      { problem: InputProblem.WrongDelimiter, location: { column: 1, field: only } },
+    );
+  }
+}
+
+/** The header row's own line ending must be the one given. */
+function checkLineEnding(head: string, given: '\n' | '\r\n'): void {
+  const lf = head.indexOf('\n');
+  if (lf < 0) return; // a header alone, with no line ending at all
+  const found = lf > 0 && head[lf - 1] === '\r' ? '\r\n' : '\n';
+  if (found === given) return;
+  const name = (newline: string) => (newline === '\n' ? 'LF' : 'CRLF');
+  throw new InputError(
+    `The CSV header row ends with ${name(found)}, but the line ending given is ${name(given)}. Give ` +
+      `${name(found)} (--line-ending ${name(found)}, or lineEnding in the input), or none to read the file's own.`,
+    { problem: InputProblem.WrongLineEnding },
+  );
 }
 
 const NEEDS_QUOTES = /["\r\n]/;

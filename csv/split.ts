@@ -47,7 +47,10 @@ export interface SplitResult {
 
 export interface SplitOptions {
   limits: UploadLimits;
+  /** The input's column delimiter; units are written with commas whatever it is. @default ',' */
   delimiter?: string;
+  /** The input's line ending; units end lines with LF whatever it is. @default the header row's */
+  newline?: '\n' | '\r\n';
   /** Opens the sink for unit `index` (0-based). The splitter ends it. */
   openUnit: (index: number) => Writable;
   /** Called every `progressEvery` rows, e.g. to heartbeat. */
@@ -69,6 +72,7 @@ export async function splitCsv(input: Readable, options: SplitOptions): Promise<
   const batches = readCsvRowBatches(input, {
     strict: true,
     ...(options.delimiter === undefined ? {} : { delimiter: options.delimiter }),
+    ...(options.newline === undefined ? {} : { newline: options.newline }),
   });
   const first = await batches.next();
   let batch: string[][] = first.done ? [] : first.value;
@@ -99,7 +103,7 @@ export async function splitCsv(input: Readable, options: SplitOptions): Promise<
   for (;;) {
     for (; at < batch.length; at++) {
       const row = batch[at] as string[];
-      if (row.length !== columns.length) throw raggedRow(totalRows + 1, row.length, columns);
+      if (row.length !== columns.length) throw raggedRow(totalRows + 1, row.length, columns, options.delimiter);
       if (options.skipRow?.(row)) {
         totalRows += 1;
         skippedRows += 1;
@@ -138,10 +142,10 @@ export async function splitCsv(input: Readable, options: SplitOptions): Promise<
   return { columns, totalRows, skippedRows, units };
 }
 
-function raggedRow(row: number, cells: number, columns: readonly string[]): InputError {
+function raggedRow(row: number, cells: number, columns: readonly string[], delimiter = ','): InputError {
   const hint =
     cells > columns.length
-      ? 'a value with a comma that is not quoted?'
+      ? `a value with a ${delimiter === ',' ? 'comma' : JSON.stringify(delimiter)} that is not quoted?`
       : `the first missing one is ${columns[cells] ?? '?'}`;
   return new InputError(
     `CSV row ${row} has ${cells} ${cells === 1 ? 'field' : 'fields'} but the header has ${columns.length} (${hint}).`,

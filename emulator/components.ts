@@ -27,6 +27,8 @@ import { STANDARD_OBJECTS } from './org/standard-objects.js';
 import { OrgPersistence } from './persistence/org-persistence.js';
 import { RestorableIdFactory } from './persistence/restorable-ids.js';
 import { QueryCursorStore } from './rest-query/query-cursors.js';
+import { DiskStore } from './org/disk-store.js';
+import { WorkDir } from './work-dir.js';
 
 /** The org's name, as `Organization.Name` and SOAP login's `organizationName` show it. */
 export const ORGANIZATION_NAME = 'Bulkflow Emulator';
@@ -55,9 +57,12 @@ export interface EmulatorComponents {
   restCursors: QueryCursorStore;
   /** Tells persistence that something changed. */
   changed: () => void;
+  /** Scratch files: the disk record store, large result files. */
+  workDir: WorkDir;
+  disk: DiskStore;
 }
 
-function buildOrg(config: ResolvedOptions, ids: RestorableIdFactory, clock: EmulatorClock): Org {
+function buildOrg(config: ResolvedOptions, ids: RestorableIdFactory, clock: EmulatorClock, disk: DiskStore): Org {
   const created = formatDateTime(auditTimestamp(clock));
   const users = ORG_USERS.map((user) => ({ ...user, profileId: PROFILE_ID }));
   const creator = users[0]?.id ?? '';
@@ -67,6 +72,7 @@ function buildOrg(config: ResolvedOptions, ids: RestorableIdFactory, clock: Emul
     clock,
     userIds: users.map((user) => user.id),
     objects: buildObjects(STANDARD_OBJECTS, config.customObjects),
+    store: { recordsInMemory: config.recordsInMemory, disk },
     seedRecords: {
       User: userRecords(users, created),
       Organization: [organizationRecord(organization, creator, created)],
@@ -81,11 +87,15 @@ const rate = (config: ResolvedOptions) =>
 export function buildComponents(config: ResolvedOptions): EmulatorComponents {
   const clock = new EmulatorClock();
   const ids = new RestorableIdFactory();
-  const org = buildOrg(config, ids, clock);
+  const workDir = new WorkDir(config.dataDir);
+  const disk = new DiskStore(workDir);
+  const org = buildOrg(config, ids, clock, disk);
   const sessions = new SessionStore(ORG_ID, config.sessionSeconds);
   const ingestJobs = new IngestJobStore(ids, clock);
   const faults = new FaultInjector(sessions);
-  const persistence = config.persistPath ? new OrgPersistence(config.persistPath, { org, ids, ingestJobs }) : undefined;
+  const persistence = config.persistPath
+    ? new OrgPersistence(config.persistPath, { org, ids, ingestJobs, workDir })
+    : undefined;
   const changed = () => persistence?.changed();
   /** Bulk API batches of the rolling day: what `/limits` reports as DailyBulkApiBatches. */
   const dailyBatches = new DailyBatchCounter(config.limits?.DailyBulkApiBatches);
@@ -105,9 +115,9 @@ export function buildComponents(config: ResolvedOptions): EmulatorComponents {
     dailyBatches,
     persistence,
     ingestJobs,
-    ingestProcessor: new IngestProcessor({ org, hooks, clock, ...rate(config) }),
+    ingestProcessor: new IngestProcessor({ org, hooks, clock, workDir, ...rate(config) }),
     queryJobs: new QueryJobStore(ids, clock),
-    queryProcessor: new QueryProcessor({ org, clock, ...rate(config) }),
+    queryProcessor: new QueryProcessor({ org, clock, workDir, ...rate(config) }),
     v1Jobs,
     v1Processor: new V1Processor({
       org,
@@ -120,6 +130,8 @@ export function buildComponents(config: ResolvedOptions): EmulatorComponents {
     }),
     restCursors: new QueryCursorStore(),
     changed,
+    workDir,
+    disk,
   };
 }
 
@@ -137,6 +149,13 @@ export function resetComponents(parts: EmulatorComponents): void {
   parts.faults.clear();
   parts.limits.reset();
   parts.changed();
+}
+
+/** Closes the stores and removes the scratch folder; after the last save. */
+export function closeStores(parts: EmulatorComponents): void {
+  parts.org.close();
+  parts.disk.close();
+  parts.workDir.remove();
 }
 
 /** Stops every background worker. */

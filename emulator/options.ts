@@ -6,6 +6,9 @@ import type { LimitMaxima } from './limits/api-limits.js';
 import type { CustomObjectDefinition } from './org/custom-objects.js';
 import type { TlsMaterial } from './tls/certificate.js';
 
+/** Records an object keeps in memory before it moves to the disk store. */
+export const DEFAULT_RECORDS_IN_MEMORY = 1_000_000;
+
 /** Options of {@link createSalesforceEmulator}. */
 export interface SalesforceEmulatorOptions extends AppOptions {
   /** Port to listen on. @default 0 (a free port) */
@@ -38,6 +41,17 @@ export interface SalesforceEmulatorOptions extends AppOptions {
   limits?: Partial<LimitMaxima>;
   /** File that keeps the org's records, id counters and Bulk 2.0 ingest jobs across restarts. @default none (memory only) */
   persistPath?: string;
+  /**
+   * Folder for the emulator's scratch files: the disk record store and large result files, in a fresh folder of
+   * its own that is removed on close. @default the system's temporary folder
+   */
+  dataDir?: string;
+  /**
+   * Records an object keeps in memory: past this it moves to the disk store (LMDB), so a large org takes a few
+   * hundred bytes of disk per record instead of kilobytes of memory. `0` puts every object on disk at its first
+   * record; `Infinity` keeps everything in memory. @default 1000000
+   */
+  recordsInMemory?: number;
   /** Serve HTTPS: `true` makes a self-signed certificate for localhost/127.0.0.1, or bring `{ key, cert }` (PEM). @default false */
   https?: boolean | TlsMaterial;
 }
@@ -55,11 +69,29 @@ export type ResolvedOptions = Required<
   >;
 
 /** Options of auth, limits, persistence and TLS, which have no defaults to fill in. */
-type PlatformOption = keyof AppOptions | 'limits' | 'persistPath' | 'https';
+type PlatformOption = keyof AppOptions | 'limits' | 'persistPath' | 'https' | 'dataDir';
+
+/**
+ * The store options' defaults, which the environment may set for an emulator started by a command that does not
+ * pass them (`bulkflow emulator`): `BULKFLOW_EMULATOR_RECORDS_IN_MEMORY`, `BULKFLOW_EMULATOR_DATA_DIR`.
+ */
+function storeDefaults(env: NodeJS.ProcessEnv): { recordsInMemory: number; dataDir?: string } {
+  const fromEnv = env['BULKFLOW_EMULATOR_RECORDS_IN_MEMORY'];
+  const recordsInMemory = fromEnv === undefined || fromEnv === '' ? DEFAULT_RECORDS_IN_MEMORY : Number(fromEnv);
+  const dataDir = env['BULKFLOW_EMULATOR_DATA_DIR'];
+  return { recordsInMemory, ...(dataDir ? { dataDir } : {}) };
+}
 
 /** Fills in defaults and checks the options; a bad one throws an error naming it. */
 export function withDefaults(options: SalesforceEmulatorOptions): ResolvedOptions {
-  const resolved = { port: 0, host: '127.0.0.1', apiVersion: '62.0', sessionSeconds: 7200, ...options };
+  const resolved = {
+    port: 0,
+    host: '127.0.0.1',
+    apiVersion: '62.0',
+    sessionSeconds: 7200,
+    ...storeDefaults(process.env),
+    ...options,
+  };
   if (!Number.isInteger(resolved.port) || resolved.port < 0 || resolved.port > 65535) {
     throw new RangeError(`options.port must be an integer from 0 to 65535, got ${resolved.port}`);
   }
@@ -74,6 +106,12 @@ export function withDefaults(options: SalesforceEmulatorOptions): ResolvedOption
   }
   if (resolved.persistPath !== undefined && (typeof resolved.persistPath !== 'string' || resolved.persistPath === '')) {
     throw new TypeError('options.persistPath must be a file path');
+  }
+  if (!(resolved.recordsInMemory >= 0)) {
+    throw new RangeError(`options.recordsInMemory must be 0 or more, got ${resolved.recordsInMemory}`);
+  }
+  if (resolved.dataDir !== undefined && (typeof resolved.dataDir !== 'string' || resolved.dataDir === '')) {
+    throw new TypeError('options.dataDir must be a folder path');
   }
   return resolved;
 }

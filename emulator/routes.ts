@@ -63,7 +63,12 @@ function addBulkRoutes(router: Router, parts: EmulatorComponents, options: Route
   const { org, sessions, users, v1Jobs } = parts;
   const latestApiVersion = options.config.apiVersion;
   const common = { org, sessions, users, v1Jobs, latestApiVersion };
-  addIngestRoutes(router, { ...common, jobs: parts.ingestJobs, processor: parts.ingestProcessor });
+  addIngestRoutes(router, {
+    ...common,
+    jobs: parts.ingestJobs,
+    processor: parts.ingestProcessor,
+    workDir: parts.workDir,
+  });
   const pageRows = options.config.bulkV2ResultPageRows;
   addQueryRoutes(router, {
     ...common,

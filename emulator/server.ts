@@ -5,7 +5,7 @@
 import { RequestStats } from './admin/request-stats.js';
 import { mintRefreshToken } from './auth/token-admin-routes.js';
 import type { EmulatorClock } from './clock.js';
-import { buildComponents, resetComponents, stopProcessing } from './components.js';
+import { buildComponents, closeStores, resetComponents, stopProcessing } from './components.js';
 import { createRequestGate } from './faults/request-gate.js';
 import type { FaultInjector } from './faults/fault-injector.js';
 import { Router } from './http/router.js';
@@ -89,6 +89,7 @@ export async function createSalesforceEmulator(options: SalesforceEmulatorOption
       server.closeAllConnections();
     });
     await parts.persistence?.close();
+    closeStores(parts);
   };
   const expireSessions = (at?: Date | number) =>
     at === undefined ? sessions.expireAll() : sessions.expireAt(typeof at === 'number' ? at : at.getTime());

@@ -2,7 +2,7 @@
  * Staging an input: a CSV stream cut into upload units (`csv/split.ts`) that land in the staging store, each
  * whole or not at all. History holds their URLs, counts and checksums; the rows stay here.
  */
-import type { Readable } from 'node:stream';
+import { Writable, type Readable } from 'node:stream';
 import { StagingKeys } from '../common/staging-keys.js';
 import type { LoadedRows } from '../csv/result-matching.js';
 import { splitCsv, type UploadLimits, type UploadUnit } from '../csv/split.js';
@@ -21,7 +21,15 @@ export interface StageUnitsOptions {
   loaded?: LoadedRows;
   /** Called every 10,000 rows, e.g. to heartbeat. */
   onProgress?: (rowsSoFar: number) => void;
+  /** The input's column delimiter and line ending; units are written with commas and LF whatever they are. */
+  delimiter?: string;
+  newline?: '\n' | '\r\n';
+  /** Count, check and hash the units but write none (a dry run). @default true */
+  write?: boolean;
 }
+
+/** A sink that keeps nothing: a dry run's units. */
+const nowhere = () => new Writable({ write: (_chunk, _encoding, done) => done() });
 
 /** The input's rows, staged as units. */
 export interface StagedUnits {
@@ -43,7 +51,9 @@ export async function stageUnits(
   const { loaded } = options;
   const split = await splitCsv(input, {
     limits: options.limits,
-    openUnit: (index) => store.openWrite(key(index)),
+    openUnit: (index) => (options.write === false ? nowhere() : store.openWrite(key(index))),
+    ...(options.delimiter ? { delimiter: options.delimiter } : {}),
+    ...(options.newline ? { newline: options.newline } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(loaded ? { skipRow: (row: readonly string[]) => loaded.take(row) } : {}),
   });

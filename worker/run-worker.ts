@@ -9,7 +9,9 @@ import { encryptionCodecFromEnv } from '../common/encryption-codec.js';
 import {
   connectionOptionsOf,
   describeTarget,
+  TemporalRefusedError,
   temporalTargetFromEnv,
+  TemporalUnreachableError,
   type TemporalTarget,
 } from '../common/temporal-target.js';
 import { createSalesforceClient, describeLoginFromEnv, salesforceOptionsFromEnv } from '../salesforce/index.js';
@@ -51,7 +53,7 @@ export async function runWorkerFromEnv(env: NodeJS.ProcessEnv = process.env): Pr
     staging: stagingStoreFromEnv(env),
     encryptionKey: encryptionCodecFromEnv(env),
   });
-  const connection = await NativeConnection.connect(connectionOptionsOf(config));
+  const connection = await connectWorker(config);
   try {
     // The plugin checks (and on dev servers registers) the search attributes before the worker polls.
     const worker = await Worker.create({
@@ -66,6 +68,22 @@ export async function runWorkerFromEnv(env: NodeJS.ProcessEnv = process.env): Pr
     await worker.run();
   } finally {
     await connection.close();
+  }
+}
+
+/**
+ * How the SDK's native connection words gRPC's PERMISSION_DENIED and UNAUTHENTICATED (its errors carry the status
+ * only in their text): `Failed to call GetSystemInfo: code: 'The caller does not have permission …'`.
+ */
+const REFUSED_TEXT = /does not have permission|does not have valid authentication credentials/i;
+
+/** The worker's connection; a failure names the server and what to check, as the CLI's does. */
+async function connectWorker(target: TemporalTarget): Promise<NativeConnection> {
+  try {
+    return await NativeConnection.connect(connectionOptionsOf(target));
+  } catch (err) {
+    const text = err instanceof Error ? err.message : String(err);
+    throw REFUSED_TEXT.test(text) ? new TemporalRefusedError(target, err) : new TemporalUnreachableError(target, err);
   }
 }
 

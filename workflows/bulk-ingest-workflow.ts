@@ -23,6 +23,9 @@ import { IngestJobs, unprocessed } from './ingest-jobs.js';
 import { ingestResult } from './ingest-result.js';
 import { JobRun, runBulkWorkflow, runStagingPrefix } from './job-run.js';
 import { Patch } from './patches.js';
+import { failOnBadInput } from './input-checks.js';
+import { checkIngestOptions } from '../common/job-options.js';
+import { dryRunResult } from './dry-run.js';
 import { StepAborted } from './run-control.js';
 
 export { DEFAULT_MAX_CONCURRENT_JOBS } from './ingest-jobs.js';
@@ -39,7 +42,8 @@ export { DEFAULT_MAX_CONCURRENT_JOBS } from './ingest-jobs.js';
  *   args: [{ object: 'Contact', operation: 'insert', source: { url: 'file:///data/contacts.csv' } }] });
  */
 export async function bulkIngestWorkflow(input: BulkIngestInput): Promise<BulkIngestResult> {
-  // Bad policies fail the start, not a child hours later.
+  // Bad options and policies fail the start, not a child hours later.
+  failOnBadInput(() => checkIngestOptions(input));
   resolveRetryPolicy(input.transientRetry);
   resolveLimitsPolicy(input.limits);
   const run = new IngestRun(input);
@@ -106,6 +110,7 @@ class IngestRun extends JobRun<BulkIngestResult> {
       { key: SearchAttributes.operation, value: this.input.operation },
       { key: SearchAttributes.state, value: this.state.current },
     ]);
+    if (this.input.dryRun) return this.dryRun();
     let unsent: StagedUnit[] = [];
     try {
       const claim = this.control.current ? await this.businessId.claim() : undefined;
@@ -158,9 +163,65 @@ class IngestRun extends JobRun<BulkIngestResult> {
             ...(this.input.externalIdFieldName ? { externalIdFieldName: this.input.externalIdFieldName } : {}),
           },
           ...(found?.files.length ? { loadedBefore: found.files } : {}),
+          ...this.readingOptions(),
         }),
       ),
     );
+  }
+
+  /** How the input reads and is cut: only what the input sets, so recorded runs' requests stay as they were. */
+  private readingOptions() {
+    const { columnDelimiter, lineEnding, batchSize } = this.input;
+    return {
+      ...(columnDelimiter ? { columnDelimiter } : {}),
+      ...(lineEnding ? { lineEnding } : {}),
+      ...(batchSize ? { batchSize } : {}),
+    };
+  }
+
+  /**
+   * Everything but the jobs: the input read and checked as staging checks it (no unit written, no business id
+   * claimed), the org's allowances checked, and a report of the work and of every problem found on the way.
+   */
+  private async dryRun(): Promise<BulkIngestResult> {
+    const checked = await this.clock.time('staging', () =>
+      this.control.step(() =>
+        this.act.streams.stageIngestInput({
+          source: this.input.source,
+          stagingPrefix: this.stagingPrefix,
+          api: this.api,
+          target: {
+            object: this.input.object,
+            operation: this.input.operation,
+            ...(this.input.externalIdFieldName ? { externalIdFieldName: this.input.externalIdFieldName } : {}),
+          },
+          dryRun: true,
+          ...this.readingOptions(),
+        }),
+      ),
+    );
+    this.totalRows = checked.totalRows;
+    const needs = estimateNeeds(checked.units, this.api);
+    const policy = resolveLimitsPolicy(this.input.limits);
+    const shortfalls =
+      policy.check && checked.units.length > 0 && !checked.problems?.length
+        ? (
+            await this.control.step(() =>
+              this.act.calls.checkOrgLimits({ ...needs, reserveFraction: policy.reserveFraction }),
+            )
+          ).shortfalls
+        : [];
+    const limitsProblem = shortfalls.length ? insufficientLimits(shortfalls, policy.reserveFraction) : undefined;
+    const result = dryRunResult({
+      input: this.input,
+      api: this.api,
+      checked,
+      needs,
+      ...(limitsProblem ? { limitsProblem } : {}),
+      timings: this.clock.timings(this.startedAtMs),
+    });
+    this.state.enter(result.state);
+    return result;
   }
 
   /**

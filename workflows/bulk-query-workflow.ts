@@ -22,6 +22,8 @@ import { Patch } from './patches.js';
 import type { PhaseSpans } from './phase-timings.js';
 import { abortStep, pollUntilDone, type PollResume } from './poll-loop.js';
 import { StepAborted } from './run-control.js';
+import { failOnBadInput } from './input-checks.js';
+import { checkQueryOptions } from '../common/job-options.js';
 
 /**
  * What a query run carries across continue-as-new, beside its input: not part of the public input. Recorded
@@ -45,7 +47,8 @@ type QueryRunInput = BulkQueryInput & { resume?: QueryResume };
  * Signal `abort` to abort the Salesforce job; query `progress` for live counts.
  */
 export async function bulkQueryWorkflow(input: BulkQueryInput): Promise<BulkQueryResult> {
-  // Bad options fail the start, not the download after the job has run.
+  failOnBadInput(() => checkQueryOptions(input));
+  // Bad output options fail the start, not the download after the job has run.
   checkQueryOutput(input.format, input.splitRows);
   resolveLimitsPolicy(input.limits);
   return runBulkWorkflow(new QueryRun(input as QueryRunInput));

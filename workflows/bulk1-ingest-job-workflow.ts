@@ -80,7 +80,7 @@ class V1Run extends JobRun<IngestJobOutcome[]> {
       if (this.abortReason) return this.end(units.map((u) => this.skipped(u)));
       this.state.enter(BulkflowState.Uploading);
       this.clock.begin('upload');
-      const { object, operation, externalIdFieldName, stagingPrefix } = this.input;
+      const { object, operation, externalIdFieldName, assignmentRuleId, stagingPrefix } = this.input;
       // Runs recorded before created the job with the streams proxy; the activity is the same.
       const create = this.control.current ? this.act.creates : this.act.streams;
       try {
@@ -90,6 +90,7 @@ class V1Run extends JobRun<IngestJobOutcome[]> {
               object,
               operation,
               ...(externalIdFieldName ? { externalIdFieldName } : {}),
+              ...(assignmentRuleId ? { assignmentRuleId } : {}),
               ...(this.input.concurrencyMode ? { concurrencyMode: this.input.concurrencyMode } : {}),
               ...(this.control.current ? { stagingPrefix } : {}),
             }),

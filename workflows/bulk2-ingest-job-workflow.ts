@@ -152,8 +152,13 @@ class IngestJobRun extends JobRun<IngestJobOutcome> {
   }
 
   private jobParams() {
-    const { object, operation, externalIdFieldName } = this.input;
-    return { object, operation, ...(externalIdFieldName ? { externalIdFieldName } : {}) };
+    const { object, operation, externalIdFieldName, assignmentRuleId } = this.input;
+    return {
+      object,
+      operation,
+      ...(externalIdFieldName ? { externalIdFieldName } : {}),
+      ...(assignmentRuleId ? { assignmentRuleId } : {}),
+    };
   }
 
   private track(status: IngestJobStatus): BulkJobProgress {

@@ -4,6 +4,7 @@
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { IngestJobOptions, QueryJobOptions } from '../common/job-options.js';
 import type { PollPolicy } from '../common/poll-policy.js';
 import { QueryFormat } from '../common/query-output.js';
 import type { ResultFileRef } from '../common/result-files.js';
@@ -154,8 +155,13 @@ export interface OrgLimitsPolicy {
 /** Inline records above this size must be staged as a file instead. */
 export const MAX_INLINE_BYTES = 256 * 1024;
 
-/** Input of `bulkIngestWorkflow`. It travels through history: a location or a few inline records, no secrets. */
-export interface BulkIngestInput {
+/**
+ * Input of `bulkIngestWorkflow`. It travels through history: a location or a few inline records, no secrets.
+ *
+ * Its job options are checked when the workflow starts, before anything is read or any Salesforce job exists; a
+ * bad one fails the workflow with `bulkflow.SF_INVALID_INPUT` (code `SF_INVALID_OPTION`) naming it and its value.
+ */
+export interface BulkIngestInput extends IngestJobOptions {
   object: string;
   operation: IngestOperation;
   source: IngestSource;
@@ -163,6 +169,26 @@ export interface BulkIngestInput {
   externalIdFieldName?: string;
   /** Bulk API version: `2.0` (one job per ≤100 MB) or `1.0` (one job, batches of ≤10,000 rows). @default '2.0' */
   api?: BulkApi;
+  /**
+   * A file input's column delimiter, by Bulk API 2.0's name: `COMMA`, `TAB`, `SEMICOLON`, `PIPE`, `CARET` or
+   * `BACKQUOTE`. Either API: the rows are sent to Salesforce with commas. @default 'COMMA'
+   */
+  columnDelimiter?: IngestJobOptions['columnDelimiter'];
+  /** A file input's line ending, `LF` or `CRLF`; a header row that ends otherwise is refused. @default the header row's */
+  lineEnding?: IngestJobOptions['lineEnding'];
+  /** The id of a Case or Lead assignment rule Salesforce runs for each record (`assignmentRuleId` of the job). */
+  assignmentRuleId?: string;
+  /** Bulk v1: `Serial` processes the job's batches one at a time (no lock contention between them). @default 'Parallel' */
+  concurrencyMode?: IngestJobOptions['concurrencyMode'];
+  /** Bulk v1: rows per batch, 1 to 10,000. @default 10000 */
+  batchSize?: number;
+  /**
+   * Do everything but create a job: read and check the input, check its header against the object, count the
+   * rows, units and jobs, check the org's daily allowances, and report it all in `result.dryRun` (the problems a
+   * real run would fail on included: then the result is `Failed`). Stages nothing and claims no business id.
+   * @default false
+   */
+  dryRun?: boolean;
   pollPolicy?: PollPolicy;
   activityTimeouts?: ActivityTimeouts;
   /** Salesforce jobs (upload units of ≤100 MB) run at once. @default 4 */
@@ -219,18 +245,53 @@ export interface BulkIngestResult {
   failureMessage?: string;
   /** This run loaded nothing: the business id's load had completed in an earlier run, whose result this is. */
   completedBefore?: CompletedBefore;
+  /** A dry run's report: what a real run would do, and what it would refuse. */
+  dryRun?: DryRunReport;
 }
 
-/** Input of `bulkQueryWorkflow`. */
-export interface BulkQueryInput {
+/** A problem a dry run found, as `bulkflowErrorOf` reads the failure a real run would end with. */
+export interface DryRunProblem {
+  /** The failure type, e.g. `bulkflow.SF_INVALID_INPUT`. */
+  type: string;
+  /** The specific check, e.g. `SF_UNKNOWN_FIELD`, `SF_RAGGED_ROW`, `SF_INSUFFICIENT_LIMITS`. */
+  code: string;
+  message: string;
+  file?: string;
+  row?: number;
+  column?: number;
+  field?: string;
+  fields?: string[];
+}
+
+/** What a dry run found: the work a real run would do, and the problems it would fail on (first one first). */
+export interface DryRunReport {
+  /** Data rows of the input (rows earlier runs loaded are not left out: a dry run does not read the ledger). */
+  rows: number;
+  /** False when a problem in the file stopped the reading: then no rows, units or jobs were counted. */
+  readWhole: boolean;
+  /** The Salesforce jobs a real run would create: one per unit on Bulk 2.0, one on v1. */
+  jobs: number;
+  /** Its upload units: Bulk 2.0 jobs, or Bulk v1 batches. */
+  units: Array<{ rows: number; bytes: number }>;
+  /** Daily Bulk batches the load counts against (`DailyBulkApiBatches`), and API calls it is estimated to take. */
+  batchesNeeded: number;
+  apiCallsNeeded: number;
+  problems: DryRunProblem[];
+}
+
+/** Input of `bulkQueryWorkflow`. Its job options are checked when the workflow starts, as the ingest's are. */
+export interface BulkQueryInput extends QueryJobOptions {
   /** SOQL. Bulk 2.0 refuses GROUP BY, OFFSET, TYPEOF, aggregates, FIELDS() and subqueries. */
   soql: string;
   /** `queryAll` includes deleted and archived records. @default 'query' */
   operation?: 'query' | 'queryAll';
   /** @default '2.0' */
   api?: BulkApi;
-  /** Bulk v1 only: PK chunking, the query split by Id ranges (default chunk 100,000, at most 250,000). */
-  pkChunking?: { chunkSize?: number };
+  /**
+   * Bulk v1 only: PK chunking (`Sforce-Enable-PKChunking`), the query split by Id ranges: `chunkSize` records per
+   * chunk (default 100,000, at most 250,000), from the record `startRow` on.
+   */
+  pkChunking?: { chunkSize?: number; startRow?: string };
   /**
    * Where the records go: a `file://` path or an `s3://` object; otherwise the staging store. With `splitRows`,
    * the name of the files: `-00001`, `-00002`, … before its extension.

@@ -32,4 +32,6 @@ export {
   type PhaseTimings,
   type TransientRetryPolicy,
   type PollPolicy,
+  type DryRunProblem,
+  type DryRunReport,
 } from './contract.js';

@@ -14,6 +14,8 @@ export interface IngestJobWorkflowInput {
   object: string;
   operation: IngestOperation;
   externalIdFieldName?: string;
+  /** The assignment rule Salesforce runs for each record. */
+  assignmentRuleId?: string;
   unit: StagedUnit;
   stagingPrefix: string;
   /** The parent to report progress to. */

@@ -141,7 +141,9 @@ export class IngestJobs {
   private async runV1Job(units: StagedUnit[], attempt: number): Promise<void> {
     if (units.length === 0) return;
     const key = v1Key(units, attempt);
-    const serial = attempt > 1 && resolveRetryPolicy(this.input.transientRetry).serialOnV1;
+    const serial =
+      this.input.concurrencyMode === 'Serial' ||
+      (attempt > 1 && resolveRetryPolicy(this.input.transientRetry).serialOnV1);
     this.starting();
     const child = await startChild(bulkIngestV1Workflow, {
       workflowId: `${workflowInfo().workflowId}/job-v1${attempt === 1 ? '' : `-attempt-${attempt}`}`,
@@ -183,6 +185,7 @@ export class IngestJobs {
       object: this.input.object,
       operation: this.input.operation,
       ...(this.input.externalIdFieldName ? { externalIdFieldName: this.input.externalIdFieldName } : {}),
+      ...(this.input.assignmentRuleId ? { assignmentRuleId: this.input.assignmentRuleId } : {}),
       stagingPrefix: this.stagingPrefix,
       parentWorkflowId: workflowInfo().workflowId,
       ...(this.input.pollPolicy ? { pollPolicy: this.input.pollPolicy } : {}),

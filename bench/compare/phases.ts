@@ -65,3 +65,54 @@ export function phaseTotals(windows: readonly PhaseWindow[]): Array<{ name: stri
   }
   return [...totals.values()];
 }
+
+/** How a phase's windows lie in time: summed, the wall time they cover together, and how many ran at once. */
+export interface PhaseOverlap {
+  name: string;
+  count: number;
+  /** Durations added up. */
+  summedMs: number;
+  /** Wall time covered by at least one window. */
+  coveredMs: number;
+  /** Most windows open at one moment. */
+  maxAtOnce: number;
+  /** First start and last end, from the first window of any phase. */
+  fromMs: number;
+  toMs: number;
+}
+
+/**
+ * Per phase name, across the child workflows of runs: whether its windows ran one after another (covered ≈
+ * summed, at most 1 at once) or side by side. Times are relative to the earliest window.
+ */
+export function phaseOverlaps(windows: readonly PhaseWindow[]): PhaseOverlap[] {
+  const origin = Math.min(...windows.map((w) => w.startMs));
+  const byName = new Map<string, PhaseWindow[]>();
+  for (const w of windows) byName.set(w.name, [...(byName.get(w.name) ?? []), w]);
+  return [...byName.entries()].map(([name, list]) => {
+    const edges = list.flatMap((w) => [
+      { at: w.startMs, delta: 1 },
+      { at: w.endMs, delta: -1 },
+    ]);
+    edges.sort((a, b) => a.at - b.at || a.delta - b.delta);
+    let open = 0;
+    let maxAtOnce = 0;
+    let coveredMs = 0;
+    let since = 0;
+    for (const edge of edges) {
+      if (open > 0) coveredMs += edge.at - since;
+      open += edge.delta;
+      since = edge.at;
+      maxAtOnce = Math.max(maxAtOnce, open);
+    }
+    return {
+      name,
+      count: list.length,
+      summedMs: list.reduce((n, w) => n + (w.endMs - w.startMs), 0),
+      coveredMs,
+      maxAtOnce,
+      fromMs: Math.min(...list.map((w) => w.startMs)) - origin,
+      toMs: Math.max(...list.map((w) => w.endMs)) - origin,
+    };
+  });
+}

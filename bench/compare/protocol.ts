@@ -4,6 +4,8 @@
  */
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { request } from 'undici';
+import { DEV_CREDENTIALS } from '../../emulator/auth/credentials.js';
 
 /** The query every candidate runs. */
 export const SOQL = 'SELECT Id, FirstName, LastName, Email FROM Contact';
@@ -24,8 +26,10 @@ export interface ChildReport {
   maxRssKb: number;
   /** Raw only: milliseconds per step of the job (`upload`, `waiting`, `download`), in order. */
   stepsMs?: Record<string, number>;
-  /** Raw only: the job's `totalProcessingTime` as Salesforce reported it, milliseconds. */
+  /** Raw only: the job's `totalProcessingTime` as Salesforce reported it (the longest, with several jobs), ms. */
   processingMs?: number;
+  /** Raw ingest: the Bulk 2.0 jobs the input was split into. */
+  jobs?: number;
 }
 
 /** Prints a child's report as its last line, or the error and a non-zero exit code. */
@@ -88,4 +92,22 @@ export function rssKb(pid: number): number {
 /** Resets a live process's peak RSS to its current RSS (Linux `clear_refs` 5), so the next peak is one run's. */
 export function resetPeakRss(pid: number): void {
   writeFileSync(`/proc/${pid}/clear_refs`, '5');
+}
+
+/** The emulator's OAuth password flow with its dev credentials: the token and instance URL. */
+export async function passwordLogin(url: string): Promise<{ instanceUrl: string; token: string }> {
+  const form = new URLSearchParams({
+    grant_type: 'password',
+    client_id: DEV_CREDENTIALS.clientId,
+    client_secret: DEV_CREDENTIALS.clientSecret,
+    username: DEV_CREDENTIALS.username,
+    password: DEV_CREDENTIALS.password + DEV_CREDENTIALS.securityToken,
+  });
+  const res = await request(`${url}/services/oauth2/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: form.toString(),
+  });
+  const body = (await res.body.json()) as { access_token: string; instance_url: string };
+  return { instanceUrl: body.instance_url, token: body.access_token };
 }

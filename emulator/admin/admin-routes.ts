@@ -2,7 +2,7 @@
  * The emulator's own API under `/__emulator/`, for tests and operators: stored records, request and job
  * statistics, and reset. It needs no session: it is not part of Salesforce.
  */
-import { restError, sendEmpty, sendJson } from '../http/http-helpers.js';
+import { restError, sendEmpty, sendJson, sendTextStream } from '../http/http-helpers.js';
 import type { Router } from '../http/router.js';
 import type { IngestJobStore } from '../bulk2/ingest-jobs.js';
 import type { QueryJobStore } from '../bulk2/query-jobs.js';
@@ -11,6 +11,7 @@ import { v1BatchStats, v1JobStats } from '../bulk1/v1-stats.js';
 import { formatDateTime } from '../org/field-values.js';
 import type { Org } from '../org/org.js';
 import type { RequestStats } from './request-stats.js';
+import { recordsRequest, recordBlocks } from './record-stream.js';
 
 /** What the admin API reads and resets. */
 export interface AdminDependencies {
@@ -29,13 +30,15 @@ export interface AdminDependencies {
 
 /** Registers the admin endpoints. */
 export function addAdminRoutes(router: Router, deps: AdminDependencies): void {
-  router.add('GET', '/__emulator/sobjects/{object}/records', ({ res, url, params }) => {
+  // Streamed a batch of records at a time: a large org never becomes one string.
+  router.add('GET', '/__emulator/sobjects/{object}/records', ({ req, res, url, params }) => {
     const objectName = params['object'] ?? '';
     if (!deps.org.schemas.get(objectName)) {
       throw restError(404, 'NOT_FOUND', `The requested resource does not exist: sObject type '${objectName}'`);
     }
-    const includeDeleted = url.searchParams.get('includeDeleted') === 'true';
-    sendJson(res, 200, deps.org.getRecords(objectName, { includeDeleted }));
+    const request = recordsRequest(url.searchParams, String(req.headers['accept'] ?? ''));
+    const { headers, blocks } = recordBlocks(deps.org, objectName, request);
+    return sendTextStream(req, res, headers, blocks);
   });
 
   router.add('GET', '/__emulator/stats', ({ res }) => {

@@ -5,6 +5,7 @@
  */
 import { normalizeId } from '../org/ids.js';
 import type { Org } from '../org/org.js';
+import type { RecordScan } from '../org/record-table.js';
 import { SOQL_STEP_ROWS } from '../soql/cursor.js';
 import { StepwiseSort } from '../soql/stepwise-sort.js';
 import { AsyncApiError, AsyncExceptionCode } from './wire.js';
@@ -87,29 +88,31 @@ export function supportsPkChunking(objectName: string): boolean {
  * in bounded steps: `step()` until it answers true, then read `ranges`.
  */
 export class ChunkRangeFinder {
-  readonly #records: readonly Readonly<Record<string, unknown>>[];
+  readonly #scan: RecordScan;
   readonly #chunking: PkChunking;
   readonly #ids: string[] = [];
-  #position = 0;
+  #scanned = false;
   #sort: StepwiseSort<string> | undefined;
   #ranges: IdRange[] | undefined;
 
   constructor(org: Org, objectName: string, chunking: PkChunking) {
-    this.#records = org.scanRecords(objectName);
+    this.#scan = org.openScan(objectName);
     this.#chunking = chunking;
   }
 
   /** Does a bounded piece of the work; true once the ranges are known. */
   step(): boolean {
     if (this.#ranges) return true;
-    if (this.#position < this.#records.length) {
-      const stop = Math.min(this.#records.length, this.#position + SOQL_STEP_ROWS);
+    if (!this.#scanned) {
+      const batch = this.#scan.next(SOQL_STEP_ROWS);
       const { startRow } = this.#chunking;
-      for (; this.#position < stop; this.#position++) {
-        const id = String(this.#records[this.#position]?.['Id']);
+      for (const record of batch) {
+        const id = String(record['Id']);
         if (startRow === undefined || id >= startRow) this.#ids.push(id);
       }
-      return false;
+      if (batch.length > 0) return false;
+      this.#scanned = true;
+      this.#scan.close();
     }
     this.#sort ??= new StepwiseSort(this.#ids, (a, b) => (a < b ? -1 : a > b ? 1 : 0));
     if (!this.#sort.step()) return false;

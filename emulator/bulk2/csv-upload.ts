@@ -7,6 +7,8 @@
  */
 import Papa from 'papaparse';
 import { DELIMITER_CHARACTERS, newlineOf } from './csv.js';
+import { bufferData } from './upload-data.js';
+import type { UploadData } from './upload-data.js';
 import type { ColumnDelimiter, LineEnding } from './csv.js';
 
 /** A parsed upload: the header as sent (echoed in result files), its column names, and the data rows. */
@@ -34,7 +36,7 @@ const BOM = '\uFEFF';
 
 /** Reads one upload step by step; `step()` until it answers true, then `result()`. */
 export class UploadReader {
-  readonly #data: Buffer;
+  readonly #data: UploadData;
   readonly #delimiter: string;
   readonly #lineEnding: LineEnding;
   readonly #stepBytes: number;
@@ -53,12 +55,17 @@ export class UploadReader {
   #minimumText = 0;
   #rawRows = 0;
   #header: string[] | undefined;
-  readonly #rows: string[][] = [];
+  #rows: string[][] = [];
   #quoteErrorRow: number | undefined;
   #done = false;
 
-  constructor(data: Buffer, delimiter: ColumnDelimiter, lineEnding: LineEnding, stepBytes = UPLOAD_STEP_BYTES) {
-    this.#data = data;
+  constructor(
+    data: Buffer | UploadData,
+    delimiter: ColumnDelimiter,
+    lineEnding: LineEnding,
+    stepBytes = UPLOAD_STEP_BYTES,
+  ) {
+    this.#data = Buffer.isBuffer(data) ? bufferData(data) : data;
     this.#delimiter = DELIMITER_CHARACTERS[delimiter];
     this.#lineEnding = lineEnding;
     this.#stepBytes = Math.max(1, stepBytes);
@@ -72,7 +79,14 @@ export class UploadReader {
     return this.#done;
   }
 
-  /** The outcome; only complete once `step()` has answered true. */
+  /** The data rows read since the last call: a reader whose rows are taken as they come holds none. */
+  takeRows(): string[][] {
+    const rows = this.#rows;
+    this.#rows = [];
+    return rows;
+  }
+
+  /** The outcome; only complete once `step()` has answered true (its rows: those not taken). */
   result(): ParseResult {
     const header = this.#header ?? [];
     const upload = { headerLine: this.#headerLine, header, rows: this.#rows };
@@ -91,15 +105,18 @@ export class UploadReader {
 
   /** The next piece of text, cut before a byte that starts a character; undefined at the end of the upload. */
   #decode(): string | undefined {
-    const data = this.#data;
-    if (this.#offset >= data.length) return undefined;
-    const continues = (index: number) => ((data[index] ?? 0) & 0xc0) === 0x80;
-    let end = Math.min(data.length, this.#offset + this.#stepBytes);
+    const length = this.#data.length;
+    const start = this.#offset;
+    if (start >= length) return undefined;
+    // The piece, and the few bytes after it that say whether it ends inside a character (at most 4 a character).
+    const window = this.#data.read(start, start + this.#stepBytes + 4);
+    const continues = (index: number) => ((window[index - start] ?? 0) & 0xc0) === 0x80;
+    let end = Math.min(length, start + this.#stepBytes);
     let cut = end;
-    while (cut > this.#offset && continues(cut)) cut--;
-    if (cut > this.#offset) end = cut;
-    else while (end < data.length && continues(end)) end++;
-    let text = data.toString('utf8', this.#offset, end);
+    while (cut > start && continues(cut)) cut--;
+    if (cut > start) end = cut;
+    else while (end < length && continues(end)) end++;
+    let text = window.toString('utf8', 0, end - start);
     if (this.#offset === 0 && text.startsWith(BOM)) text = text.slice(1);
     this.#offset = end;
     return text;

@@ -40,7 +40,7 @@ export function quoteCsv(value: string): string {
  * `row.map(quoteCsv).join(delimiter)`, without the arrays in between and the replace where there is no quote:
  * three times faster, which counts at a million rows.
  */
-function csvLine(row: readonly string[], delimiter: string): string {
+export function csvLine(row: readonly string[], delimiter: string): string {
   let line = '';
   for (let index = 0; index < row.length; index++) {
     const value = row[index] ?? '';

@@ -11,7 +11,8 @@ import type { IdFactory } from '../org/ids.js';
 import { KeyPrefix } from '../org/ids.js';
 import type { DmlOperation } from '../org/org.js';
 import type { ColumnDelimiter, LineEnding } from './csv.js';
-import type { ParsedUpload } from './csv-upload.js';
+import type { IngestResults } from './ingest-results.js';
+import type { UploadData } from './upload-data.js';
 
 /** Ingest job states, as on the wire. */
 export const IngestJobState = {
@@ -40,10 +41,6 @@ export const TERMINAL_STATES: readonly IngestJobState[] = [
   IngestJobState.Aborted,
 ];
 
-/** The outcome of one processed row, by its position in the upload. */
-export type RowOutcome =
-  { success: true; id: string; created: boolean } | { success: false; id: string; error: string };
-
 /** One ingest job. */
 export interface IngestJob {
   id: string;
@@ -61,12 +58,15 @@ export interface IngestJob {
   systemModstamp: Date;
   state: IngestJobState;
   errorMessage?: string;
-  /** The raw upload, kept until the processor parses it. */
-  data?: Buffer;
+  /** The raw upload, kept until the job stops (rows are read from it as they are processed). */
+  data?: UploadData;
   uploaded: boolean;
-  upload?: ParsedUpload;
-  /** Outcomes by row index; a row without one was not processed. */
-  outcomes: (RowOutcome | undefined)[];
+  /** The upload's header line as sent, once it has been read; result files repeat it. */
+  headerLine?: string;
+  /** The upload's data rows, once counted. */
+  rowCount?: number;
+  /** The result files' rows, written as the job works. */
+  results?: IngestResults;
   numberRecordsProcessed: number;
   numberRecordsFailed: number;
   processingStartedAt?: number;
@@ -111,7 +111,13 @@ export class IngestJobStore extends JobMap<IngestJob> {
     readonly clock: Clock,
   ) {
     // Ended jobs are deleted 7 days after they ended.
-    super((job) => TERMINAL_STATES.includes(job.state) && retentionOver(job.systemModstamp.getTime(), clock.now()));
+    super(
+      (job) => TERMINAL_STATES.includes(job.state) && retentionOver(job.systemModstamp.getTime(), clock.now()),
+      (job) => {
+        job.results?.close();
+        job.data?.release();
+      },
+    );
   }
 
   create(fields: NewIngestJob): IngestJob {
@@ -123,7 +129,6 @@ export class IngestJobStore extends JobMap<IngestJob> {
       systemModstamp: now,
       state: IngestJobState.Open,
       uploaded: false,
-      outcomes: [],
       numberRecordsProcessed: 0,
       numberRecordsFailed: 0,
       totalProcessingTime: 0,

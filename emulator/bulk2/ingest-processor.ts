@@ -1,8 +1,11 @@
 /**
  * Works ingest jobs in the background, never inside a request: after UploadComplete a job goes InProgress, its
- * upload is parsed about a megabyte per step, and its rows are written a chunk at a time, yielding to the event
- * loop between steps so the server keeps answering polls, aborts and uploads while a large job runs. Counters
- * advance as it works.
+ * upload is read through once about a megabyte per step (to count its rows and check its header and quoting,
+ * which can fail the whole job), then read again as it is processed, a chunk of rows at a time, yielding to the
+ * event loop between steps so the server keeps answering polls, aborts and uploads while a large job runs. Only
+ * the rows of the step at hand are held: each row's outcome goes straight to the job's result files
+ * (`ingest-results.ts`), and the rows never processed go to the unprocessed records when the job stops.
+ * Counters advance as it works.
  */
 import { BackgroundWork } from '../background-work.js';
 import { SYSTEM_CLOCK, auditTimestamp } from '../clock.js';
@@ -14,10 +17,12 @@ import type { RecordError } from '../org/record-errors.js';
 import { findField } from '../org/schemas.js';
 import type { FieldSchema, SObjectSchema } from '../org/schemas.js';
 import type { Org } from '../org/org.js';
+import { WorkDir } from '../work-dir.js';
+import { DELIMITER_CHARACTERS, newlineOf } from './csv.js';
 import { UploadReader } from './csv-upload.js';
-import type { ParsedUpload } from './csv-upload.js';
 import { IngestJobState, transition } from './ingest-jobs.js';
 import type { IngestJob } from './ingest-jobs.js';
+import { IngestResults } from './ingest-results.js';
 
 /** How fast jobs are worked. */
 export interface IngestProcessorOptions {
@@ -28,14 +33,52 @@ export interface IngestProcessorOptions {
   hooks?: ProcessingHooks;
   /** Stamps job changes and the records written. @default real time */
   clock?: Clock;
+  /** Where result files too large for memory are written. @default a folder in the system's temporary folder */
+  workDir?: WorkDir;
+}
+
+/** The rows of an upload in order, read a step at a time as they are needed. */
+class RowSource {
+  readonly #reader: UploadReader;
+  #queue: string[][] = [];
+  #position = 0;
+  #done = false;
+  /** Rows to pass over before the first one handed out (a job resumed after a restart). */
+  #skip: number;
+
+  constructor(job: IngestJob, skip = 0) {
+    this.#reader = readerOf(job);
+    this.#skip = skip;
+  }
+
+  /** The next row; undefined at the end of the upload. Reads the upload a step at a time as rows are needed. */
+  next(): string[] | undefined {
+    while (this.#position >= this.#queue.length) {
+      if (this.#done) return undefined;
+      this.#done = this.#reader.step();
+      const rows = this.#reader.takeRows();
+      const skipped = Math.min(this.#skip, rows.length);
+      this.#skip -= skipped;
+      this.#queue = skipped > 0 ? rows.slice(skipped) : rows;
+      this.#position = 0;
+    }
+    return this.#queue[this.#position++];
+  }
+
+  /** The upload's header line; known once the first row has been asked for. */
+  get headerLine(): string {
+    return this.#reader.result().upload.headerLine;
+  }
 }
 
 interface RunningJob {
   job: IngestJob;
-  upload: ParsedUpload;
+  rows: RowSource;
+  results: IngestResults;
   schema: SObjectSchema;
   columns: ColumnRef[];
   externalIdField?: FieldSchema;
+  /** The index of the next row in the upload. */
   cursor: number;
 }
 
@@ -49,8 +92,9 @@ export class IngestProcessor {
   readonly #work = new BackgroundWork();
   readonly #hooks: ProcessingHooks | undefined;
   readonly #clock: Clock;
-  /** Readers of uploads being parsed, by job id. */
-  readonly #readers = new Map<string, UploadReader>();
+  readonly #workDir: WorkDir;
+  /** Jobs being worked, by id: where their rows are read from. */
+  readonly #running = new Map<string, RunningJob>();
   #yields = 0;
 
   constructor(options: IngestProcessorOptions) {
@@ -58,6 +102,7 @@ export class IngestProcessor {
     this.#recordsPerSecond = options.recordsPerSecond;
     this.#hooks = options.hooks;
     this.#clock = options.clock ?? SYSTEM_CLOCK;
+    this.#workDir = options.workDir ?? new WorkDir();
   }
 
   /** Starts a job that has just reached UploadComplete. */
@@ -68,9 +113,7 @@ export class IngestProcessor {
   /** Continues a job restored InProgress (persistence): rows that have an outcome are not written again. */
   resume(job: IngestJob): void {
     this.#work.schedule(job.id, 0, () => {
-      if (job.state !== IngestJobState.InProgress) return;
-      if (job.upload) this.#run(job, job.upload, job.numberRecordsProcessed);
-      else if (job.data) this.#parse(job, this.#readerOf(job));
+      if (job.state === IngestJobState.InProgress) this.#count(job, readerOf(job), 0);
     });
   }
 
@@ -80,86 +123,100 @@ export class IngestProcessor {
   }
 
   /**
-   * Stops working an aborted job. An upload not parsed yet is parsed now, going on from where processing
-   * stopped, so that its rows show as unprocessed; a step at a time, like processing.
+   * Stops working an aborted job. The rows not processed are read now, going on from where processing stopped
+   * (or from the start, for an upload never processed), so that they show as unprocessed; a step at a time.
    */
   async abort(job: IngestJob): Promise<void> {
-    const reader = job.upload === undefined && job.data !== undefined ? this.#readerOf(job) : undefined;
+    const running = this.#running.get(job.id);
     this.cancel(job.id);
-    if (!reader) return;
-    while (!reader.step()) await new Promise((resolve) => setImmediate(resolve));
-    job.upload = reader.result().upload;
-    job.data = undefined;
+    if (job.data === undefined) return;
+    const results = this.#resultsOf(job);
+    const rows = running?.rows ?? new RowSource(job);
+    for (let count = 1, row = rows.next(); row !== undefined; count++, row = rows.next()) {
+      results.notProcessed(row);
+      if (count % CHUNK_ROWS === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+    job.headerLine ??= rows.headerLine;
+    dropUpload(job);
   }
 
   /** Stops working a job (aborted or deleted); rows not yet written stay unprocessed. */
   cancel(jobId: string): void {
     this.#work.cancel(jobId);
-    this.#readers.delete(jobId);
-  }
-
-  #readerOf(job: IngestJob): UploadReader {
-    const reader =
-      this.#readers.get(job.id) ?? new UploadReader(job.data ?? Buffer.alloc(0), job.columnDelimiter, job.lineEnding);
-    this.#readers.set(job.id, reader);
-    return reader;
+    this.#running.delete(jobId);
   }
 
   /** Stops all background work. */
   stopAll(): void {
     for (const jobId of this.#work.keys()) this.cancel(jobId);
-    this.#readers.clear();
+    this.#running.clear();
+  }
+
+  #resultsOf(job: IngestJob): IngestResults {
+    const { columnDelimiter, lineEnding } = job;
+    job.results ??= new IngestResults(this.#workDir, DELIMITER_CHARACTERS[columnDelimiter], newlineOf(lineEnding));
+    return job.results;
   }
 
   #begin(job: IngestJob): void {
     if (job.state !== IngestJobState.UploadComplete) return;
     transition(job, IngestJobState.InProgress, auditTimestamp(this.#clock));
     job.processingStartedAt = Date.now();
-    this.#parse(job, this.#readerOf(job));
+    this.#count(job, readerOf(job), 0);
   }
 
-  /** One step of parsing the upload; the raw upload is kept until the whole of it is parsed. */
-  #parse(job: IngestJob, reader: UploadReader): void {
+  /** One step of the first pass over the upload: counts its rows and finds what fails the whole job. */
+  #count(job: IngestJob, reader: UploadReader, counted: number): void {
     if (job.state !== IngestJobState.InProgress) return;
-    if (!reader.step()) {
+    const done = reader.step();
+    const rows = counted + reader.takeRows().length;
+    if (!done) {
       this.#yields += 1;
-      this.#work.schedule(job.id, 0, () => this.#parse(job, reader));
+      this.#work.schedule(job.id, 0, () => this.#count(job, reader, rows));
       return;
     }
-    this.#readers.delete(job.id);
     const parsed = reader.result();
-    job.data = undefined;
-    job.upload = parsed.upload;
+    job.headerLine = parsed.upload.headerLine;
+    this.#resultsOf(job);
     if (!parsed.ok) return this.#fail(job, parsed.errorMessage);
-    this.#hooks?.ingestJobStarted({ jobId: job.id, object: job.object }, parsed.upload.rows.length);
-    this.#run(job, parsed.upload, 0);
+    if (job.rowCount === undefined) this.#hooks?.ingestJobStarted({ jobId: job.id, object: job.object }, rows);
+    job.rowCount = rows;
+    this.#run(job, parsed.upload.header);
   }
 
-  #run(job: IngestJob, upload: ParsedUpload, cursor: number): void {
+  #run(job: IngestJob, header: string[]): void {
     const schema = this.#org.schemas.get(job.object);
     if (!schema) return this.#fail(job, `InvalidJob : Unable to find object: ${job.object}`);
-    const resolution = this.#org.resolveColumns(schema, upload.header);
+    const resolution = this.#org.resolveColumns(schema, header);
     if (!resolution.ok) return this.#fail(job, `InvalidBatch : Field name not found : ${resolution.notFound}`);
     const externalIdField = job.externalIdFieldName ? findField(schema, job.externalIdFieldName) : undefined;
-    const running: RunningJob = { job, upload, schema, columns: resolution.columns, cursor };
+    const cursor = job.numberRecordsProcessed;
+    const rows = new RowSource(job, cursor);
+    const { columns } = resolution;
+    const running: RunningJob = { job, rows, results: this.#resultsOf(job), schema, columns, cursor };
     if (externalIdField) running.externalIdField = externalIdField;
+    this.#running.set(job.id, running);
     this.#tick(running);
   }
 
   #tick(running: RunningJob): void {
-    const { job, upload } = running;
+    const { job } = running;
     if (job.state !== IngestJobState.InProgress) return;
     const chunk = this.#chunkRows();
-    const end = Math.min(running.cursor + chunk, upload.rows.length);
     // One processing step is one transaction: its records share one SystemModstamp, as a real chunk's do.
     const stamp = auditTimestamp(this.#clock);
-    for (; running.cursor < end; running.cursor++) {
+    for (let written = 0; written < chunk && running.cursor < (job.rowCount ?? 0); written++) {
       const failure = this.#hooks?.jobFailure({ jobId: job.id, object: job.object }, running.cursor);
       if (failure !== undefined) return this.#fail(job, failure);
-      this.#writeRow(running, running.cursor, stamp);
+      const cells = running.rows.next();
+      if (cells === undefined) break;
+      this.#writeRow(running, cells, stamp);
+      running.cursor += 1;
     }
     this.#touch(job);
-    if (running.cursor >= upload.rows.length) {
+    if (running.cursor >= (job.rowCount ?? 0)) {
+      this.#running.delete(job.id);
+      dropUpload(job);
       transition(job, IngestJobState.JobComplete, auditTimestamp(this.#clock));
       return;
     }
@@ -169,9 +226,9 @@ export class IngestProcessor {
     this.#work.schedule(job.id, delay, () => this.#tick(running));
   }
 
-  #writeRow(running: RunningJob, index: number, timestamp: Date): void {
+  #writeRow(running: RunningJob, cells: string[], timestamp: Date): void {
     const { job } = running;
-    const cells = running.upload.rows[index] ?? [];
+    const index = running.cursor;
     const request = {
       object: running.schema,
       operation: job.operation,
@@ -189,9 +246,8 @@ export class IngestProcessor {
         : injected
           ? { success: false as const, id: '', error: injected }
           : this.#org.applyRow(request);
-    job.outcomes[index] = result.success
-      ? result
-      : { success: false, id: result.id, error: formatRecordError(result.error) };
+    if (result.success) running.results.success(result.id, result.created, cells);
+    else running.results.failure(result.id, formatRecordError(result.error), cells);
     job.numberRecordsProcessed += 1;
     if (!result.success) job.numberRecordsFailed += 1;
   }
@@ -214,11 +270,27 @@ export class IngestProcessor {
     this.#hooks?.changed();
   }
 
+  /** The job fails: the rows it had not processed (all of them, if it failed before the first) are unprocessed. */
   #fail(job: IngestJob, errorMessage: string): void {
+    const rows = this.#running.get(job.id)?.rows ?? new RowSource(job, job.numberRecordsProcessed);
+    this.#running.delete(job.id);
+    const results = this.#resultsOf(job);
+    for (let row = rows.next(); row !== undefined; row = rows.next()) results.notProcessed(row);
+    dropUpload(job);
     job.errorMessage = errorMessage;
     transition(job, IngestJobState.Failed, auditTimestamp(this.#clock));
     this.#touch(job);
   }
+}
+
+function readerOf(job: IngestJob): UploadReader {
+  return new UploadReader(job.data ?? Buffer.alloc(0), job.columnDelimiter, job.lineEnding);
+}
+
+/** The job has stopped: its upload is no longer needed. */
+function dropUpload(job: IngestJob): void {
+  job.data?.release();
+  job.data = undefined;
 }
 
 /** A row whose cell count differs from the header's. The exact Salesforce wording is not confirmed. */

@@ -8,21 +8,15 @@ import type { SessionStore } from '../auth/sessions.js';
 import type { V1JobStore } from '../bulk1/v1-jobs.js';
 import { auditTimestamp } from '../clock.js';
 import { requireRestSession } from '../auth/sessions.js';
-import {
-  BodyTooLargeError,
-  readBody,
-  readJson,
-  restError,
-  sendCsvStream,
-  sendEmpty,
-  sendJson,
-} from '../http/http-helpers.js';
+import { BodyTooLargeError, readJson, restError, sendCsvStream, sendEmpty, sendJson } from '../http/http-helpers.js';
 import type { RouteContext, Router } from '../http/router.js';
 import type { Org } from '../org/org.js';
 import { parseCreateJobRequest } from './create-job-request.js';
 import { IngestJobState, InvalidStateTransitionError, TERMINAL_STATES, transition } from './ingest-jobs.js';
 import type { IngestJob, IngestJobStore } from './ingest-jobs.js';
 import type { IngestProcessor } from './ingest-processor.js';
+import { receiveUpload } from './upload-data.js';
+import type { WorkDir } from '../work-dir.js';
 import { createdJobInfo, fullJobInfo, listedJobInfo, patchedJobInfo } from './job-info.js';
 import { ListedJobType, jobListPage, listedV1Job } from './job-lists.js';
 import type { ListedJob } from './job-lists.js';
@@ -31,6 +25,8 @@ import { ResultKind, resultBlocks } from './job-results.js';
 /** What the ingest endpoints work on. */
 export interface IngestDependencies {
   org: Org;
+  /** Where large uploads are kept while their jobs run. */
+  workDir: WorkDir;
   sessions: SessionStore;
   /** The org's users: hardDelete needs the Bulk API Hard Delete permission. */
   users: readonly OrgUser[];
@@ -81,7 +77,7 @@ async function upload(deps: IngestDependencies, context: RouteContext): Promise<
   }
   if (job.state !== IngestJobState.Open) throw invalidState(job, 'receive data');
   try {
-    job.data = await readBody(context.req, MAX_UPLOAD_BYTES);
+    job.data = await receiveUpload(context.req, MAX_UPLOAD_BYTES, deps.workDir);
   } catch (error) {
     if (!(error instanceof BodyTooLargeError)) throw error;
     const message = `Exceeded max size limit of ${MAX_UPLOAD_BASE64_BYTES} bytes of base64-encoded content for the upload`;

@@ -1,11 +1,13 @@
 /**
  * The three result files of an ingest job. Each has a header line even when empty; sf__ columns come first,
- * then the original columns as uploaded; every value is double-quoted.
+ * then the original columns as uploaded; every value is double-quoted. The rows are those the job had written
+ * when the file was asked for (`ingest-results.ts` keeps them as the job works), read from memory or disk as
+ * they are sent.
  * @see https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/get_job_successful_results.htm
  */
-import { DELIMITER_CHARACTERS, csvBlocks, newlineOf, quoteCsv } from './csv.js';
-import { TERMINAL_STATES } from './ingest-jobs.js';
+import { DELIMITER_CHARACTERS, quoteCsv, newlineOf } from './csv.js';
 import type { IngestJob } from './ingest-jobs.js';
+import type { LineSpool } from './line-spool.js';
 
 /** Which result file. */
 export const ResultKind = {
@@ -15,67 +17,33 @@ export const ResultKind = {
 } as const;
 export type ResultKind = (typeof ResultKind)[keyof typeof ResultKind];
 
-/** What a result file is made of, read when the request arrives: later processing does not change it. */
-interface ResultSource {
-  delimiter: string;
-  newline: string;
-  upload: IngestJob['upload'];
-  outcomes: IngestJob['outcomes'];
-  terminal: boolean;
+function headerLine(job: IngestJob, sfColumns: readonly string[]): string {
+  const original = job.headerLine ?? '';
+  const delimiter = DELIMITER_CHARACTERS[job.columnDelimiter];
+  return (
+    [...sfColumns.map(quoteCsv), ...(original === '' ? [] : [original])].join(delimiter) + newlineOf(job.lineEnding)
+  );
 }
 
-function sourceOf(job: IngestJob): ResultSource {
-  return {
-    delimiter: DELIMITER_CHARACTERS[job.columnDelimiter],
-    newline: newlineOf(job.lineEnding),
-    upload: job.upload,
-    // A running job gains outcomes as it works; the file holds those it had when asked.
-    outcomes: job.outcomes.slice(),
-    terminal: TERMINAL_STATES.includes(job.state),
-  };
-}
-
-function headerLine(source: ResultSource, sfColumns: readonly string[]): string {
-  const original = source.upload?.headerLine ?? '';
-  return [...sfColumns.map(quoteCsv), ...(original === '' ? [] : [original])].join(source.delimiter);
-}
-
-function* successfulRows({ outcomes, upload }: ResultSource): Generator<string[]> {
-  for (const [index, outcome] of outcomes.entries()) {
-    if (outcome?.success) yield [outcome.id, String(outcome.created), ...(upload?.rows[index] ?? [])];
-  }
-}
-
-function* failedRows({ outcomes, upload }: ResultSource): Generator<string[]> {
-  for (const [index, outcome] of outcomes.entries()) {
-    if (outcome && !outcome.success) yield [outcome.id, outcome.error, ...(upload?.rows[index] ?? [])];
-  }
-}
-
-/** Rows that will never be processed: only known once the job has stopped. */
-function* unprocessedRows({ outcomes, upload, terminal }: ResultSource): Generator<string[]> {
-  if (!terminal) return;
-  for (const [index, row] of (upload?.rows ?? []).entries()) {
-    if (outcomes[index] === undefined) yield row;
-  }
+/** The header line, then the rows the spool holds now (a running job gains rows; the file holds those it had). */
+function* file(header: string, spool: LineSpool | undefined): Generator<string | Buffer, void, undefined> {
+  const rows = spool?.rows ?? 0;
+  yield header;
+  if (spool && rows > 0) yield* spool.blocks(0, rows);
 }
 
 /**
- * The CSV text of one result file in blocks (see `csvBlocks`), to be sent as they are made. The job is read
- * now; the blocks are written as they are asked for. `unprocessedrecords` of a job without upload is empty.
+ * The CSV text of one result file in blocks, to be sent as they are read. `unprocessedrecords` of a job whose
+ * upload was never read is empty; before the job stops it is the header line alone.
  */
-export function resultBlocks(job: IngestJob, kind: ResultKind): Iterable<string> {
-  const source = sourceOf(job);
-  const { delimiter, newline } = source;
+export function resultBlocks(job: IngestJob, kind: ResultKind): Iterable<string | Buffer> {
   switch (kind) {
-    case ResultKind.Successful: {
-      const header = headerLine(source, ['sf__Id', 'sf__Created']);
-      return csvBlocks(header, successfulRows(source), delimiter, newline);
-    }
+    case ResultKind.Successful:
+      return file(headerLine(job, ['sf__Id', 'sf__Created']), job.results?.successful);
     case ResultKind.Failed:
-      return csvBlocks(headerLine(source, ['sf__Id', 'sf__Error']), failedRows(source), delimiter, newline);
+      return file(headerLine(job, ['sf__Id', 'sf__Error']), job.results?.failed);
     case ResultKind.Unprocessed:
-      if (!source.upload) return [];
-      return csvBlocks(headerLine(source, []), unprocessedRows(source), delimiter, newline);
+      if (job.headerLine === undefined) return [];
+      return file(headerLine(job, []), job.results?.unprocessed);
   }
 }

@@ -9,7 +9,8 @@ import { retentionOver } from '../lifespans.js';
 import { JobMap } from './job-map.js';
 import type { IdFactory } from '../org/ids.js';
 import { KeyPrefix } from '../org/ids.js';
-import type { BoundQuery, SoqlResult } from '../soql/index.js';
+import type { BoundQuery } from '../soql/index.js';
+import type { LineSpool } from './line-spool.js';
 import type { ColumnDelimiter, LineEnding } from './csv.js';
 
 /** Query job states, as on the wire. */
@@ -51,11 +52,17 @@ export interface QueryJob {
   systemModstamp: Date;
   state: QueryJobState;
   errorMessage?: string;
-  /** The rows, fixed when processing starts (the snapshot Salesforce reads). */
-  result?: SoqlResult;
+  /** The result: its columns, and its rows as CSV lines (written as the query is evaluated). */
+  result?: QueryResult;
   numberRecordsProcessed: number;
   processingStartedAt?: number;
   totalProcessingTime: number;
+}
+
+/** A query's result: the selected columns (API names) and the rows in the job's CSV format. */
+export interface QueryResult {
+  fields: string[];
+  rows: LineSpool;
 }
 
 /** Raised for a move the state machine does not allow. */
@@ -94,7 +101,10 @@ export class QueryJobStore extends JobMap<QueryJob> {
     readonly clock: Clock,
   ) {
     // Ended jobs are deleted 7 days after they ended.
-    super((job) => isQueryJobFinal(job) && retentionOver(job.systemModstamp.getTime(), clock.now()));
+    super(
+      (job) => isQueryJobFinal(job) && retentionOver(job.systemModstamp.getTime(), clock.now()),
+      (job) => job.result?.rows.close(),
+    );
   }
 
   create(fields: NewQueryJob): QueryJob {

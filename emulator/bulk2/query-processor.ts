@@ -8,8 +8,12 @@ import { BackgroundWork } from '../background-work.js';
 import { SYSTEM_CLOCK, auditTimestamp } from '../clock.js';
 import type { Clock } from '../clock.js';
 import type { Org } from '../org/org.js';
-import { SoqlError, soqlResult, startPreparedSoql } from '../soql/index.js';
+import { SoqlError, startPreparedSoql } from '../soql/index.js';
 import type { SoqlCursor } from '../soql/index.js';
+import type { FieldValue } from '../org/field-values.js';
+import { WorkDir } from '../work-dir.js';
+import { DELIMITER_CHARACTERS, csvLine, newlineOf } from './csv.js';
+import { LineSpool } from './line-spool.js';
 import { QueryJobState, QueryOperation, transitionQuery } from './query-jobs.js';
 import type { QueryJob } from './query-jobs.js';
 
@@ -20,6 +24,12 @@ export interface QueryProcessorOptions {
   recordsPerSecond?: number;
   /** Stamps job changes. @default real time */
   clock?: Clock;
+  /** Where results too large for memory are written. @default a folder in the system's temporary folder */
+  workDir?: WorkDir;
+}
+
+function cell(value: FieldValue): string {
+  return value === null ? '' : String(value);
 }
 
 /** Works query jobs. */
@@ -28,10 +38,14 @@ export class QueryProcessor {
   readonly #recordsPerSecond: number | undefined;
   readonly #clock: Clock;
   readonly #work = new BackgroundWork();
+  readonly #workDir: WorkDir;
+  /** Cursors of jobs being evaluated, closed if the job stops. */
+  readonly #cursors = new Map<string, SoqlCursor>();
   #yields = 0;
 
   constructor(options: QueryProcessorOptions) {
     this.#org = options.org;
+    this.#workDir = options.workDir ?? new WorkDir();
     this.#recordsPerSecond = options.recordsPerSecond;
     this.#clock = options.clock ?? SYSTEM_CLOCK;
   }
@@ -49,6 +63,8 @@ export class QueryProcessor {
   /** Stops working a job (aborted or deleted). */
   cancel(jobId: string): void {
     this.#work.cancel(jobId);
+    this.#cursors.get(jobId)?.close();
+    this.#cursors.delete(jobId);
   }
 
   /** Stops all background work. */
@@ -67,6 +83,8 @@ export class QueryProcessor {
     } catch (error) {
       return this.#fail(job, error);
     }
+    this.#cursors.set(job.id, cursor);
+    job.result = { fields: job.prepared.select.map((field) => field.name), rows: new LineSpool(this.#workDir) };
     this.#evaluate(job, cursor);
   }
 
@@ -74,16 +92,29 @@ export class QueryProcessor {
   #evaluate(job: QueryJob, cursor: SoqlCursor): void {
     if (job.state !== QueryJobState.InProgress) return;
     try {
-      if (!cursor.step()) {
+      const done = cursor.step();
+      this.#spool(job, cursor.takeRows());
+      if (!done) {
         this.#yields += 1;
         this.#work.schedule(job.id, 0, () => this.#evaluate(job, cursor));
         return;
       }
     } catch (error) {
+      this.#cursors.delete(job.id);
+      cursor.close();
       return this.#fail(job, error);
     }
-    job.result = soqlResult(job.prepared, cursor.rows);
+    this.#cursors.delete(job.id);
     this.#tick(job);
+  }
+
+  /** Writes rows to the job's result as CSV lines in its delimiter and line ending. */
+  #spool(job: QueryJob, rows: FieldValue[][]): void {
+    const spool = job.result?.rows;
+    if (!spool || rows.length === 0) return;
+    const delimiter = DELIMITER_CHARACTERS[job.columnDelimiter];
+    const newline = newlineOf(job.lineEnding);
+    for (const row of rows) spool.append(csvLine(row.map(cell), delimiter) + newline);
   }
 
   /** Never lets a failing query escape into the event loop: the job fails, as a real one would. */
@@ -96,7 +127,7 @@ export class QueryProcessor {
 
   #tick(job: QueryJob): void {
     if (job.state !== QueryJobState.InProgress) return;
-    const total = job.result?.rows.length ?? 0;
+    const total = job.result?.rows.rows ?? 0;
     const chunk = this.#recordsPerSecond === undefined ? total : Math.max(1, Math.floor(this.#recordsPerSecond / 10));
     job.numberRecordsProcessed = Math.min(total, job.numberRecordsProcessed + chunk);
     this.#touch(job);

@@ -5,8 +5,7 @@
  * offset where the page ends), as real ones look (`MTAwMDA` is `10000`), so any page can be fetched again.
  * @see https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/query_get_job_results.htm
  */
-import type { SoqlResult } from '../soql/index.js';
-import { DELIMITER_CHARACTERS, csvBlocks, newlineOf, quoteCsv } from './csv.js';
+import { DELIMITER_CHARACTERS, newlineOf, quoteCsv } from './csv.js';
 import type { QueryJob } from './query-jobs.js';
 
 /** Where a page starts and, for a bounded page, where it must stop. */
@@ -20,7 +19,7 @@ export interface PageCursor {
  * the next page (undefined on the last). The count and locator are known before the first block.
  */
 export interface ResultPage {
-  blocks: Iterable<string>;
+  blocks: Iterable<string | Buffer>;
   numberOfRecords: number;
   nextLocator?: string;
 }
@@ -40,25 +39,21 @@ export function decodeLocator(locator: string): PageCursor | undefined {
   return match[2] === undefined ? { offset } : { offset, end: Number(match[2]) };
 }
 
-function cell(value: SoqlResult['rows'][number][number]): string {
-  return value === null ? '' : String(value);
-}
-
-function* cells(rows: SoqlResult['rows']): Generator<string[]> {
-  for (const row of rows) yield row.map(cell);
-}
-
 /** One page of results starting at the cursor, at most `maxRecords` rows (all remaining when undefined). */
 export function resultPage(job: QueryJob, cursor: PageCursor, maxRecords: number | undefined): ResultPage {
-  const result = job.result ?? { object: job.object, fields: [], rows: [] };
-  const stop = Math.min(result.rows.length, cursor.end ?? Number.POSITIVE_INFINITY);
+  const fields = job.result?.fields ?? [];
+  const total = job.result?.rows.rows ?? 0;
+  const stop = Math.min(total, cursor.end ?? Number.POSITIVE_INFINITY);
   const end = Math.min(stop, maxRecords === undefined ? stop : cursor.offset + maxRecords);
-  // The rows of the page as they are now, however long sending them takes.
-  const rows = result.rows.slice(cursor.offset, Math.max(cursor.offset, end));
+  const count = Math.max(0, end - cursor.offset);
   const delimiter = DELIMITER_CHARACTERS[job.columnDelimiter];
-  const headerLine = result.fields.map(quoteCsv).join(delimiter);
-  const blocks = csvBlocks(headerLine, cells(rows), delimiter, newlineOf(job.lineEnding));
-  const page: ResultPage = { blocks, numberOfRecords: rows.length };
+  const headerLine = fields.map(quoteCsv).join(delimiter) + newlineOf(job.lineEnding);
+  const spool = job.result?.rows;
+  const blocks = (function* () {
+    yield headerLine;
+    if (spool && count > 0) yield* spool.blocks(cursor.offset, end);
+  })();
+  const page: ResultPage = { blocks, numberOfRecords: count };
   if (end < stop)
     page.nextLocator = encodeLocator(cursor.end === undefined ? { offset: end } : { offset: end, end: stop });
   return page;
@@ -75,7 +70,7 @@ export function parallelPages(
   firstPage: number,
   pageRows = PARALLEL_PAGE_ROWS,
 ): Record<string, unknown> {
-  const total = job.result?.rows.length ?? 0;
+  const total = job.result?.rows.rows ?? 0;
   const pageCount = Math.max(1, Math.ceil(total / pageRows));
   const last = Math.min(pageCount, firstPage + PAGES_PER_RESPONSE);
   const resultPages = [];

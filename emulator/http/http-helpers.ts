@@ -55,7 +55,7 @@ export async function readBody(req: IncomingMessage, limit = Number.POSITIVE_INF
  *
  * @see https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/intro_rest_compression.htm
  */
-function decodedBody(req: IncomingMessage): AsyncIterable<unknown> {
+export function decodedBody(req: IncomingMessage): AsyncIterable<unknown> {
   const encoding = String(req.headers['content-encoding'] ?? '').toLowerCase();
   if (encoding !== 'gzip' && encoding !== 'deflate') return req;
   const inflate = encoding === 'gzip' ? createGunzip() : createInflate();
@@ -154,7 +154,7 @@ export async function sendTextStream(
   req: IncomingMessage,
   res: ServerResponse,
   headers: Record<string, string>,
-  blocks: Iterable<string>,
+  blocks: Iterable<string | Buffer>,
 ): Promise<void> {
   let gone = false;
   res.once('close', () => {
@@ -165,7 +165,7 @@ export async function sendTextStream(
     let next = iterator.next();
     const body = startBody(req, res, headers);
     for (; !next.done && !gone; next = iterator.next()) {
-      if (next.value === '') continue;
+      if (next.value.length === 0) continue;
       if (!body.write(next.value)) await drained(body, res);
       // Even when the socket takes every block at once (a fast client), other requests get their turn.
       await nextTurn();
@@ -180,7 +180,7 @@ export async function sendTextStream(
 export function sendCsvStream(
   req: IncomingMessage,
   res: ServerResponse,
-  blocks: Iterable<string>,
+  blocks: Iterable<string | Buffer>,
   headers: Record<string, string> = {},
 ): Promise<void> {
   return sendTextStream(req, res, { 'Content-Type': 'text/csv', ...headers }, blocks);

@@ -1,32 +1,31 @@
 /**
- * The stored records of one sObject, in insertion order, with an index per unique field (external ids
+ * The stored records of one sObject in memory, in insertion order, with an index per unique field (external ids
  * included). Unique values are matched case-insensitively, as for Salesforce text external ids, and only live
  * records hold them: a record in the recycle bin does not block its value.
  */
 import type { FieldValue } from './field-values.js';
 import type { FieldSchema, SObjectSchema } from './schemas.js';
+import { AUTO_NUMBER_START, uniqueFieldsOf, uniqueKey } from './record-table.js';
+import type { RecordScan, RecordTable, StoredRecord } from './record-table.js';
 
-/** One stored record: field API name to value, every field of the object present. Never changed once stored: a change stores a new object. */
-export type StoredRecord = Record<string, FieldValue>;
+export type { StoredRecord } from './record-table.js';
 
-/** Orgs number records from 1001 upwards unless configured otherwise (Case 00001001 and on). */
-const AUTO_NUMBER_START = 1000;
-
-function uniqueKey(value: FieldValue): string | undefined {
-  if (value === null || value === '') return undefined;
-  return String(value).toLowerCase();
-}
-
-/** Records of one object and their unique-value indexes. */
-export class ObjectTable {
+/** Records of one object and their unique-value indexes, in memory. */
+export class ObjectTable implements RecordTable {
   readonly #records = new Map<string, StoredRecord>();
   readonly #indexes = new Map<string, Map<string, string>>();
   readonly #uniqueFields: readonly FieldSchema[];
-  #autoNumber = 0;
+  autoNumberCount = 0;
+  /** Told the id of every record stored or removed (a move to disk in progress). */
+  onWrite: ((id: string) => void) | undefined;
 
   constructor(readonly schema: SObjectSchema) {
-    this.#uniqueFields = schema.fields.filter((f) => f.unique === true || f.externalId === true);
+    this.#uniqueFields = uniqueFieldsOf(schema);
     for (const field of this.#uniqueFields) this.#indexes.set(field.name, new Map());
+  }
+
+  get size(): number {
+    return this.#records.size;
   }
 
   get(id: string): StoredRecord | undefined {
@@ -37,41 +36,63 @@ export class ObjectTable {
     return this.#records.values();
   }
 
-  /** The live record holding this value in a unique field, if any. */
+  /** A snapshot of references (records are never changed in place), read a slice at a time. */
+  scan(afterId?: string): RecordScan {
+    let records: StoredRecord[] | undefined = Array.from(this.#records.values());
+    let position = 0;
+    if (afterId !== undefined) {
+      const index = records.findIndex((r) => r['Id'] === afterId);
+      position = index < 0 ? records.filter((r) => String(r['Id']) <= afterId).length : index + 1;
+    }
+    return {
+      next: (max) => {
+        if (!records) return [];
+        const slice = records.slice(position, position + max);
+        position += slice.length;
+        return slice;
+      },
+      close: () => {
+        records = undefined;
+      },
+    };
+  }
+
   findByUnique(fieldName: string, value: FieldValue): StoredRecord | undefined {
     const key = uniqueKey(value);
     const id = key === undefined ? undefined : this.#indexes.get(fieldName)?.get(key);
     return id === undefined ? undefined : this.#records.get(id);
   }
 
-  /** Stores a new or changed record, keeping the unique indexes in step. */
   put(record: StoredRecord): void {
     const id = String(record['Id']);
     const previous = this.#records.get(id);
     if (previous) this.#unindex(previous);
     this.#records.set(id, record);
+    this.onWrite?.(id);
     if (record['IsDeleted'] !== true) this.#index(record);
   }
 
-  /** Removes a record for good (hard delete). */
   remove(id: string): void {
     const previous = this.#records.get(id);
     if (!previous) return;
     this.#unindex(previous);
     this.#records.delete(id);
+    this.onWrite?.(id);
   }
 
-  /** The next auto-number of the object, e.g. `00001001` for 8 digits. Numbers are never reused. */
   nextAutoNumber(format: { digits: number }): string {
-    this.#autoNumber += 1;
-    return String(AUTO_NUMBER_START + this.#autoNumber).padStart(format.digits, '0');
+    this.autoNumberCount += 1;
+    return String(AUTO_NUMBER_START + this.autoNumberCount).padStart(format.digits, '0');
   }
 
   clear(): void {
-    this.#autoNumber = 0;
+    this.autoNumberCount = 0;
     this.#records.clear();
     for (const index of this.#indexes.values()) index.clear();
   }
+
+  /** Nothing to let go of: the records stay readable after the emulator has closed. */
+  close(): void {}
 
   #index(record: StoredRecord): void {
     for (const field of this.#uniqueFields) {

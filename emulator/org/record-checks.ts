@@ -3,7 +3,7 @@
  * it is stored (derived fields, required fields, uniqueness).
  */
 import { normalizeId } from './ids.js';
-import type { ObjectTable, StoredRecord } from './object-table.js';
+import type { RecordTable, StoredRecord } from './record-table.js';
 import type { RowRequest } from './row-request.js';
 import { missingRequired } from './record-changes.js';
 import { StatusCode, recordError } from './record-errors.js';
@@ -13,7 +13,7 @@ import type { RecordError } from './record-errors.js';
 export type Located = { success: true; record: StoredRecord } | { success: false; id: string; error: RecordError };
 
 /** Finds the live record named by the row's Id cell. */
-export function locateRecord(table: ObjectTable, request: RowRequest, call: string): Located {
+export function locateRecord(table: RecordTable, request: RowRequest, call: string): Located {
   const raw = cellOf(request, 'Id');
   if (raw === '') {
     return {
@@ -48,7 +48,7 @@ export function cellOf(request: RowRequest, fieldName: string): string {
 }
 
 /** Derived fields, then required fields, then uniqueness; returns the first error. */
-export function validateRecord(table: ObjectTable, record: StoredRecord): RecordError | undefined {
+export function validateRecord(table: RecordTable, record: StoredRecord): RecordError | undefined {
   if (table.schema.derive) Object.assign(record, table.schema.derive(record));
   const missing = missingRequired(table.schema.fields, record);
   if (missing) return missing;

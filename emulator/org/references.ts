@@ -5,7 +5,7 @@
 import { normalizeId } from './ids.js';
 import type { ColumnRef } from './columns.js';
 import type { CoerceResult } from './field-values.js';
-import type { ObjectTable } from './object-table.js';
+import type { RecordTable } from './record-table.js';
 import { StatusCode, recordError } from './record-errors.js';
 import type { ReferenceResolver } from './record-changes.js';
 import type { FieldSchema, SchemaRegistry } from './schemas.js';
@@ -13,7 +13,7 @@ import type { FieldSchema, SchemaRegistry } from './schemas.js';
 /** What the resolver needs to see of the org. */
 export interface ReferenceTargets {
   schemas: SchemaRegistry;
-  table(objectName: string): ObjectTable | undefined;
+  table(objectName: string): RecordTable | undefined;
   isUser(id: string): boolean;
 }
 

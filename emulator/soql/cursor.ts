@@ -1,9 +1,10 @@
 /**
  * Evaluates a bound query in bounded steps, so that a query over a large org never holds the event loop: the
- * object's records are taken as they stand when the cursor is made (a snapshot of references, no copies), then
- * each `step()` filters a slice of them (deleted records, PK-chunk range, WHERE), sorts a bounded piece when the
- * query has ORDER BY, or projects a slice of the result into rows in SELECT order. LIMIT stops the scan early when
- * there is no ORDER BY. Running every step gives exactly what a single pass would.
+ * object's records are scanned as they stand when the cursor is made (see `Org.openScan`), a batch per `step()`:
+ * each batch is filtered (deleted records, PK-chunk range, WHERE) and, without ORDER BY, projected at once into
+ * rows in SELECT order; with ORDER BY the matches are kept with their sort keys, sorted a bounded piece per step,
+ * then projected a slice per step. LIMIT stops the scan early when there is no ORDER BY. Running every step
+ * gives exactly what a single pass would. A consumer that takes the rows as they come (`takeRows`) holds none.
  */
 import type { FieldValue } from '../org/field-values.js';
 import type { Org } from '../org/org.js';
@@ -11,26 +12,30 @@ import { ParentCache, inRange, matches, orderComparator, orderKeys, readField } 
 import type { EvaluateOptions, Keyed, Reader, Row } from './evaluate.js';
 import type { BoundQuery } from './resolve.js';
 import { StepwiseSort } from './stepwise-sort.js';
+import type { RecordScan } from '../org/record-table.js';
 
 /** Records filtered, or rows projected, per step. */
 export const SOQL_STEP_ROWS = 2000;
 
 type Phase = 'scan' | 'sort' | 'project' | 'done';
 
-/** One query's evaluation; `step()` until it answers true, then read `rows`. */
+/** One query's evaluation; `step()` until it answers true, then read `rows` (or take them as they come, `takeRows`). */
 export class SoqlCursor {
   readonly #query: BoundQuery;
   readonly #options: EvaluateOptions;
   readonly #stepRows: number;
   readonly #read: Reader;
-  readonly #records: readonly Row[];
+  readonly #scan: RecordScan;
   readonly #inRange: ((record: Row) => boolean) | undefined;
+  /** Sorting a large object on disk keeps only ids and sort keys; records are read again when projected. */
+  readonly #reload: ((id: string) => Row | undefined) | undefined;
   #phase: Phase = 'scan';
   #position = 0;
   #matched: Keyed[] = [];
   #sort: StepwiseSort<Keyed> | undefined;
   #end = 0;
-  readonly #rows: FieldValue[][] = [];
+  #projected = 0;
+  #rows: FieldValue[][] = [];
 
   constructor(org: Org, query: BoundQuery, options: EvaluateOptions, stepRows = SOQL_STEP_ROWS) {
     this.#query = query;
@@ -38,7 +43,9 @@ export class SoqlCursor {
     this.#stepRows = Math.max(1, stepRows);
     const parents = new ParentCache(org);
     this.#read = (record, field) => readField(record, field, parents);
-    this.#records = org.scanRecords(query.object.name);
+    const objectName = query.object.name;
+    this.#scan = org.openScan(objectName);
+    if (!org.inMemory(objectName)) this.#reload = (id) => org.getRecord(objectName, id);
     this.#inRange = options.idRange ? inRange(options.idRange) : undefined;
   }
 
@@ -46,7 +53,7 @@ export class SoqlCursor {
   step(): boolean {
     switch (this.#phase) {
       case 'scan':
-        this.#scan();
+        this.#scanStep();
         break;
       case 'sort':
         if (this.#sort?.step() !== false) this.#startProjecting(this.#sort?.sorted ?? this.#matched);
@@ -60,27 +67,57 @@ export class SoqlCursor {
     return this.#phase === 'done';
   }
 
-  /** The rows in SELECT order; complete once `step()` has answered true. */
+  /** The rows in SELECT order (those not taken yet); complete once `step()` has answered true. */
   get rows(): FieldValue[][] {
     return this.#rows;
   }
 
-  #scan(): void {
+  /** The rows projected since the last call, in order: a consumer that takes them each step holds none. */
+  takeRows(): FieldValue[][] {
+    const rows = this.#rows;
+    this.#rows = [];
+    return rows;
+  }
+
+  /** Stops early (an aborted job): lets go of the scan. */
+  close(): void {
+    this.#scan.close();
+    this.#matched = [];
+    this.#phase = 'done';
+  }
+
+  #scanStep(): void {
     const { where, orderBy, limit } = this.#query;
-    const stop = Math.min(this.#records.length, this.#position + this.#stepRows);
-    // Without ORDER BY the first LIMIT matches are the answer; with it, every match has to be sorted first.
+    // Without ORDER BY the first LIMIT matches are the answer, projected as they are found.
     const enough = orderBy.length === 0 && limit !== undefined ? limit : Number.POSITIVE_INFINITY;
-    for (; this.#position < stop && this.#matched.length < enough; this.#position++) {
-      const record = this.#records[this.#position] as Row;
+    const batch = this.#projected < enough ? this.#scan.next(this.#stepRows) : [];
+    for (const record of batch) {
+      if (this.#projected >= enough) break;
       if (!this.#options.includeDeleted && record['IsDeleted'] === true) continue;
       if (this.#inRange && !this.#inRange(record)) continue;
       if (where && !matches(where, record, this.#read)) continue;
-      this.#matched.push(orderBy.length > 0 ? orderKeys(this.#query, record, this.#read) : { record, keys: [] });
+      if (orderBy.length === 0) this.#emit(record);
+      else this.#matched.push(this.#keyed(record));
     }
-    if (this.#position < this.#records.length && this.#matched.length < enough) return;
-    if (orderBy.length === 0) return this.#startProjecting(this.#matched);
+    if (batch.length > 0 && this.#projected < enough) return;
+    this.#scan.close();
+    if (orderBy.length === 0) {
+      this.#phase = 'done';
+      return;
+    }
     this.#sort = new StepwiseSort(this.#matched, orderComparator(this.#query));
     this.#phase = 'sort';
+  }
+
+  #keyed(record: Row): Keyed {
+    const keyed = orderKeys(this.#query, record, this.#read);
+    return this.#reload ? { record: { Id: record['Id'] ?? null }, keys: keyed.keys } : keyed;
+  }
+
+  #emit(record: Row): void {
+    const select = this.#query.select;
+    this.#rows.push(select.map((field) => this.#read(record, field)));
+    this.#projected += 1;
   }
 
   #startProjecting(sorted: Keyed[]): void {
@@ -94,10 +131,11 @@ export class SoqlCursor {
 
   #project(): void {
     const stop = Math.min(this.#end, this.#position + this.#stepRows);
-    const select = this.#query.select;
     for (; this.#position < stop; this.#position++) {
       const { record } = this.#matched[this.#position] as Keyed;
-      this.#rows.push(select.map((field) => this.#read(record, field)));
+      // A record removed for good since the scan (hard delete) is left out.
+      const current = this.#reload ? this.#reload(String(record['Id'])) : record;
+      if (current) this.#emit(current);
     }
     if (this.#position >= this.#end) {
       this.#matched = [];

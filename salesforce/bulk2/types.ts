@@ -4,33 +4,16 @@
  * @see https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/get_job_info.htm
  */
 
-import { Bulk2JobState, IngestOperation, TERMINAL_BULK2_STATES } from '../../common/wire-values.js';
+import {
+  Bulk2JobState,
+  ColumnDelimiter,
+  DELIMITER_CHAR,
+  IngestOperation,
+  TERMINAL_BULK2_STATES,
+  type LineEnding,
+} from '../../common/wire-values.js';
 
-export { Bulk2JobState, IngestOperation, TERMINAL_BULK2_STATES };
-
-/** The column delimiters Bulk API 2.0 accepts, by their wire names. */
-export const ColumnDelimiter = {
-  Comma: 'COMMA',
-  Backquote: 'BACKQUOTE',
-  Caret: 'CARET',
-  Pipe: 'PIPE',
-  Semicolon: 'SEMICOLON',
-  Tab: 'TAB',
-} as const;
-export type ColumnDelimiter = (typeof ColumnDelimiter)[keyof typeof ColumnDelimiter];
-
-/** The character each `columnDelimiter` value stands for. */
-export const DELIMITER_CHAR: Record<ColumnDelimiter, string> = {
-  COMMA: ',',
-  BACKQUOTE: '`',
-  CARET: '^',
-  PIPE: '|',
-  SEMICOLON: ';',
-  TAB: '\t',
-};
-
-/** The line endings Bulk API 2.0 accepts. */
-export type LineEnding = 'LF' | 'CRLF';
+export { Bulk2JobState, ColumnDelimiter, DELIMITER_CHAR, IngestOperation, TERMINAL_BULK2_STATES, type LineEnding };
 
 /** The body of a Bulk 2.0 ingest job's create. */
 export interface CreateIngestJobRequest {

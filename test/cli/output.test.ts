@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatAdoptSummary, formatIngestSummary, formatQuerySummary, formatTimings } from '../../cli/output.js';
+import {
+  formatAdoptSummary,
+  formatIngestSummary,
+  formatQuerySummary,
+  formatTimings,
+  rowsLine,
+} from '../../cli/output.js';
 import type { BulkAdoptResult, BulkIngestResult } from '../../workflows/contract.js';
 
 const result: BulkIngestResult = {
@@ -75,5 +81,47 @@ test('a split query lists every file with its records', () => {
     'Completed: 5 records to 2 files (workflow q1)\n' +
       '  file:///o/c-00001.jsonl (3 records)\n' +
       '  file:///o/c-00002.jsonl (2 records)\n',
+  );
+});
+
+test('a progress line before the input is read says so instead of 0/0 rows', () => {
+  const records = { total: 0, processed: 0, failed: 0 };
+  assert.equal(rowsLine({ state: 'Preparing', records }), 'Preparing: reading and checking the input');
+  assert.equal(
+    rowsLine({ state: 'Uploading', records: { ...records, total: 10 } }),
+    'Uploading: 0/10 rows processed, 0 failed',
+  );
+});
+
+test('a dry run prints the work it counted, or that a problem stopped the reading, and each problem', () => {
+  const dry = (problems: NonNullable<BulkIngestResult['dryRun']>['problems'], readWhole = true): BulkIngestResult => ({
+    ...result,
+    state: problems.length ? 'Failed' : 'Completed',
+    jobs: [],
+    results: { successful: [], failed: [], unprocessed: [] },
+    dryRun: {
+      rows: 7,
+      readWhole,
+      jobs: 1,
+      units: [3, 3, 1].map((rows) => ({ rows, bytes: rows * 20 })),
+      batchesNeeded: 3,
+      apiCallsNeeded: 52,
+      problems,
+    },
+  });
+  assert.equal(
+    formatIngestSummary('w/dry-run-1', dry([])),
+    'dry run of insert Contact: a real run would start; no Salesforce job was created (workflow w/dry-run-1)\n' +
+      '  rows: 7\n' +
+      '  Salesforce jobs it would create: 1; upload units: 3 (3, 3, 1 rows)\n' +
+      '  daily allowances it would use: 3 Bulk batches, about 52 API calls\n',
+  );
+  const ragged = 'CSV row 2 has 1 field but the header has 2 (the first missing one is Email).';
+  const problem = { type: 'bulkflow.SF_INVALID_INPUT', code: 'SF_RAGGED_ROW', message: ragged, file: '/d/a.csv' };
+  assert.equal(
+    formatIngestSummary('w/dry-run-2', dry([problem], false)),
+    'dry run of insert Contact: a real run would fail: 1 problem; no Salesforce job was created (workflow w/dry-run-2)\n' +
+      '  rows, units and jobs: not counted, a problem in the file stopped the reading\n' +
+      `  problem SF_RAGGED_ROW: /d/a.csv: ${ragged}\n`,
   );
 });

@@ -145,6 +145,28 @@ const CASES: Case[] = [
     json: { type: INVALID, code: 'SF_BAD_HEADER', column: 3, field: 'email' },
   },
   {
+    name: 'a header that only parses with another delimiter',
+    args: contacts('semicolons.csv', 'LastName;Email\nLovelace;ada@example.com\n'),
+    exit: 1,
+    message: /semicolons\.csv: The CSV header row reads as one column "LastName;Email" with the delimiter COMMA/,
+    json: { type: INVALID, code: 'SF_WRONG_DELIMITER', column: 1, field: 'LastName;Email' },
+  },
+  {
+    name: 'a header row that ends with another line ending than the one given',
+    args: () => [...contacts('crlf.csv', 'LastName\r\nLovelace\r\n')(), '--line-ending', 'LF'],
+    exit: 1,
+    message: /crlf\.csv: The CSV header row ends with CRLF, but the line ending given is LF\./,
+    json: { type: INVALID, code: 'SF_WRONG_LINE_ENDING' },
+  },
+  {
+    name: 'a batch size on Bulk 2.0',
+    human: true,
+    args: () => [...contacts('batch.csv', 'LastName\nLovelace\n')(), '--batch-size', '500'],
+    exit: 2,
+    message: /^error: --batch-size needs --api 1\.0: Bulk API 2\.0 cuts a job into batches itself\.\n/,
+    json: { type: 'bulkflow.USAGE', code: 'USAGE' },
+  },
+  {
     name: 'an unterminated quote',
     args: contacts('quote.csv', 'LastName,Title\nLovelace,"Countess\nHopper,Admiral\n'),
     exit: 1,

@@ -190,10 +190,12 @@ describe('Bulk v1 concurrency and abort', () => {
     return { maxInProgress, completionOrder };
   }
 
-  async function threeBatches(concurrencyMode: string) {
+  /** A job with three batches; the first has `firstRows` records (40 like the others unless given). */
+  async function threeBatches(concurrencyMode: string, firstRows = 40) {
     const job = await v1.createXmlJob({ operation: 'insert', object: 'Contact', concurrencyMode, contentType: 'CSV' });
     const ids: string[] = [];
-    for (const prefix of ['a', 'b', 'c']) ids.push((await v1.addBatch(job.id, contactsCsv(40, prefix), 'text/csv')).id);
+    for (const [i, prefix] of ['a', 'b', 'c'].entries())
+      ids.push((await v1.addBatch(job.id, contactsCsv(i === 0 ? firstRows : 40, prefix), 'text/csv')).id);
     return { job, ids };
   }
 
@@ -214,7 +216,8 @@ describe('Bulk v1 concurrency and abort', () => {
   });
 
   it('aborting a job leaves Queued batches NotProcessed and lets the running one finish', async () => {
-    const { job, ids } = await threeBatches('Serial');
+    // The first batch runs about 2 s, so the abort reaches it while it is InProgress even on a busy machine.
+    const { job, ids } = await threeBatches('Serial', 400);
     await eventually(() => v1.batch(job.id, ids[0] ?? ''), {
       until: (batch) => batch.state === 'InProgress',
       timeoutMs: 5_000,
@@ -226,7 +229,7 @@ describe('Bulk v1 concurrency and abort', () => {
     await watch(job.id);
     const states = (await v1.batches(job.id)).map((b) => [b.state, b['numberRecordsProcessed']]);
     assert.deepEqual(states, [
-      ['Completed', '40'],
+      ['Completed', '400'],
       ['NotProcessed', '0'],
       ['NotProcessed', '0'],
     ]);

@@ -35,17 +35,26 @@ function environmentNames(service: Service): string[] {
   return Array.isArray(env) ? env.map((entry) => entry.split('=')[0] ?? entry) : Object.keys(env);
 }
 
-/** `env.NAME` / `env['NAME']` in the shipped source folders: what the code reads. */
+/**
+ * `env.NAME` / `env['NAME']` in the shipped source folders, and the `TEMPORAL_*` variables of the SDK's environment
+ * configuration, which reads them for the code (`envProvider['NAME']` in the installed `@temporalio/envconfig`).
+ */
 function variablesTheCodeReads(): Set<string> {
   const folders = (JSON.parse(read('tsconfig.build.json')) as { include: string[] }).include;
   const names = new Set<string>();
+  const scan = (file: string) => {
+    for (const m of readFileSync(file, 'utf8').matchAll(/\benv(?:Provider)?(?:\.|\[')([A-Z][A-Z0-9_]+)/g)) {
+      names.add(m[1] ?? '');
+    }
+  };
   for (const folder of folders) {
     for (const name of readdirSync(path.join(repo, folder), { recursive: true, encoding: 'utf8' })) {
       const file = path.join(repo, folder, name);
-      if (!file.endsWith('.ts') || !statSync(file).isFile()) continue;
-      for (const m of readFileSync(file, 'utf8').matchAll(/\benv(?:\.|\[')([A-Z][A-Z0-9_]+)/g)) names.add(m[1] ?? '');
+      if (file.endsWith('.ts') && statSync(file).isFile()) scan(file);
     }
   }
+  const envconfig = path.dirname(createRequire(import.meta.url).resolve('@temporalio/envconfig'));
+  for (const name of readdirSync(envconfig)) if (name.endsWith('.js')) scan(path.join(envconfig, name));
   return names;
 }
 

@@ -35,7 +35,7 @@ import { eventually } from '../helpers/eventually.js';
 import { emulatorStats, orgRecords, type OrgRecord } from '../helpers/org.js';
 import { interpolate, readComposeFile, readEnvFile, REPO } from './compose-file.js';
 import { Processes, type Service } from './processes.js';
-import { ComposeTopology, type TemporalBuild } from './topology.js';
+import { ComposeTopology, temporalBuild } from './topology.js';
 
 /** Enough rows that Salesforce (the emulator, at RECORDS_PER_SECOND) works on the job for ~15 s. */
 const ROWS = 4_500;
@@ -87,16 +87,6 @@ after(async () => {
   if (process.env.BULKFLOW_KEEP_TOPOLOGY === '1') console.log(`# the run's folder, logs in logs/: ${root}`);
   removeRoot();
 });
-
-/** The Temporal binaries for the compose file's version: built once per machine, then from the cache. */
-function temporalBuild(): TemporalBuild {
-  const r = spawnSync(process.execPath, [path.join(REPO, 'scripts', 'build-temporal-server.mjs'), '--json'], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  if (r.status !== 0) throw new Error(`scripts/build-temporal-server.mjs failed (exit ${r.status})`);
-  return JSON.parse(r.stdout) as TemporalBuild;
-}
 
 /** The pinned Temporal CLI, as an operator on the host runs it against the published port. */
 function temporalCli(topology: ComposeTopology, args: string[]): string {

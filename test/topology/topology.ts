@@ -42,6 +42,16 @@ export interface TemporalBuild {
   cached: boolean;
 }
 
+/** The Temporal binaries for the compose file's version: built once per machine, then from the cache. */
+export function temporalBuild(): TemporalBuild {
+  const r = spawnSync(process.execPath, [path.join(REPO, 'scripts', 'build-temporal-server.mjs'), '--json'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  if (r.status !== 0) throw new Error(`scripts/build-temporal-server.mjs failed (exit ${r.status})`);
+  return JSON.parse(r.stdout) as TemporalBuild;
+}
+
 /** The ports the images listen on inside their containers (their documentation's defaults). */
 export const CONTAINER_PORTS = { postgresql: 5432, temporal: 7233, minio: 9000, emulator: 8080 } as const;
 

@@ -6,12 +6,11 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { after, before, test } from 'node:test';
-import { WorkflowFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bulkflowErrorOf } from '../../client/errors.js';
 import { startBulkIngest } from '../../client/starters.js';
 import type { SalesforceEmulator } from '../../emulator/index.js';
 import { formatCsvRow } from '../../csv/csv.js';
+import { workflowFailure } from '../helpers/failures.js';
 import { contactRows } from '../helpers/data.js';
 import { emulatorStats, orgRecords, readCsvFile } from '../helpers/org.js';
 import { startTestbed, type Testbed } from '../helpers/testbed.js';
@@ -89,12 +88,7 @@ test('a 404 fails the workflow fast with a typed input error, without retries', 
     { object: 'Contact', operation: 'insert', source: { url: `${base}/exports/gone.csv?X-Amz-Signature=s3cr3t` } },
     { taskQueue, workflowId: `https-404-${randomUUID()}` },
   );
-  const err = await handle.result().then(
-    () => assert.fail('expected the workflow to fail'),
-    (e: unknown) => e,
-  );
-  assert.ok(err instanceof WorkflowFailedError);
-  const cause = bulkflowErrorOf(err);
+  const cause = await workflowFailure(handle);
   assert.equal(cause.type, 'bulkflow.SF_INVALID_INPUT');
   assert.equal(cause.retryable, false);
   assert.match(cause.message, /answered 404/);

@@ -9,16 +9,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { WorkflowFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 
 import { FileStagingStore } from '../../storage/index.js';
-import { bulkflowErrorOf } from '../../client/errors.js';
 import { startBulkIngest } from '../../client/starters.js';
 import { DEV_CREDENTIALS, type SalesforceEmulator } from '../../emulator/index.js';
 import { createSalesforceClient, OAuthPasswordAuthenticator } from '../../salesforce/index.js';
 import { createBulkflowWorker } from '../../worker/create-worker.js';
 import { abortSignal, progressQuery, type BulkIngestInput } from '../../workflows/contract.js';
+import { workflowFailure } from '../helpers/failures.js';
 import { contactRows, writeCsv } from '../helpers/data.js';
 import { startEmulator } from '../helpers/emulator.js';
 import { eventually } from '../helpers/eventually.js';
@@ -74,12 +73,7 @@ test('malformed input fails fast with a typed error, before any Salesforce job e
   emulator.reset();
   const url = csvFile('ragged.csv', 'FirstName,LastName\nAda,Lovelace\nGrace,Hopper,extra\n');
   const handle = await run({ object: 'Contact', operation: 'insert', source: { url } });
-  const err = await handle.result().then(
-    () => assert.fail('expected the workflow to fail'),
-    (e: unknown) => e,
-  );
-  assert.ok(err instanceof WorkflowFailedError);
-  const cause = bulkflowErrorOf(err);
+  const cause = await workflowFailure(handle);
   assert.equal(cause.type, 'bulkflow.SF_INVALID_INPUT');
   assert.equal(cause.retryable, false);
   assert.match(cause.message, /row 2 has 3 fields but the header has 2/);
@@ -90,12 +84,7 @@ test('malformed input fails fast with a typed error, before any Salesforce job e
 test('an unknown column is refused by the pre-flight with a did-you-mean, before any Salesforce job exists', async () => {
   emulator.reset();
   const url = csvFile('unknown.csv', 'LastName,Emial\nLovelace,ada@example.com\nHopper,grace@example.com\n');
-  const err: unknown = await (await run({ object: 'Contact', operation: 'insert', source: { url } })).result().then(
-    () => assert.fail('expected the workflow to fail'),
-    (e: unknown) => e,
-  );
-  assert.ok(err instanceof WorkflowFailedError);
-  const cause = bulkflowErrorOf(err);
+  const cause = await workflowFailure(await run({ object: 'Contact', operation: 'insert', source: { url } }));
   assert.match(cause.type, /^bulkflow\./, 'a failure bulkflow raised');
   assert.equal(cause.retryable, false);
   assert.match(cause.message, /Emial/);

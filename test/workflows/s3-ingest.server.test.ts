@@ -5,15 +5,14 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
-import { WorkflowFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import Papa from 'papaparse';
 import { S3StagingStore } from '../../storage/s3-staging.js';
-import { bulkflowErrorOf } from '../../client/errors.js';
 import { startBulkIngest } from '../../client/starters.js';
 import type { SalesforceEmulator } from '../../emulator/index.js';
 import { formatCsvRow } from '../../csv/csv.js';
 import type { ResultFileRef } from '../../activities/types.js';
+import { workflowFailure } from '../helpers/failures.js';
 import { contactRows } from '../helpers/data.js';
 import { emulatorStats, orgRecords } from '../helpers/org.js';
 import { startTestbed, type Testbed } from '../helpers/testbed.js';
@@ -110,12 +109,7 @@ test('a missing S3 object fails the workflow fast with a typed input error, befo
     { object: 'Contact', operation: 'insert', source: { url: 's3://inputs/exports/missing.csv' } },
     { taskQueue, workflowId: `s3-missing-${randomUUID()}` },
   );
-  const err = await handle.result().then(
-    () => assert.fail('expected the workflow to fail'),
-    (e: unknown) => e,
-  );
-  assert.ok(err instanceof WorkflowFailedError);
-  const cause = bulkflowErrorOf(err);
+  const cause = await workflowFailure(handle);
   assert.equal(cause.type, 'bulkflow.SF_INVALID_INPUT');
   assert.equal(cause.retryable, false);
   assert.match(cause.message, /s3:\/\/inputs\/exports\/missing\.csv: not found \(NoSuchKey\)/);

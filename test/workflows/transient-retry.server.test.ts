@@ -7,10 +7,9 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { after, before, beforeEach, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { WorkflowFailedError } from '@temporalio/client';
-import { bulkflowErrorOf } from '../../client/errors.js';
 import { startBulkIngest } from '../../client/starters.js';
 import { progressQuery, type BulkIngestInput } from '../../workflows/contract.js';
+import { workflowFailure } from '../helpers/failures.js';
 import { contactRows, writeCsv } from '../helpers/data.js';
 import { eventually } from '../helpers/eventually.js';
 import { emulatorStats, orgRecords, readCsvFile } from '../helpers/org.js';
@@ -95,12 +94,7 @@ test('with one attempt, lock failures stay in the failed results with their erro
 
 test('no room in DailyBulkApiBatches: the workflow fails at once naming the limit, and no job exists', async () => {
   bed.emulator.limits.consume('DailyBulkApiBatches', 49);
-  const err: unknown = await (await run(input('no-room'))).result().then(
-    () => assert.fail('expected the workflow to fail'),
-    (e: unknown) => e,
-  );
-  assert.ok(err instanceof WorkflowFailedError);
-  const cause = bulkflowErrorOf(err);
+  const cause = await workflowFailure(await run(input('no-room')));
   assert.equal(cause.type, 'bulkflow.SF_INSUFFICIENT_LIMITS');
   assert.equal(cause.retryable, false);
   assert.match(cause.message, /DailyBulkApiBatches: needs 3, 1 of 50 remaining/);
