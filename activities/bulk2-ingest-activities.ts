@@ -167,7 +167,7 @@ export function createIngestActivities({ salesforce, staging }: IngestActivityDe
     const failed = done.failedResults as ResultFileRef;
     const unprocessed = done.unprocessedrecords as ResultFileRef;
     const total = successful.rows + failed.rows + unprocessed.rows;
-    if (total !== req.expectedRows) {
+    if (req.expectedRows !== undefined && total !== req.expectedRows) {
       throw new ResultMismatchError(
         `Job ${req.jobId}: results account for ${total} rows (${successful.rows} successful, ${failed.rows} failed, ` +
           `${unprocessed.rows} unprocessed) but ${req.expectedRows} were uploaded`,

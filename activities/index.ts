@@ -11,6 +11,7 @@ import { createStagingActivities, type StagingActivityDeps } from './staging-act
 import { createIngestV1Activities } from './bulk1-ingest-activities.js';
 import { createLimitsActivities } from './limits-activities.js';
 import { withMetrics, type MetricsOptions } from './metrics.js';
+import { createAdoptActivities } from './adopt-activities.js';
 import { createQueryActivities } from './query-activities.js';
 import { createRetryActivities } from './retry-activities.js';
 import { createLedgerActivities } from './ledger-activities.js';
@@ -35,6 +36,7 @@ export function createBulkActivities(deps: BulkActivityDeps) {
     ...createIngestActivities(deps),
     ...createIngestV1Activities(deps),
     ...createQueryActivities(deps),
+    ...createAdoptActivities(deps),
     ...createRetryActivities(deps),
     ...createLimitsActivities(deps),
     ...createLedgerActivities(deps),
@@ -55,6 +57,13 @@ export { toApplicationFailure, withFailureMapping } from './failures.js';
 export { BulkflowMetric, withMetrics, type MetricsOptions } from './metrics.js';
 export type * from './types.js';
 export type { V1JobStatus } from './bulk1-ingest-activities.js';
-export type { DownloadQueryRequest, QueryJobRequest, QueryJobStatus } from './query-activities.js';
+export type { AdoptedJob } from './adopt-activities.js';
+export type {
+  DownloadQueryRequest,
+  JoinQueryRequest,
+  QueryJobRequest,
+  QueryJobStatus,
+  QueryOutput,
+} from './query-activities.js';
 export type { CheckOrgLimitsRequest, CheckOrgLimitsResult } from './limits-activities.js';
 export type { SyncCycleWritten, WriteSyncCycleRequest } from './sync-activities.js';

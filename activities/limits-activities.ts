@@ -1,5 +1,5 @@
 /**
- * The org's daily allowances before a load: does it have the Bulk batches and API calls the job needs, with
+ * The org's daily allowances before a load or a query: does it have the Bulk batches, query jobs, query storage and API calls the job needs, with
  * a reserve left for other integrations? Answers with the shortfalls instead of throwing, so the workflow
  * can choose to wait durably for the daily window to roll or to fail at once.
  *
@@ -13,6 +13,10 @@ export interface CheckOrgLimitsRequest {
   batchesNeeded: number;
   /** API requests the load uses: job calls, polls, result files. */
   apiCallsNeeded: number;
+  /** Bulk 2.0 query jobs the query creates. */
+  queryJobsNeeded?: number;
+  /** Megabytes of Bulk 2.0 query results the query stores. */
+  queryStorageMBNeeded?: number;
   /** Share of each daily limit to leave to others, 0 ≤ x < 1. */
   reserveFraction: number;
 }

@@ -4,11 +4,13 @@
  * then joined into one CSV (`csv/join.ts`).
  */
 import { activityInfo, log } from '@temporalio/activity';
-import { InputError } from '../common/errors.js';
+import { InputError, ResultMismatchError } from '../common/errors.js';
+import { extensionOf, QueryFormat, splitFileName } from '../common/query-output.js';
 import type { ResultFileRef } from '../common/result-files.js';
 import { StagingKeys } from '../common/staging-keys.js';
 import { isBulk2Terminal, type BulkApi } from '../common/wire-values.js';
 import { joinCsvParts } from '../csv/join.js';
+import { writeQueryRecords } from '../csv/query-records.js';
 import { isBulk1JobDone } from '../salesforce/bulk1/types.js';
 import { Bulk1ContentType, type SalesforceClient } from '../salesforce/index.js';
 import { openDestination } from '../storage/destinations.js';
@@ -43,6 +45,23 @@ export interface QueryJobStatus {
   endedAt?: string;
   /** Why the job failed, when it did. */
   errorMessage?: string;
+}
+
+/** Which parts to write, where, and how. */
+export interface JoinQueryRequest {
+  parts: ResultFileRef[];
+  stagingPrefix: string;
+  /** A `file://` or `s3://` URL; the staging store otherwise. */
+  destinationUrl?: string;
+  /** @default 'csv' */
+  format?: QueryFormat;
+  /** Records per file, the files then named by index; one file when absent. */
+  splitRows?: number;
+}
+
+/** Where a query's records went: the file (the first, when split) and every file of a split. */
+export interface QueryOutput extends ResultFileRef {
+  files?: ResultFileRef[];
 }
 
 /** Which query's results to download, and how. */
@@ -156,19 +175,42 @@ export function createQueryActivities({
 
     /**
      * Joins parts into one CSV (the first part's header, then every part's rows) at `destinationUrl` (a `file://`
-     * URL) or in staging. Rewrites the whole file, so a retry is harmless.
+     * or `s3://` URL) or in staging; or, with `format: 'jsonl'` or `splitRows`, writes them in that format and
+     * split into files named by index (`splitFileName`). Rewrites every file whole, so a retry is harmless.
      */
-    async joinQueryParts(req: {
-      parts: ResultFileRef[];
-      stagingPrefix: string;
-      destinationUrl?: string;
-    }): Promise<ResultFileRef> {
-      const key = StagingKeys.queryResult(req.stagingPrefix);
-      const sink = req.destinationUrl ? openDestination(req.destinationUrl) : staging.openWrite(key);
+    async joinQueryParts(req: JoinQueryRequest): Promise<QueryOutput> {
       const parts = req.parts.map((part) => () => staging.openRead(part.url));
-      await joinCsvParts(parts, sink, (index) => heartbeat({ joined: req.parts[index]?.url }));
       const rows = req.parts.reduce((n, p) => n + p.rows, 0);
-      return { url: req.destinationUrl ?? staging.urlFor(key), rows };
+      const onPart = (index: number) => heartbeat({ joined: req.parts[index]?.url });
+      const format = req.format ?? QueryFormat.Csv;
+      if (format === QueryFormat.Csv && req.splitRows === undefined) {
+        const key = StagingKeys.queryResult(req.stagingPrefix);
+        const sink = req.destinationUrl ? openDestination(req.destinationUrl) : staging.openWrite(key);
+        await joinCsvParts(parts, sink, onPart);
+        return { url: req.destinationUrl ?? staging.urlFor(key), rows };
+      }
+      const split = req.splitRows !== undefined;
+      const extension = extensionOf(format);
+      const urlOf = (index: number) => {
+        if (req.destinationUrl) return split ? splitFileName(req.destinationUrl, index) : req.destinationUrl;
+        return staging.urlFor(StagingKeys.queryOutput(req.stagingPrefix, extension, split ? index : undefined));
+      };
+      const open = (index: number) =>
+        req.destinationUrl
+          ? openDestination(urlOf(index))
+          : staging.openWrite(StagingKeys.queryOutput(req.stagingPrefix, extension, split ? index : undefined));
+      const counts = await writeQueryRecords(
+        parts,
+        open,
+        { format, ...(split ? { splitRows: req.splitRows } : {}) },
+        onPart,
+      );
+      const written = counts.reduce((n, c) => n + c, 0);
+      if (written !== rows) {
+        throw new ResultMismatchError(`The query's parts hold ${rows} records, but ${written} were written`);
+      }
+      const files = counts.map((count, index) => ({ url: urlOf(index), rows: count }));
+      return split ? { url: files[0]?.url ?? urlOf(0), rows, files } : { url: urlOf(0), rows };
     },
   };
 }

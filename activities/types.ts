@@ -140,8 +140,8 @@ export interface DownloadIngestResultsRequest extends JobCall {
    * started before the check existed do not pass it; they get the count check only.
    */
   unitUrl?: string;
-  /** Rows uploaded to the job; the three result sets must add up to it. */
-  expectedRows: number;
+  /** Rows uploaded to the job; the three result sets must add up to it. Unknown for a job adopted by id. */
+  expectedRows?: number;
 }
 
 /** What `claimRun` needs: the run's identity and where it stages. */

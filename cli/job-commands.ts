@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
 import type { BulkWorkflowStatus, PendingStep } from '../client/inspect.js';
-import type { BulkIngestResult, BulkQueryResult } from '../workflows/contract.js';
+import type { BulkAdoptResult, BulkIngestResult, BulkQueryResult } from '../workflows/contract.js';
 import {
   ExitCode,
   exitCodeFor,
   exitCodeForError,
   formatError,
+  formatAdoptSummary,
   formatIngestSummary,
   formatQuerySummary,
   printJson,
@@ -55,6 +56,7 @@ function formatStatus(status: BulkWorkflowStatus): string {
   const ended = status.closedAt ? `, ended ${status.closedAt}` : '';
   const head = `${workflowId}: ${status.status} (${status.type} on task queue ${status.taskQueue}, started ${status.startedAt}${ended})\n`;
   if (status.result) {
+    if (status.type === 'bulkAdoptWorkflow') return formatAdoptSummary(workflowId, status.result as BulkAdoptResult);
     return status.type === 'bulkQueryWorkflow'
       ? formatQuerySummary(workflowId, status.result as BulkQueryResult)
       : formatIngestSummary(workflowId, status.result as BulkIngestResult);

@@ -28,7 +28,13 @@ function formatTable(jobs: BulkJobSummary[]): string {
   const rows = jobs.map((j) => [
     j.startTime.toISOString().replace('T', ' ').slice(0, 19),
     j.workflowId,
-    j.type === WorkflowType.BulkQuery ? 'query' : j.type === WorkflowType.IncrementalSync ? 'sync' : 'ingest',
+    j.type === WorkflowType.BulkQuery
+      ? 'query'
+      : j.type === WorkflowType.IncrementalSync
+        ? 'sync'
+        : j.type === WorkflowType.BulkAdopt
+          ? 'adopt'
+          : 'ingest',
     statusLabel(j.status),
     j.state ?? '-',
     j.object ?? '-',

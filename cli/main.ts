@@ -5,6 +5,7 @@
  * Exit codes: 0 completed, 1 error or failed job, 2 usage, 3 aborted.
  */
 import { Command, CommanderError } from 'commander';
+import { registerAdoptCommand } from './adopt-command.js';
 import { registerIngestCommand } from './ingest-command.js';
 import { registerJobCommands } from './job-commands.js';
 import { registerJobsCommand } from './jobs-command.js';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerIngestCommand(program);
   registerQueryCommand(program);
+  registerAdoptCommand(program);
   registerJobCommands(program);
   registerResultsCommand(program);
   registerJobsCommand(program);

@@ -2,6 +2,7 @@ import type { BulkflowErrorInfo } from '../client/errors.js';
 import { BulkflowError, ErrorCode, ErrorSource, FailureType } from '../common/errors.js';
 import { redact } from '../salesforce/core/redact.js';
 import type {
+  BulkAdoptResult,
   BulkIngestResult,
   BulkProgress,
   BulkQueryResult,
@@ -80,11 +81,34 @@ function formatDryRun(workflowId: string, result: BulkIngestResult, report: DryR
 }
 
 export function formatQuerySummary(workflowId: string, result: BulkQueryResult): string {
-  const where = result.results.records ? ` to ${result.results.records.url}` : '';
+  const { records, files } = result.results;
+  const where = records
+    ? ` to ${records.url}`
+    : files
+      ? ` to ${files.length} ${files.length === 1 ? 'file' : 'files'}`
+      : '';
   const lines = [
     `${result.state}: ${result.records.total} records${where} (workflow ${workflowId})`,
     ...completedBeforeLine(result, 'run'),
+    ...(files ?? []).map((file) => `  ${file.url} (${file.rows} records)`),
   ];
+  if (result.timings) lines.push(`  time: ${formatTimings(result.timings)}`);
+  if (result.abortReason) lines.push(`  aborted: ${result.abortReason}`);
+  if (result.failureMessage) lines.push(`  failure: ${result.failureMessage}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** `Completed: ingest of Contact (insert), 1000 rows: 990 successful, 10 failed, 0 unprocessed (workflow …)`. */
+export function formatAdoptSummary(workflowId: string, result: BulkAdoptResult): string {
+  const { records, results } = result;
+  const counts =
+    result.kind === 'ingest'
+      ? `${records.total} rows: ${records.successful ?? 0} successful, ${records.failed ?? 0} failed, ${records.unprocessed ?? 0} unprocessed`
+      : `${records.total} records`;
+  const lines = [
+    `${result.state}: ${result.kind} of ${result.object} (${result.operation}), ${counts} (workflow ${workflowId})`,
+  ];
+  for (const [kind, file] of Object.entries(results)) if (file) lines.push(`  ${kind}: ${file.url}`);
   if (result.timings) lines.push(`  time: ${formatTimings(result.timings)}`);
   if (result.abortReason) lines.push(`  aborted: ${result.abortReason}`);
   if (result.failureMessage) lines.push(`  failure: ${result.failureMessage}`);

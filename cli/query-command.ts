@@ -1,5 +1,5 @@
 import { pathToFileURL } from 'node:url';
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { BulkQueryInput, BulkQueryResult } from '../workflows/contract.js';
 import { checkQueryOptions } from '../common/job-options.js';
 import { checkFlags, countArgument } from './job-option-flags.js';
@@ -8,6 +8,7 @@ import { fetchToLocal, queryDestination } from './files.js';
 import { attachedBefore, ensureWorker, taskQueueOf } from './start-and-wait.js';
 import { connectFromEnv, noWorkerMessage } from './temporal.js';
 import type { BulkApi } from '../common/wire-values.js';
+import { MAX_SPLIT_ROWS, splitFileName, type QueryFormat } from '../common/query-output.js';
 
 interface QueryFlags {
   soql: string;
@@ -22,6 +23,8 @@ interface QueryFlags {
   json?: boolean;
   waitForWorker?: boolean;
   ignoreEarlierRuns?: boolean;
+  format: QueryFormat;
+  splitRows?: number;
 }
 
 /** The PK chunking the flags ask for, as the input names it (unchecked: {@link checkQueryOptions} checks it). */
@@ -33,14 +36,52 @@ function pkChunkingOf(flags: QueryFlags): BulkQueryInput['pkChunking'] {
   };
 }
 
+function splitRows(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_SPLIT_ROWS) {
+    throw new InvalidArgumentError(`a whole number of records from 1 to ${MAX_SPLIT_ROWS}`);
+  }
+  return n;
+}
+
+/** Copies every file of a result from the staging store to the local path asked for (split: by index). */
+async function fetchResult(result: BulkQueryResult, local: string): Promise<BulkQueryResult['results']> {
+  const { records, files } = result.results;
+  if (records) {
+    await fetchToLocal(records.url, local);
+    return { records: { ...records, url: pathToFileURL(local).href } };
+  }
+  if (!files) return {};
+  const fetched = [];
+  for (const [index, file] of files.entries()) {
+    const to = splitFileName(local, index);
+    await fetchToLocal(file.url, to);
+    fetched.push({ ...file, url: pathToFileURL(to).href });
+  }
+  return { files: fetched };
+}
+
 export function registerQueryCommand(program: Command): void {
   program
     .command('query')
-    .description('Export a SOQL query to a CSV file as a durable bulk job')
+    .description('Export a SOQL query to CSV or JSON lines files as a durable bulk job')
     .requiredOption('--soql <query>', 'SOQL, e.g. "SELECT Id, Name FROM Account"')
     .requiredOption(
       '--out <path-or-url>',
-      'where the CSV goes: an s3:// URL, or a local path (fetched from BULKFLOW_STAGING_URL when set, else written by the worker)',
+      'where the records go: an s3:// URL, or a local path (fetched from BULKFLOW_STAGING_URL when set, else written by the worker); split files get -00001, -00002, … before the extension',
+    )
+    .addOption(
+      new Option(
+        '--format <format>',
+        "csv: Salesforce's CSV as it is; jsonl: one JSON object per record, values as Salesforce's CSV text, empty as null",
+      )
+        .choices(['csv', 'jsonl'])
+        .default('csv'),
+    )
+    .option(
+      '--split-rows <n>',
+      'split the records into files of at most N records (each CSV file with the header)',
+      splitRows,
     )
     .option('--all', 'queryAll: include deleted and archived records')
     .addOption(new Option('--api <version>', 'Bulk API version').choices(['2.0', '1.0']).default('2.0'))
@@ -71,6 +112,8 @@ export function registerQueryCommand(program: Command): void {
             operation: flags.all ? 'queryAll' : 'query',
             api: flags.api,
             ...(out.destinationUrl ? { destination: { url: out.destinationUrl } } : {}),
+            ...(flags.format !== 'csv' ? { format: flags.format } : {}),
+            ...(flags.splitRows ? { splitRows: flags.splitRows } : {}),
             ...(pkChunking ? { pkChunking } : {}),
             ...(flags.ignoreEarlierRuns ? { ignoreEarlierRuns: true } : {}),
           },
@@ -88,10 +131,7 @@ export function registerQueryCommand(program: Command): void {
           throw new CommandFailure(err, handle.workflowId);
         });
         // With shared staging the records are in the store: fetched to the local path asked for.
-        const records = result.results.records;
-        if (out.fetchTo && records) await fetchToLocal(records.url, out.fetchTo);
-        const fetched =
-          out.fetchTo && records ? { results: { records: { ...records, url: pathToFileURL(out.fetchTo).href } } } : {};
+        const fetched = out.fetchTo ? { results: await fetchResult(result, out.fetchTo) } : {};
         const shown = { ...result, ...fetched, ...attachedBefore(handle) };
         if (flags.json) printJson({ workflowId: handle.workflowId, ...shown });
         else process.stdout.write(formatQuerySummary(handle.workflowId, shown));

@@ -14,7 +14,7 @@ interface Copied {
   rows: number;
 }
 
-/** The result files of an ingest (successful/failed/unprocessed per job) or a query (records). */
+/** The result files of an ingest (successful/failed/unprocessed per job) or a query (records, or split files). */
 function resultFiles(result: BulkIngestResult | BulkQueryResult): Array<{ name: string; url: string; rows: number }> {
   const files: Array<{ name: string; url: string; rows: number }> = [];
   for (const [kind, refs] of Object.entries(result.results) as Array<[string, unknown]>) {
@@ -23,7 +23,11 @@ function resultFiles(result: BulkIngestResult | BulkQueryResult): Array<{ name: 
       : refs
         ? [refs as { url: string; rows: number }]
         : [];
-    list.forEach((ref, i) => files.push({ name: list.length > 1 ? `${kind}-${i + 1}.csv` : `${kind}.csv`, ...ref }));
+    list.forEach((ref, i) => {
+      // A query's records may be JSON lines: the copy keeps the file's extension.
+      const ext = path.extname(new URL(ref.url).pathname) || '.csv';
+      files.push({ name: list.length > 1 ? `${kind}-${i + 1}${ext}` : `${kind}${ext}`, ...ref });
+    });
   }
   return files;
 }
@@ -53,7 +57,7 @@ export function registerResultsCommand(program: Command): void {
         for (const file of resultFiles(result)) {
           const to = path.join(flags.outDir, file.name);
           await pipeline(await openSource(file.url), createWriteStream(to));
-          copied.push({ kind: file.name.replace(/(-\d+)?\.csv$/, ''), from: file.url, to, rows: file.rows });
+          copied.push({ kind: file.name.replace(/(-\d+)?\.[a-z]+$/, ''), from: file.url, to, rows: file.rows });
         }
         if (flags.json) printJson({ workflowId, state: result.state, files: copied });
         else for (const c of copied) process.stdout.write(`${c.to}: ${c.rows} rows\n`);

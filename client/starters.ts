@@ -18,6 +18,7 @@ import {
   type WorkflowHandleWithFirstExecutionRunId,
 } from '@temporalio/client';
 import type { bulkIngestWorkflow } from '../workflows/bulk-ingest-workflow.js';
+import type { bulkAdoptWorkflow } from '../workflows/bulk-adopt-workflow.js';
 import type { bulkQueryWorkflow } from '../workflows/bulk-query-workflow.js';
 import {
   abortSignal,
@@ -25,10 +26,14 @@ import {
   MAX_INLINE_BYTES,
   progressQuery,
   WorkflowType,
+  SearchAttributes,
+  type BulkAdoptInput,
   type BulkIngestInput,
   type BulkQueryInput,
   type BulkProgress,
 } from '../workflows/contract.js';
+import { BulkflowError, ErrorCode, InputError } from '../common/errors.js';
+import { queryOutputProblem } from '../common/query-output.js';
 import { InlineRecordsTooLargeError } from './errors.js';
 
 /** How a starter starts a workflow: its id and task queue. */
@@ -52,7 +57,7 @@ export interface AttachedRun {
 }
 
 /** What a start hands back: the workflow's handle, and whether it attached to an earlier completed run. */
-export type StartedHandle<W extends typeof bulkIngestWorkflow | typeof bulkQueryWorkflow> =
+export type StartedHandle<W extends typeof bulkIngestWorkflow | typeof bulkQueryWorkflow | typeof bulkAdoptWorkflow> =
   WorkflowHandleWithFirstExecutionRunId<W> & {
     /** Set when the business id had completed before: `result()` is that run's, and nothing ran again. */
     attachedTo?: AttachedRun;
@@ -96,14 +101,62 @@ export async function startBulkIngest(
 /** A started query: `result()` resolves to its `BulkQueryResult`. */
 export type BulkQueryHandle = StartedHandle<typeof bulkQueryWorkflow>;
 
-/** Starts a bulk query or queryAll, once per business id, as {@link startBulkIngest} does. */
+/**
+ * Starts a bulk query or queryAll, once per business id, as {@link startBulkIngest} does. A bad `format` or
+ * `splitRows` throws `InputError` here, before anything starts.
+ *
+ * @example
+ * await startBulkQuery(client, {
+ *   soql: 'SELECT Id, Email FROM Contact',
+ *   destination: { url: 's3://exports/contacts/contacts.jsonl' }, // contacts-00001.jsonl, contacts-00002.jsonl, …
+ *   format: 'jsonl',
+ *   splitRows: 100_000,
+ * });
+ */
 export async function startBulkQuery(
   client: Client,
   input: BulkQueryInput,
   options: StartOptions = {},
 ): Promise<BulkQueryHandle> {
+  const problem = queryOutputProblem(input.format, input.splitRows);
+  if (problem) throw new InputError(problem);
   return startOnce<typeof bulkQueryWorkflow>(client, WorkflowType.BulkQuery, input, {
     workflowId: options.workflowId ?? `bulk-query-${randomUUID()}`,
+    taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
+  });
+}
+
+/** A started adoption: `result()` resolves to its `BulkAdoptResult`. */
+export type BulkAdoptHandle = StartedHandle<typeof bulkAdoptWorkflow>;
+
+/**
+ * Follows a Bulk 2.0 ingest or query job created elsewhere (`750…`) to its end and saves its results, as bulkflow
+ * does for its own. The workflow id is `bulk-adopt-<job id>` unless given: starting it again attaches to the run
+ * following the job, or returns its completed result. A job that another bulkflow workflow is following (its
+ * `BulkflowJobIds`) is refused with `BUSINESS_ID_IN_USE` naming that workflow.
+ */
+export async function startBulkAdopt(
+  client: Client,
+  input: BulkAdoptInput,
+  options: StartOptions = {},
+): Promise<BulkAdoptHandle> {
+  if (!/^[A-Za-z0-9]{15}(?:[A-Za-z0-9]{3})?$/.test(input.jobId)) {
+    throw new InputError(
+      `A Salesforce job id is 15 or 18 letters and digits (750…), got ${JSON.stringify(input.jobId)}`,
+    );
+  }
+  const workflowId = options.workflowId ?? `bulk-adopt-${input.jobId}`;
+  const query = `${SearchAttributes.jobIds.name} = '${input.jobId}' AND ExecutionStatus = 'Running'`;
+  for await (const running of client.workflow.list({ query })) {
+    if (running.workflowId === workflowId) continue;
+    throw new BulkflowError(
+      ErrorCode.BusinessIdInUse,
+      `Job ${input.jobId} is already followed by bulkflow workflow ${running.workflowId}: follow that one ` +
+        `(bulkflow status ${running.workflowId}) rather than adopting the job a second time.`,
+    );
+  }
+  return startOnce<typeof bulkAdoptWorkflow>(client, WorkflowType.BulkAdopt, input, {
+    workflowId,
     taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
   });
 }
@@ -114,7 +167,7 @@ export async function startBulkQuery(
  * the last run ended. Two starters racing meet at `USE_EXISTING`: one starts, the other attaches. (The workflow
  * itself checks the run ledger too, for ids whose runs Temporal no longer keeps.)
  */
-async function startOnce<W extends typeof bulkIngestWorkflow | typeof bulkQueryWorkflow>(
+async function startOnce<W extends typeof bulkIngestWorkflow | typeof bulkQueryWorkflow | typeof bulkAdoptWorkflow>(
   client: Client,
   type: string,
   input: Parameters<W>[0],
@@ -135,7 +188,8 @@ async function startOnce<W extends typeof bulkIngestWorkflow | typeof bulkQueryW
   }
   const earlier = client.workflow.getHandle<W>(workflowId);
   const described = await earlier.describe();
-  if (!input.ignoreEarlierRuns && described.status.name === 'COMPLETED') {
+  const ignoreEarlierRuns = (input as { ignoreEarlierRuns?: boolean }).ignoreEarlierRuns;
+  if (!ignoreEarlierRuns && described.status.name === 'COMPLETED') {
     const result = (await earlier.result()) as Awaited<ReturnType<W>>;
     if (result.state === 'Completed') {
       const firstExecutionRunId = described.raw.workflowExecutionInfo?.firstRunId || described.runId;

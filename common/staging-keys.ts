@@ -45,6 +45,9 @@ export const StagingKeys = {
   /** Part `index` (0-based) of a query's results, and the joined result. */
   queryPart: (prefix: string, jobId: string, index: number) => `${prefix}/query/${jobId}/part-${pad(index + 1, 5)}.csv`,
   queryResult: (prefix: string) => `${prefix}/query/result.csv`,
+  /** A query's records in another format than CSV (`extension`), or file `index` of a split. */
+  queryOutput: (prefix: string, extension: string, index?: number) =>
+    `${prefix}/query/result${index === undefined ? '' : `-${pad(index + 1, 5)}`}.${extension}`,
   /** The run ledger of a business id. */
   ledgerFolder: (workflowId: string) => `ledger/${encodeURIComponent(workflowId)}`,
   ledgerAttempt: (workflowId: string, attempt: number) =>

@@ -39,6 +39,9 @@ export class CsvRecordScanner {
    * columns, not Salesforce's `sf__` ones).
    */
   hashing: 'all' | 'none' | Uint8Array = 'all';
+  /** Where the current record's bytes start and end in `buf`, its line ending included. */
+  recordStart = 0;
+  recordEnd = 0;
   private rest: Buffer | undefined;
   private head: Buffer | undefined;
   private first = true;
@@ -78,6 +81,8 @@ export class CsvRecordScanner {
       const next = this.record(0, false);
       if (next >= 0) {
         this.rest = undefined;
+        this.recordStart = 0;
+        this.recordEnd = next;
         this.emit(onRecord);
         return chunk.subarray(Math.max(0, next - rest.length));
       }
@@ -95,7 +100,8 @@ export class CsvRecordScanner {
     while (pos < len) {
       const next = this.record(pos, final);
       if (next < 0) return pos;
-      pos = next;
+      this.recordStart = pos;
+      this.recordEnd = pos = next;
       this.emit(onRecord);
     }
     return pos;

@@ -34,7 +34,10 @@ export interface SalesforceEmulatorOptions extends AppOptions {
   bulkV2ResultPageRows?: number;
   /** Custom objects (`Invoice__c`, with a key prefix such as `a01`) and custom fields on standard objects. */
   customObjects?: CustomObjectDefinition[];
-  /** Daily limit maxima. @default { DailyApiRequests: 15000, DailyBulkApiBatches: 15000, DailyBulkV2QueryJobs: 10000 } */
+  /**
+   * Daily limit maxima.
+   * @default { DailyApiRequests: 15000, DailyBulkApiBatches: 15000, DailyBulkV2QueryJobs: 10000, DailyBulkV2QueryFileStorageMB: 976562 }
+   */
   limits?: Partial<LimitMaxima>;
   /** File that keeps the org's records, id counters and Bulk 2.0 ingest jobs across restarts. @default none (memory only) */
   persistPath?: string;

@@ -1,10 +1,11 @@
 /**
- * `bulkQueryWorkflow`: query and queryAll on Bulk 2.0 or v1 (with PK chunking). Claim the workflow id → create
- * (adopted on retry) → poll on durable timers (continuing as new when long) → download the results part by part
- * (resumed after a crash from the last finished part) → join them into one CSV.
+ * `bulkQueryWorkflow`: query and queryAll on Bulk 2.0 or v1 (with PK chunking). Claim the workflow id → check the
+ * org's daily allowances → create (adopted on retry) → poll on durable timers (continuing as new when long) →
+ * download the results part by part (resumed after a crash from the last finished part) → write them as one CSV,
+ * or as asked (JSON lines, split into files of N records).
  */
-import { continueAsNew, upsertSearchAttributes } from '@temporalio/workflow';
-import type { QueryJobStatus } from '../activities/index.js';
+import { condition, continueAsNew, patched, upsertSearchAttributes } from '@temporalio/workflow';
+import type { QueryJobStatus, QueryOutput } from '../activities/index.js';
 import { isBulk2Terminal, type BulkApi } from '../common/wire-values.js';
 import { BusinessId, resultOfEarlierRun } from './business-id.js';
 import {
@@ -15,7 +16,9 @@ import {
   type BulkQueryInput,
   type BulkQueryResult,
 } from './contract.js';
+import { checkQueryOutput, estimateQueryNeeds, insufficientLimits, resolveLimitsPolicy } from './follow-ups.js';
 import { callOn, JobRun, runBulkWorkflow, runStagingPrefix, seenOf } from './job-run.js';
+import { Patch } from './patches.js';
 import type { PhaseSpans } from './phase-timings.js';
 import { abortStep, pollUntilDone, type PollResume } from './poll-loop.js';
 import { StepAborted } from './run-control.js';
@@ -37,13 +40,17 @@ interface QueryResume extends PollResume {
 type QueryRunInput = BulkQueryInput & { resume?: QueryResume };
 
 /**
- * Runs `input.soql` as a Bulk query (2.0, or v1 with PK chunking) and writes the records as one CSV to
- * `input.destination` or the staging store. A killed worker's download resumes from its last part.
+ * Runs `input.soql` as a Bulk query (2.0, or v1 with PK chunking) and writes the records as CSV or JSON lines,
+ * in one file or split into files of `splitRows`, to `input.destination` or the staging store. The org's daily
+ * allowances are checked before the job is created. A killed worker's download resumes from its last part.
  *
  * Signal `abort` to abort the Salesforce job; query `progress` for live counts.
  */
 export async function bulkQueryWorkflow(input: BulkQueryInput): Promise<BulkQueryResult> {
   failOnBadInput(() => checkQueryOptions(input));
+  // Bad output options fail the start, not the download after the job has run.
+  checkQueryOutput(input.format, input.splitRows);
+  resolveLimitsPolicy(input.limits);
   return runBulkWorkflow(new QueryRun(input as QueryRunInput));
 }
 
@@ -111,6 +118,8 @@ class QueryRun extends JobRun<BulkQueryResult> {
   private async runQuery(): Promise<BulkQueryResult> {
     if (!this.job) {
       if (this.abortReason) return this.finish();
+      await this.ensureOrgLimits();
+      if (this.abortReason) return this.finish();
       const create = this.control.current ? this.act.creates : this.act.streams;
       this.update(
         await this.control.step(() =>
@@ -145,10 +154,32 @@ class QueryRun extends JobRun<BulkQueryResult> {
         parts,
         stagingPrefix: this.stagingPrefix,
         ...(this.input.destination ? { destinationUrl: this.input.destination.url } : {}),
+        ...(this.input.format ? { format: this.input.format } : {}),
+        ...(this.input.splitRows ? { splitRows: this.input.splitRows } : {}),
       });
     });
     this.clock.end('download');
     return this.finish(records);
+  }
+
+  /**
+   * Before the job is created: has the org the query jobs, query storage and API calls left? Without room, fail
+   * at once naming the limit, or wait on durable timers for the daily window to roll, as the input chose.
+   */
+  private async ensureOrgLimits(): Promise<void> {
+    const policy = resolveLimitsPolicy(this.input.limits);
+    if (!policy.check || !patched(Patch.QueryLimits)) return;
+    const deadline = Date.now() + policy.maxWaitMs;
+    for (;;) {
+      const { shortfalls } = await this.control.step(() =>
+        this.act.calls.checkOrgLimits({ ...estimateQueryNeeds(this.api), reserveFraction: policy.reserveFraction }),
+      );
+      if (shortfalls.length === 0 || this.abortReason) return;
+      if (policy.onShortfall === 'fail' || Date.now() + policy.checkEveryMs > deadline) {
+        throw insufficientLimits(shortfalls, policy.reserveFraction, 'query');
+      }
+      await condition(() => this.abortReason !== undefined, policy.checkEveryMs);
+    }
   }
 
   /** Polls on durable timers (see poll-loop.ts). The total is unknown until the job ends. */
@@ -205,7 +236,7 @@ class QueryRun extends JobRun<BulkQueryResult> {
     };
   }
 
-  private finish(records?: { url: string; rows: number }): BulkQueryResult {
+  private finish(records?: QueryOutput): BulkQueryResult {
     const failed = this.job?.state === 'Failed';
     const final: BulkQueryResult['state'] = this.abortReason
       ? BulkflowState.Aborted
@@ -217,7 +248,11 @@ class QueryRun extends JobRun<BulkQueryResult> {
       state: final,
       jobs: this.job ? [{ ...this.job }] : [],
       records: { total: records?.rows ?? 0 },
-      results: records ? { records } : {},
+      results: records?.files
+        ? { files: records.files }
+        : records
+          ? { records: { url: records.url, rows: records.rows } }
+          : {},
       timings: this.clock.timings(this.startedAtMs),
       ...(this.abortReason ? { abortReason: this.abortReason } : {}),
       ...(failed && this.job?.errorMessage ? { failureMessage: this.job.errorMessage } : {}),

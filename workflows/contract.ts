@@ -6,10 +6,12 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { IngestJobOptions, QueryJobOptions } from '../common/job-options.js';
 import type { PollPolicy } from '../common/poll-policy.js';
+import { QueryFormat } from '../common/query-output.js';
 import type { ResultFileRef } from '../common/result-files.js';
 import type { IngestOperation, BulkApi } from '../common/wire-values.js';
 import type { PhaseTimings } from './phase-timings.js';
 
+export { QueryFormat };
 export type { ResultFileRef };
 
 /** The task queue bulkflow's workers poll unless told otherwise. */
@@ -20,6 +22,7 @@ export const WorkflowType = {
   BulkIngest: 'bulkIngestWorkflow',
   BulkQuery: 'bulkQueryWorkflow',
   IncrementalSync: 'incrementalSyncWorkflow',
+  BulkAdopt: 'bulkAdoptWorkflow',
 } as const;
 /** One of {@link WorkflowType}'s names. */
 export type WorkflowType = (typeof WorkflowType)[keyof typeof WorkflowType];
@@ -140,8 +143,9 @@ export interface TransientRetryPolicy {
 }
 
 /**
- * The org's daily allowances (`DailyBulkApiBatches`, `DailyApiRequests`) are checked after staging, before any
- * job exists, against what the load needs, leaving `reserveFraction` of each to other integrations.
+ * The org's daily allowances (`DailyBulkApiBatches`, `DailyApiRequests`; for queries `DailyBulkV2QueryJobs` and
+ * `DailyBulkV2QueryFileStorageMB`) are checked before any job exists (for a load, after staging) against what the
+ * work needs, leaving `reserveFraction` of each to other integrations.
  */
 export interface OrgLimitsPolicy {
   /** Check at all (one `GET /limits` call). @default true */
@@ -296,8 +300,27 @@ export interface BulkQueryInput extends QueryJobOptions {
    * chunk (default 100,000, at most 250,000), from the record `startRow` on.
    */
   pkChunking?: { chunkSize?: number; startRow?: string };
-  /** Where the result CSV goes (`file://…`); otherwise the staging store. */
+  /**
+   * Where the records go: a `file://` path or an `s3://` object; otherwise the staging store. With `splitRows`,
+   * the name of the files: `-00001`, `-00002`, … before its extension.
+   */
   destination?: { url: string };
+  /**
+   * `csv`: Salesforce's CSV byte for byte (its header, quoting and line endings). `jsonl`: JSON lines, one object
+   * per record, keys the header's fields in Salesforce's order, values the strings Salesforce's CSV holds (numbers,
+   * booleans and dates as text, nothing converted), an empty field `null`. @default 'csv'
+   */
+  format?: QueryFormat;
+  /**
+   * Split the records into files of at most this many records each (every CSV file with the header), named by
+   * index so that a retried download rewrites its own files. One file when absent.
+   */
+  splitRows?: number;
+  /**
+   * The daily allowances checked before the query job is created: `DailyBulkV2QueryJobs` and
+   * `DailyBulkV2QueryFileStorageMB` (Bulk 2.0; `DailyBulkApiBatches` on v1) and `DailyApiRequests`.
+   */
+  limits?: OrgLimitsPolicy;
   /** Bulk 2.0 rows per result page (and per resumable part). @default 50000 */
   pageSize?: number;
   pollPolicy?: PollPolicy;
@@ -308,17 +331,54 @@ export interface BulkQueryInput extends QueryJobOptions {
   ignoreEarlierRuns?: boolean;
 }
 
-/** Result of `bulkQueryWorkflow`: the job and where the joined CSV is. */
+/** Result of `bulkQueryWorkflow`: the job and where its records are. */
 export interface BulkQueryResult {
   state: typeof BulkflowState.Completed | typeof BulkflowState.Failed | typeof BulkflowState.Aborted;
   jobs: BulkJobProgress[];
   records: { total: number };
-  /** The joined CSV (one header row); absent when the job failed or was aborted. */
-  results: { records?: ResultFileRef };
+  /**
+   * The records in one file (one header row, for CSV); absent when the job failed or was aborted, or when
+   * `splitRows` split them: then `files` lists every file in order (one, header only, for no records).
+   */
+  results: { records?: ResultFileRef; files?: ResultFileRef[] };
   /** Where the time went (staging and upload are 0 for queries). */
   timings?: PhaseTimings;
   abortReason?: string;
   failureMessage?: string;
   /** This run ran nothing: an earlier run of the workflow id completed the query, and this is its result. */
   completedBefore?: CompletedBefore;
+}
+
+/** Input of `bulkAdoptWorkflow`: a Bulk 2.0 job created elsewhere, to follow to its end and collect. */
+export interface BulkAdoptInput {
+  /** The Salesforce job id (`750…`) of a Bulk 2.0 ingest or query job. */
+  jobId: string;
+  /** Where a query job's records go (`file://…`, `s3://…`); otherwise the staging store. */
+  destination?: { url: string };
+  pollPolicy?: PollPolicy;
+  activityTimeouts?: ActivityTimeouts;
+  /** Continue as new while polling once history reaches this many events. @default 2000 */
+  historyEventLimit?: number;
+}
+
+/** Result of `bulkAdoptWorkflow`: the job as it ended and its results, saved where bulkflow saves its own. */
+export interface BulkAdoptResult {
+  state: typeof BulkflowState.Completed | typeof BulkflowState.Failed | typeof BulkflowState.Aborted;
+  /** What the job was: `ingest` (with its object and operation) or `query`. */
+  kind: 'ingest' | 'query';
+  object: string;
+  operation: string;
+  jobs: BulkJobProgress[];
+  /** Ingest: the rows in each result file; query: the records. */
+  records: { successful?: number; failed?: number; unprocessed?: number; total: number };
+  /** Ingest: the three result files; query: the records file. Absent for a query that failed or was aborted. */
+  results: {
+    successful?: ResultFileRef;
+    failed?: ResultFileRef;
+    unprocessed?: ResultFileRef;
+    records?: ResultFileRef;
+  };
+  timings?: PhaseTimings;
+  abortReason?: string;
+  failureMessage?: string;
 }

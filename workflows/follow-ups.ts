@@ -6,6 +6,7 @@
  */
 import { ApplicationFailure } from '@temporalio/workflow';
 import { ErrorCode, ErrorSource, FailureType } from '../common/errors.js';
+import { queryOutputProblem } from '../common/query-output.js';
 import { ROWS_PER_BULK_BATCH, type BulkApi } from '../common/wire-values.js';
 import type { LimitShortfall } from '../salesforce/org/limits.js';
 import type { OrgLimitsPolicy, TransientRetryPolicy } from './contract.js';
@@ -47,6 +48,14 @@ export function resolveRetryPolicy(policy: TransientRetryPolicy = {}): Required<
   return resolved;
 }
 
+/** The query's output options, or a non-retryable failure naming the bad one. */
+export function checkQueryOutput(format: unknown, splitRows: unknown): void {
+  const problem = queryOutputProblem(format, splitRows);
+  if (problem) {
+    throw ApplicationFailure.create({ type: FailureType.InvalidInput, message: problem, nonRetryable: true });
+  }
+}
+
 /** The input's limits policy with its defaults, or a non-retryable failure naming the bad option. */
 export function resolveLimitsPolicy(policy: OrgLimitsPolicy = {}): Required<OrgLimitsPolicy> {
   const resolved = {
@@ -80,15 +89,30 @@ export function estimateNeeds(units: ReadonlyArray<{ rows: number }>, api: BulkA
   return { batchesNeeded, apiCallsNeeded };
 }
 
-/** The failure of a load the org has no room for: its type, the limits short, and by how much. */
-export function insufficientLimits(shortfalls: LimitShortfall[], reserveFraction: number): ApplicationFailure {
+/**
+ * What a query will take: a Bulk 2.0 query job and some of the day's query file storage (its size is unknown
+ * before it runs, so at least 1 MB), or on v1 a batch (more with PK chunking); the create, polls and result
+ * calls, and this check.
+ */
+export function estimateQueryNeeds(api: BulkApi) {
+  return api === '2.0'
+    ? { batchesNeeded: 0, queryJobsNeeded: 1, queryStorageMBNeeded: 1, apiCallsNeeded: 3 + POLLS_PER_JOB + 1 }
+    : { batchesNeeded: 1, apiCallsNeeded: 5 + 2 * POLLS_PER_JOB + 1 };
+}
+
+/** The failure of a load (or query) the org has no room for: its type, the limits short, and by how much. */
+export function insufficientLimits(
+  shortfalls: LimitShortfall[],
+  reserveFraction: number,
+  what: 'load' | 'query' = 'load',
+): ApplicationFailure {
   const detail = shortfalls
     .map((s) => `${s.limit}: needs ${s.needed}, ${s.remaining} of ${s.max} remaining`)
     .join('; ');
   const reserve = reserveFraction > 0 ? ` (${Math.round(reserveFraction * 100)} % of each kept for others)` : '';
   return ApplicationFailure.create({
     type: FailureType.InsufficientLimits,
-    message: `Not enough Salesforce daily allowance left for this load${reserve}: ${detail}`,
+    message: `Not enough Salesforce daily allowance left for this ${what}${reserve}: ${detail}`,
     nonRetryable: true,
     details: [{ code: ErrorCode.InsufficientLimits, source: ErrorSource.Salesforce, shortfalls }],
   });

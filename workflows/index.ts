@@ -4,6 +4,7 @@
  */
 export { bulkIngestWorkflow } from './bulk-ingest-workflow.js';
 export { bulkQueryWorkflow } from './bulk-query-workflow.js';
+export { bulkAdoptWorkflow } from './bulk-adopt-workflow.js';
 export { bulkIngestJobWorkflow } from './bulk2-ingest-job-workflow.js';
 export { bulkIngestV1Workflow } from './bulk1-ingest-job-workflow.js';
 export { incrementalSyncWorkflow } from './incremental-sync-workflow.js';
@@ -38,6 +39,9 @@ export {
   type BulkProgress,
   type BulkQueryInput,
   type BulkQueryResult,
+  type BulkAdoptInput,
+  type BulkAdoptResult,
+  QueryFormat,
   type OrgLimitsPolicy,
   type PhaseTimings,
   type TransientRetryPolicy,

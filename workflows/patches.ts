@@ -6,6 +6,8 @@
 export const Patch = {
   /** The daily allowance check before any job. */
   OrgLimits: 'bulkflow-org-limits-check',
+  /** The daily allowance check before a query job is created. */
+  QueryLimits: 'bulkflow-query-limits-check',
   /** Follow-up jobs for rows that failed with a transient error. */
   TransientRetry: 'bulkflow-transient-row-retry',
   /**

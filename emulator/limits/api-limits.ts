@@ -1,8 +1,9 @@
 /**
  * The org's daily API allowances, as `GET /services/data/vXX.X/limits` reports them: every authenticated API
  * request uses one DailyApiRequests; Bulk ingest uses DailyBulkApiBatches (a 2.0 job one per 10,000 rows, a v1
- * batch one each); each Bulk 2.0 query job uses one DailyBulkV2QueryJobs. Salesforce counts over a rolling
- * 24 hours; here usage only goes back to zero on reset.
+ * batch one each); each Bulk 2.0 query job uses one DailyBulkV2QueryJobs. DailyBulkV2QueryFileStorageMB (the
+ * megabytes of query results stored a day) is reported and can be set, but the emulator's results use none of it.
+ * Salesforce counts over a rolling 24 hours; here usage only goes back to zero on reset.
  * @see https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_limits.htm
  */
 
@@ -11,17 +12,22 @@ export const LimitName = {
   DailyApiRequests: 'DailyApiRequests',
   DailyBulkApiBatches: 'DailyBulkApiBatches',
   DailyBulkV2QueryJobs: 'DailyBulkV2QueryJobs',
+  DailyBulkV2QueryFileStorageMB: 'DailyBulkV2QueryFileStorageMB',
 } as const;
 export type LimitName = (typeof LimitName)[keyof typeof LimitName];
 
 /** Maxima per limit. */
 export type LimitMaxima = Readonly<Record<LimitName, number>>;
 
-/** Developer Edition figures: 15,000 API requests and Bulk batches a day, 10,000 Bulk 2.0 query jobs. */
+/**
+ * Developer Edition figures: 15,000 API requests and Bulk batches a day, 10,000 Bulk 2.0 query jobs, and 1 TB of
+ * query results (976,562 MB, as a real org reports it).
+ */
 export const DEFAULT_LIMIT_MAXIMA: LimitMaxima = Object.freeze({
   DailyApiRequests: 15_000,
   DailyBulkApiBatches: 15_000,
   DailyBulkV2QueryJobs: 10_000,
+  DailyBulkV2QueryFileStorageMB: 976_562,
 });
 
 /** Rows per internal Bulk batch: a 2.0 ingest job uses one batch per 10,000 rows. */

@@ -3,7 +3,8 @@
  * org cannot finish today, before any job exists, instead of failing halfway with `REQUEST_LIMIT_EXCEEDED`.
  *
  * Bulk ingest uses `DailyBulkApiBatches` (a 2.0 job one per 10,000 rows, shared with v1 batches; 15,000 per
- * rolling 24 h); every REST call, polls included, uses `DailyApiRequests`.
+ * rolling 24 h); every REST call, polls included, uses `DailyApiRequests`. A Bulk 2.0 query uses one
+ * `DailyBulkV2QueryJobs` (10,000 per 24 h) and `DailyBulkV2QueryFileStorageMB` for its results (1 TB per 24 h).
  *
  * @see https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_limits.htm
  * @see https://developer.salesforce.com/docs/atlas.en-us.salesforce_app_limits_cheatsheet.meta/salesforce_app_limits_cheatsheet/salesforce_app_limits_platform_bulkapi.htm
@@ -43,6 +44,10 @@ export interface BulkCapacityRequest {
   batchesNeeded?: number;
   /** API requests the work will use (polls: see `simulatePolls` in `common/poll-policy.ts`). @default 0 */
   apiCallsNeeded?: number;
+  /** Bulk 2.0 query jobs the work will create. @default 0 */
+  queryJobsNeeded?: number;
+  /** Megabytes of Bulk 2.0 query results the work will store. @default 0 */
+  queryStorageMBNeeded?: number;
   /** Share of each daily limit to leave for other integrations, 0–1. @default 0 */
   reserveFraction?: number;
 }
@@ -83,13 +88,16 @@ export function capacityWithDefaults(request: BulkCapacityRequest): Required<Bul
   return {
     batchesNeeded: checkCount(request.batchesNeeded, 'batchesNeeded'),
     apiCallsNeeded: checkCount(request.apiCallsNeeded, 'apiCallsNeeded'),
+    queryJobsNeeded: checkCount(request.queryJobsNeeded, 'queryJobsNeeded'),
+    queryStorageMBNeeded: checkCount(request.queryStorageMBNeeded, 'queryStorageMBNeeded'),
     reserveFraction,
   };
 }
 
 /** The limits that cannot cover the request (pure; empty when all can). Unreported limits are skipped. */
 export function findShortfalls(limits: OrgLimits, request: BulkCapacityRequest): LimitShortfall[] {
-  const { batchesNeeded, apiCallsNeeded, reserveFraction } = capacityWithDefaults(request);
+  const { batchesNeeded, apiCallsNeeded, queryJobsNeeded, queryStorageMBNeeded, reserveFraction } =
+    capacityWithDefaults(request);
   const out: LimitShortfall[] = [];
   const check = (limit: LimitName, needed: number) => {
     const value = limits[limit];
@@ -99,6 +107,8 @@ export function findShortfalls(limits: OrgLimits, request: BulkCapacityRequest):
   };
   check(LimitName.DailyBulkApiBatches, batchesNeeded);
   check(LimitName.DailyApiRequests, apiCallsNeeded);
+  check(LimitName.DailyBulkV2QueryJobs, queryJobsNeeded);
+  check(LimitName.DailyBulkV2QueryFileStorageMB, queryStorageMBNeeded);
   return out;
 }
 

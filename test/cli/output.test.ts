@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatIngestSummary, formatTimings, rowsLine } from '../../cli/output.js';
-import type { BulkIngestResult } from '../../workflows/contract.js';
+import {
+  formatAdoptSummary,
+  formatIngestSummary,
+  formatQuerySummary,
+  formatTimings,
+  rowsLine,
+} from '../../cli/output.js';
+import type { BulkAdoptResult, BulkIngestResult } from '../../workflows/contract.js';
 
 const result: BulkIngestResult = {
   state: 'Completed',
@@ -34,6 +40,47 @@ test('phases that took no time are left out', () => {
   assert.equal(
     formatTimings({ stagingMs: 0, uploadMs: 0, processingMs: 4000, downloadMs: 500, totalMs: 4600 }),
     '4.6 s in all: Salesforce 4.0 s, download 0.5 s',
+  );
+});
+
+test('an adopted job says what it was, its counts and where each result file is', () => {
+  const adopted: BulkAdoptResult = {
+    state: 'Completed',
+    kind: 'ingest',
+    object: 'Contact',
+    operation: 'insert',
+    jobs: [{ id: '750B', api: '2.0', state: 'JobComplete', recordsProcessed: 3, recordsFailed: 1 }],
+    records: { successful: 2, failed: 1, unprocessed: 0, total: 3 },
+    results: {
+      successful: { url: 'file:///s/successfulResults.csv', rows: 2 },
+      failed: { url: 'file:///s/failedResults.csv', rows: 1 },
+    },
+  };
+  assert.equal(
+    formatAdoptSummary('bulk-adopt-750B', adopted),
+    'Completed: ingest of Contact (insert), 3 rows: 2 successful, 1 failed, 0 unprocessed (workflow bulk-adopt-750B)\n' +
+      '  successful: file:///s/successfulResults.csv\n' +
+      '  failed: file:///s/failedResults.csv\n',
+  );
+});
+
+test('a split query lists every file with its records', () => {
+  const text = formatQuerySummary('q1', {
+    state: 'Completed',
+    jobs: [],
+    records: { total: 5 },
+    results: {
+      files: [
+        { url: 'file:///o/c-00001.jsonl', rows: 3 },
+        { url: 'file:///o/c-00002.jsonl', rows: 2 },
+      ],
+    },
+  });
+  assert.equal(
+    text,
+    'Completed: 5 records to 2 files (workflow q1)\n' +
+      '  file:///o/c-00001.jsonl (3 records)\n' +
+      '  file:///o/c-00002.jsonl (2 records)\n',
   );
 });
 

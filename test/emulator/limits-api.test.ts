@@ -13,7 +13,12 @@ async function getLimits(baseUrl: string, token: string) {
 
 describe('API limits', () => {
   const emulator = useEmulator({
-    limits: { DailyApiRequests: 1000, DailyBulkApiBatches: 50, DailyBulkV2QueryJobs: 20 },
+    limits: {
+      DailyApiRequests: 1000,
+      DailyBulkApiBatches: 50,
+      DailyBulkV2QueryJobs: 20,
+      DailyBulkV2QueryFileStorageMB: 3,
+    },
   });
   let token = '';
   beforeEach(async () => {
@@ -28,6 +33,7 @@ describe('API limits', () => {
       DailyApiRequests: { Max: 1000, Remaining: 999 },
       DailyBulkApiBatches: { Max: 50, Remaining: 50 },
       DailyBulkV2QueryJobs: { Max: 20, Remaining: 20 },
+      DailyBulkV2QueryFileStorageMB: { Max: 3, Remaining: 3 },
     });
     assert.equal(first.usage, 'api-usage=1/1000');
     const list = await fetch(`${emulator.url}/services/data/${API}/jobs/ingest`, {
@@ -70,6 +76,12 @@ describe('API limits', () => {
     await res.arrayBuffer();
     const { body } = await getLimits(emulator.url, token);
     assert.deepEqual(body['DailyBulkV2QueryJobs'], { Max: 20, Remaining: 19 });
+  });
+
+  it('reports query file storage as set, and its usage as consumed in-process', async () => {
+    emulator.limits.consume('DailyBulkV2QueryFileStorageMB', 2);
+    const { body } = await getLimits(emulator.url, token);
+    assert.deepEqual(body['DailyBulkV2QueryFileStorageMB'], { Max: 3, Remaining: 1 });
   });
 
   it('rejects a bad maximum, naming it', async () => {

@@ -56,3 +56,23 @@ test('API calls are counted per route, ids and version left out', async () => {
   const total = Object.values(routes).reduce((a, b) => a + b, 0);
   assert.equal(total, fresh.http.usage.calls);
 });
+
+test('a query needs a Bulk 2.0 query job and some query file storage; none left is a shortfall naming the limit', () => {
+  const limits = {
+    DailyApiRequests: { Max: 15_000, Remaining: 14_000 },
+    DailyBulkV2QueryJobs: { Max: 10_000, Remaining: 0 },
+    DailyBulkV2QueryFileStorageMB: { Max: 976_562, Remaining: 976_562 },
+  };
+  assert.deepEqual(findShortfalls(limits, { queryJobsNeeded: 1, queryStorageMBNeeded: 1, apiCallsNeeded: 24 }), [
+    { limit: 'DailyBulkV2QueryJobs', needed: 1, remaining: 0, max: 10_000 },
+  ]);
+  const storageGone = { ...limits, DailyBulkV2QueryJobs: { Max: 10_000, Remaining: 10_000 } };
+  storageGone.DailyBulkV2QueryFileStorageMB = { Max: 976_562, Remaining: 50_000 };
+  assert.deepEqual(findShortfalls(storageGone, { queryJobsNeeded: 1, queryStorageMBNeeded: 1, reserveFraction: 0.1 }), [
+    { limit: 'DailyBulkV2QueryFileStorageMB', needed: 1, remaining: 50_000, max: 976_562 },
+  ]);
+  assert.throws(
+    () => findShortfalls(limits, { queryJobsNeeded: -1 }),
+    /queryJobsNeeded must be a non-negative integer/,
+  );
+});
