@@ -16,7 +16,7 @@ import {
   type BulkJobProgress,
   type BulkProgress,
 } from './contract.js';
-import { JobRun, runBulkWorkflow, runStagingPrefix } from './job-run.js';
+import { JobRun, runBulkWorkflow, runStagingPrefix, runOptionsOf } from './job-run.js';
 import type { PhaseSpans } from './phase-timings.js';
 import { abortStep, pollUntilDone, type PollResume } from './poll-loop.js';
 import { StepAborted } from './run-control.js';
@@ -47,12 +47,7 @@ class AdoptRun extends JobRun<BulkAdoptResult> {
   private readonly startedAtMs = Date.now();
 
   constructor(private readonly input: AdoptRunInput) {
-    super({
-      searchAttribute: true,
-      ...(input.activityTimeouts ? { activityTimeouts: input.activityTimeouts } : {}),
-      ...(input.pollPolicy ? { pollPolicy: input.pollPolicy } : {}),
-      ...(input.resume?.phases ? { phases: input.resume.phases } : {}),
-    });
+    super(runOptionsOf(input, true));
     this.adopted = input.resume?.adopted;
     this.job = input.resume?.job;
   }

@@ -21,7 +21,7 @@ import { estimateNeeds, insufficientLimits, resolveLimitsPolicy, resolveRetryPol
 import { jobProgressSignal } from './ingest-job-contract.js';
 import { IngestJobs, unprocessed } from './ingest-jobs.js';
 import { ingestResult } from './ingest-result.js';
-import { JobRun, runBulkWorkflow, runStagingPrefix } from './job-run.js';
+import { JobRun, runBulkWorkflow, runStagingPrefix, runOptionsOf } from './job-run.js';
 import { Patch } from './patches.js';
 import { failOnBadInput } from './input-checks.js';
 import { checkIngestOptions } from '../common/job-options.js';
@@ -65,11 +65,7 @@ class IngestRun extends JobRun<BulkIngestResult> {
   private readonly startedAtMs = Date.now();
 
   constructor(private readonly input: BulkIngestInput) {
-    super({
-      searchAttribute: true,
-      ...(input.activityTimeouts ? { activityTimeouts: input.activityTimeouts } : {}),
-      ...(input.pollPolicy ? { pollPolicy: input.pollPolicy } : {}),
-    });
+    super(runOptionsOf(input, true));
     this.api = input.api ?? '2.0';
     this.jobs = new IngestJobs(input, this.control, this.state, this.stagingPrefix);
     this.businessId = new BusinessId(this.act, this.control, {

@@ -17,7 +17,7 @@ import {
   type BulkQueryResult,
 } from './contract.js';
 import { checkQueryOutput, estimateQueryNeeds, insufficientLimits, resolveLimitsPolicy } from './follow-ups.js';
-import { callOn, JobRun, runBulkWorkflow, runStagingPrefix, seenOf } from './job-run.js';
+import { callOn, JobRun, runBulkWorkflow, runStagingPrefix, seenOf, runOptionsOf } from './job-run.js';
 import { Patch } from './patches.js';
 import type { PhaseSpans } from './phase-timings.js';
 import { abortStep, pollUntilDone, type PollResume } from './poll-loop.js';
@@ -62,12 +62,7 @@ class QueryRun extends JobRun<BulkQueryResult> {
   private readonly startedAtMs = Date.now();
 
   constructor(private readonly input: QueryRunInput) {
-    super({
-      searchAttribute: true,
-      ...(input.activityTimeouts ? { activityTimeouts: input.activityTimeouts } : {}),
-      ...(input.pollPolicy ? { pollPolicy: input.pollPolicy } : {}),
-      ...(input.resume?.phases ? { phases: input.resume.phases } : {}),
-    });
+    super(runOptionsOf(input, true));
     this.api = input.api ?? '2.0';
     this.job = input.resume?.job;
     this.businessId = new BusinessId(

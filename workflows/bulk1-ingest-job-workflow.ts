@@ -8,7 +8,7 @@ import { continueAsNew } from '@temporalio/workflow';
 import type { StagedUnit, V1JobStatus } from '../activities/index.js';
 import { BulkflowState, type BulkJobProgress, type BulkProgress } from './contract.js';
 import { reportToParent, type IngestJobOutcome, type IngestJobWorkflowInput } from './ingest-job-contract.js';
-import { callOn, JobRun, runBulkWorkflow, seenOf } from './job-run.js';
+import { callOn, JobRun, runBulkWorkflow, seenOf, runOptionsOf } from './job-run.js';
 import type { PhaseSpans } from './phase-timings.js';
 import { abortStep, historyIsLong, pollUntilDone, type PollResume } from './poll-loop.js';
 import { StepAborted } from './run-control.js';
@@ -46,12 +46,7 @@ class V1Run extends JobRun<IngestJobOutcome[]> {
   private pollResume: PollResume | undefined;
 
   constructor(private readonly input: IngestV1WorkflowInput) {
-    super({
-      searchAttribute: false,
-      ...(input.activityTimeouts ? { activityTimeouts: input.activityTimeouts } : {}),
-      ...(input.pollPolicy ? { pollPolicy: input.pollPolicy } : {}),
-      ...(input.resume?.phases ? { phases: input.resume.phases } : {}),
-    });
+    super(runOptionsOf(input, false));
     this.job = input.resume?.job;
     this.batchIds = [...(input.resume?.batchIds ?? [])];
     this.closed = input.resume?.closed ?? false;

@@ -9,7 +9,7 @@ import type { IngestJobStatus } from '../activities/types.js';
 import { isBulk2Terminal } from '../common/wire-values.js';
 import { BulkflowState, type BulkJobProgress, type BulkProgress } from './contract.js';
 import { reportToParent, type IngestJobOutcome, type IngestJobWorkflowInput } from './ingest-job-contract.js';
-import { callOn, JobRun, runBulkWorkflow, seenOf } from './job-run.js';
+import { callOn, JobRun, runBulkWorkflow, seenOf, runOptionsOf } from './job-run.js';
 import { abortStep, pollUntilDone } from './poll-loop.js';
 import { StepAborted } from './run-control.js';
 
@@ -31,12 +31,7 @@ class IngestJobRun extends JobRun<IngestJobOutcome> {
   private lastReport = { state: '', at: -Infinity };
 
   constructor(private readonly input: IngestJobWorkflowInput) {
-    super({
-      searchAttribute: false,
-      ...(input.activityTimeouts ? { activityTimeouts: input.activityTimeouts } : {}),
-      ...(input.pollPolicy ? { pollPolicy: input.pollPolicy } : {}),
-      ...(input.resume?.phases ? { phases: input.resume.phases } : {}),
-    });
+    super(runOptionsOf(input, false));
     this.job = input.resume?.job;
     if (this.job) this.state.enter(BulkflowState.Processing);
   }

@@ -34,6 +34,19 @@ export interface JobRunOptions {
   searchAttribute: boolean;
 }
 
+/** What a workflow's input says of its run: timeouts, the poll policy, phase spans carried across continue-as-new. */
+export function runOptionsOf(
+  input: { activityTimeouts?: ActivityTimeouts; pollPolicy?: PollPolicy; resume?: { phases?: PhaseSpans } },
+  searchAttribute: boolean,
+): JobRunOptions {
+  return {
+    searchAttribute,
+    ...(input.activityTimeouts ? { activityTimeouts: input.activityTimeouts } : {}),
+    ...(input.pollPolicy ? { pollPolicy: input.pollPolicy } : {}),
+    ...(input.resume?.phases ? { phases: input.resume.phases } : {}),
+  };
+}
+
 /** The parts of a bulk workflow that the skeleton sets up; each workflow adds its steps. */
 export abstract class JobRun<Result> {
   readonly control: RunControl;
