@@ -5,6 +5,8 @@
 // the bundle only with that same version installed, and bundles at start otherwise.
 //
 // Usage: node scripts/bundle-workflows.mjs   (after tsc; `npm run build` runs it)
+//        node scripts/bundle-workflows.mjs --from-sources FILE   (the TypeScript sources of a checkout, into FILE;
+//        `BULKFLOW_WORKFLOW_BUNDLE=FILE` then has workers start from it: scripts/run-tests.mjs does this)
 import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -14,10 +16,22 @@ import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = path.join(root, 'dist');
 const started = Date.now();
+const fromSources = process.argv[2] === '--from-sources' ? process.argv[3] : undefined;
+if (process.argv[2] === '--from-sources' && !fromSources) {
+  console.error('usage: node scripts/bundle-workflows.mjs [--from-sources FILE]');
+  process.exit(2);
+}
 const { code } = await bundleWorkflowCode({
-  workflowsPath: path.join(dist, 'worker', 'workflows-entry.js'),
+  workflowsPath: fromSources
+    ? path.join(root, 'worker', 'workflows-entry.ts')
+    : path.join(dist, 'worker', 'workflows-entry.js'),
   logger: new DefaultLogger('WARN'),
 });
+if (fromSources) {
+  writeFileSync(fromSources, code);
+  console.error(`bundle-workflows: ${fromSources} from the sources in ${Date.now() - started} ms`);
+  process.exit(0);
+}
 const require = createRequire(import.meta.url);
 const { version } = require('@temporalio/workflow/package.json');
 writeFileSync(path.join(dist, 'workflow-bundle.js'), code);

@@ -2,8 +2,9 @@
 // Runs the test suite with Node's test runner. How a test file runs follows from its name, not from a list:
 //   *.server.test.ts  starts a server or a process: a Temporal server (test/helpers/temporal.ts, the SDK's test
 //                     environment, `startDevServer`), moto (test/helpers/s3-server.ts), a `bulkflow` or Python
-//                     child process, `npm pack`. These run one at a time, after the others: two Temporal servers
-//                     at once on 2 cores could miss the SDK's 5 s start-up window.
+//                     child process, `npm pack`. These run after the others, two files at a time
+//                     (BULKFLOW_SERVER_TEST_CONCURRENCY, 1 for one at a time): they spend most of their time
+//                     waiting (heartbeat timeouts, polls, killed workers), not on the CPU.
 //   *.test.ts         every other test file: starts no server process (the emulator and plain HTTP(S) servers
 //                     run in-process on ports the OS picks, files go to mkdtemp folders), so these run side by
 //                     side, `--test-concurrency` = available cores.
@@ -14,6 +15,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const TEST = '.test.ts';
 const SERVER_TEST = '.server.test.ts';
@@ -68,10 +70,23 @@ function run(list, concurrency) {
   return { status: status ?? 1, passed: count('pass'), failed: count('fail'), skipped: count('skipped') };
 }
 
+// One workflow bundle for the whole run, from the sources as they are now: every test file and every `bulkflow
+// worker` a test starts uses it instead of bundling on its own (a few seconds of CPU each, over a hundred times).
+if (!process.env.BULKFLOW_WORKFLOW_BUNDLE) {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'bulkflow-bundle-')), 'workflow-bundle.js');
+  const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'bundle-workflows.mjs');
+  const bundled = spawnSync(process.execPath, [script, '--from-sources', file], { stdio: 'inherit' });
+  if (bundled.status !== 0) process.exit(1);
+  process.env.BULKFLOW_WORKFLOW_BUNDLE = file;
+}
+
 const runs = [];
 if (parallel.length > 0) runs.push(run(parallel, availableParallelism()));
-if (serial.length > 0) runs.push(run(serial, 1));
+const serverConcurrency = Number(process.env.BULKFLOW_SERVER_TEST_CONCURRENCY ?? 2);
+if (serial.length > 0) runs.push(run(serial, serverConcurrency));
 const total = (key) => runs.reduce((n, r) => n + r[key], 0);
-console.log(`\nrun-tests: ${parallel.length} files side by side, then ${serial.length} *${SERVER_TEST} one at a time`);
+console.log(
+  `\nrun-tests: ${parallel.length} files side by side, then ${serial.length} *${SERVER_TEST} ${serverConcurrency} at a time`,
+);
 console.log(`tests: ${total('passed')} passed, ${total('failed')} failed, ${total('skipped')} skipped`);
 process.exit(runs.some((r) => r.status !== 0) ? 1 : 0);

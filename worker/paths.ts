@@ -33,8 +33,12 @@ export function teamWorkflowsPlaceholders(): string[] {
  * The workflow bundle built with the package (`dist/workflow-bundle.js`), when there is one and it was built with
  * the `@temporalio/workflow` version installed here: a worker that runs bulkflow's workflows alone starts from it
  * without bundling. Undefined in a checkout (the sources are bundled at start) or on another SDK version.
+ * `BULKFLOW_WORKFLOW_BUNDLE` names a bundle built elsewhere from the same code (`node scripts/bundle-workflows.mjs
+ * --from-sources FILE`); the test runner builds one so that its many short-lived workers do not each bundle.
  */
 export function prebuiltWorkflowBundle(): { codePath: string } | undefined {
+  const given = process.env['BULKFLOW_WORKFLOW_BUNDLE'];
+  if (given) return { codePath: given };
   const codePath = fileURLToPath(new URL('../workflow-bundle.js', import.meta.url));
   const recordPath = fileURLToPath(new URL('../workflow-bundle.json', import.meta.url));
   if (!existsSync(codePath) || !existsSync(recordPath)) return undefined;

@@ -5,10 +5,11 @@
  *     kill and start again on the same file.
  */
 import { mkdtempSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, DefaultLogger, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, Runtime, type WorkflowBundle } from '@temporalio/worker';
 import { startDevServer, type DevServer } from '../../cli/dev/dev-server.js';
 import { requireTemporalCli } from '../../cli/dev/temporal-binaries.js';
 import { workflowsPath } from '../../worker/paths.js';
@@ -26,11 +27,17 @@ export async function createLocalEnv(): Promise<TestWorkflowEnvironment> {
   });
 }
 
-let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
-/** The workflow bundle, built once per test file. */
-export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: quietLogger });
-  return bundle;
+let bundle: Promise<WorkflowBundle> | undefined;
+/**
+ * The workflow bundle: the one `scripts/run-tests.mjs` built for the whole run (`BULKFLOW_WORKFLOW_BUNDLE`, which
+ * the `bulkflow worker` processes tests start read too), else built once per test file.
+ */
+export function workflowBundle(): Promise<WorkflowBundle> {
+  const built = process.env['BULKFLOW_WORKFLOW_BUNDLE'];
+  const made = (bundle ??= built
+    ? readFile(built, 'utf8').then((code) => ({ code }))
+    : bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: quietLogger }));
+  return made;
 }
 
 const noop = () => undefined;

@@ -32,11 +32,14 @@ interface Run {
   ms: number;
 }
 
-/** The environment of a fresh shell: no TypeScript loader, no npm settings of the test run's own npm. */
+/**
+ * The environment of a fresh shell: no TypeScript loader, no npm settings of the test run's own npm, and not the
+ * test run's workflow bundle (the installed package must start from its own).
+ */
 function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !name.startsWith('npm_') && name !== 'NODE_OPTIONS'),
-  );
+  const runOnly = (name: string) =>
+    name.startsWith('npm_') || name === 'NODE_OPTIONS' || name === 'BULKFLOW_WORKFLOW_BUNDLE';
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !runOnly(name)));
   return { ...env, ...extra };
 }
 
