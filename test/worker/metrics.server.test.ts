@@ -28,6 +28,7 @@ import { workflowsPath } from '../../worker/paths.js';
 import { SearchAttributes } from '../../workflows/contract.js';
 import { contactRows, writeCsv } from '../helpers/data.js';
 import { startEmulator } from '../helpers/emulator.js';
+import { eventually } from '../helpers/eventually.js';
 
 const port = await freeLoopbackPort();
 installMetricsRuntime({ prometheusAddress: `127.0.0.1:${port}`, runtime: { logger: new DefaultLogger('WARN') } });
@@ -112,7 +113,7 @@ test('the exporter serves the SDK metrics and bulkflow rows, Salesforce API call
     );
     assert.equal((await query.result()).records.total, 40);
 
-    const samples = parseMetrics(await scrape());
+    const samples = await scrapeWhen(taskQueue, 5);
     const ours = { taskQueue };
     // The SDK's own metrics, from the runtime's exporter (snake_case labels, `temporal_` prefix).
     assert.ok(
@@ -167,8 +168,7 @@ test('metrics: false records none of bulkflow’s metrics; the SDK’s still com
       { taskQueue },
     );
     assert.equal((await handle.result()).records.successful, 1);
-    const samples = parseMetrics(await scrape());
-    assert.ok(sum(samples, 'temporal_workflow_completed', { task_queue: taskQueue }) >= 2);
+    const samples = await scrapeWhen(taskQueue, 2);
     const ours = samples.filter((s) => s.name.startsWith('bulkflow_') && s.labels.taskQueue === taskQueue);
     assert.deepEqual(ours, []);
   } finally {
@@ -262,6 +262,19 @@ function recordingMeter() {
       withTags: (tags: MetricTags) => make({ ...base, ...tags }),
     }) as unknown as MetricMeter;
   return { meter: make({}), added };
+}
+
+/**
+ * The exporter's samples once they count `workflows` completed workflows on the task queue: the worker records a
+ * completion after the server has it, so a client can see the result a moment before the metric.
+ */
+function scrapeWhen(taskQueue: string, workflows: number): Promise<Sample[]> {
+  return eventually(async () => parseMetrics(await scrape()), {
+    until: (samples) => sum(samples, 'temporal_workflow_completed', { task_queue: taskQueue }) >= workflows,
+    timeoutMs: 15_000,
+    intervalMs: 100,
+    what: `temporal_workflow_completed >= ${workflows} on ${taskQueue}`,
+  });
 }
 
 async function scrape(): Promise<string> {
