@@ -263,12 +263,22 @@ class IngestRun extends JobRun<BulkIngestResult> {
           ),
         ),
       );
-      previous.forEach((outcome, i) => (outcome.results = { ...outcome.results, failed: splits[i]!.failed }));
       const units = splits.flatMap((split) => (split.retry ? [split.retry] : []));
-      if (units.length === 0) return;
+      if (units.length === 0) {
+        previous.forEach((outcome, i) => (outcome.results = { ...outcome.results, failed: splits[i]!.failed }));
+        return;
+      }
       const rows = units.reduce((n, u) => n + u.rows, 0);
-      this.retries = { rows: (this.retries?.rows ?? 0) + rows, attempts: attempt };
+      const before = this.retries;
+      this.retries = { rows: (before?.rows ?? 0) + rows, attempts: attempt };
       await condition(() => this.abortReason !== undefined, policy.delayMs);
+      if (this.abortReason) {
+        // Aborted before the follow-up: its rows stay failed, with the error Salesforce gave them, in the files of
+        // the attempt that failed them; nothing was retried. (Sending no job makes no command: replay-safe.)
+        this.retries = before;
+        return;
+      }
+      previous.forEach((outcome, i) => (outcome.results = { ...outcome.results, failed: splits[i]!.failed }));
       await this.jobs.run(units, this.api, attempt);
     }
   }

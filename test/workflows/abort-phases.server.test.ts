@@ -16,7 +16,7 @@ import { startBulkIngest } from '../../client/starters.js';
 import type { LatencyFault, SalesforceEmulator } from '../../emulator/index.js';
 import { describeBulkWorkflow } from '../../client/inspect.js';
 import { startBulkQuery } from '../../client/starters.js';
-import { abortSignal, type BulkIngestInput, type BulkIngestResult } from '../../workflows/contract.js';
+import { abortSignal, progressQuery, type BulkIngestInput, type BulkIngestResult } from '../../workflows/contract.js';
 import { contactRows, writeCsv } from '../helpers/data.js';
 import { eventually } from '../helpers/eventually.js';
 import { emulatorStats, orgRecords } from '../helpers/org.js';
@@ -230,17 +230,19 @@ test('abort while waiting to retry rows that hit a lock: the follow-up job never
     timeoutMs: 30_000,
     what: 'the first job to end with lock failures',
   });
+  // Waiting for the follow-up: the first job's results are in (its 30 locked rows counted as failed) and no step
+  // is in flight. The job's JobComplete alone is not enough: its workflow may still be downloading the results.
   await eventually(
     async () =>
       (await describeBulkWorkflow(env.client, handle.workflowId)).steps.length === 0 &&
       (await env.client.workflow
         .getHandle(handle.workflowId)
-        .query('progress')
+        .query(progressQuery)
         .then(
-          () => true,
+          (progress) => progress.records.failed === 30,
           () => false,
         )),
-    { timeoutMs: 30_000, what: 'the workflow to wait for the follow-up' },
+    { timeoutMs: 30_000, what: 'the workflow to wait for the follow-up, with the first job’s 30 failed rows' },
   );
   const result = await abortAndTime('the follow-up delay', handle);
   emulator.faults.set([]);
